@@ -1,0 +1,49 @@
+# The two commands of the quick start are `make demo` and `make test`; both create or reuse
+# .venv/ in the repo root and install the project into it first.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall whenever the project's requirements change.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -c1-12)
+
+.PHONY: install demo test ui lint chromium bench clean-state
+
+install: $(STAMP)
+
+$(STAMP):
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "exec-reporting needs Python 3.11 or newer, found " + sys.version.split()[0]'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Generate the demo portfolio (if missing) and run the whole pipeline for its latest month.
+demo: install
+	$(BIN)/exec-reporting demo
+
+## Install, then run the whole test suite.
+test: install chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+## The Dagster UI on the same instance as `make demo` (http://127.0.0.1:3000).
+ui: install
+	$(BIN)/exec-reporting ui
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## Headless Chromium for the browser tests (Debian's package; needs root or sudo).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean-state:
+	rm -rf state

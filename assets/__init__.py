@@ -1,0 +1,1 @@
+"""Dagster assets, asset checks, partitions, schedules and sensors: thin functions over sql/ and the domain."""

@@ -1,0 +1,1 @@
+"""exec-reporting: persona reports from a small-business owner's exports (the domain layer)."""

@@ -1,0 +1,64 @@
+"""Read the SQL files under sql/ and run them: every transformation lives there, not in Python.
+
+A file is named by its path under sql/ without the extension, e.g. "metrics/burn". Values go in
+as named parameters ($month, $entity_id), never by string formatting.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+
+@cache
+def read_sql(name: str) -> str:
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file():
+        raise FileNotFoundError(f"no SQL file {path}")
+    return path.read_text(encoding="utf-8")
+
+
+def sql_path(name: str) -> Path:
+    return SQL_DIR / f"{name}.sql"
+
+
+def _bind(sql: str, params: dict[str, Any] | None) -> dict[str, Any] | None:
+    # DuckDB refuses parameters a statement does not use, so pass only the ones it names.
+    if not params:
+        return None
+    used = {
+        key: value for key, value in params.items() if re.search(rf"\${re.escape(key)}\b", sql)
+    }
+    return used or None
+
+
+def query(conn, name: str, **params: Any) -> list[dict[str, Any]]:
+    """Run sql/<name>.sql and return its rows as dicts."""
+    sql = read_sql(name)
+    cursor = conn.execute(sql, _bind(sql, params))
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def execute(conn, name: str, **params: Any) -> None:
+    """Run sql/<name>.sql for its effect (it may hold several statements)."""
+    sql = read_sql(name)
+    bound = _bind(sql, params)
+    if bound:
+        conn.execute(sql, bound)
+    else:
+        conn.execute(sql)
+
+
+def create_table_as(conn, table: str, name: str, **params: Any) -> None:
+    """Replace `table` with the result of the SELECT in sql/<name>.sql."""
+    schema, _, relation = table.rpartition(".")
+    if schema:
+        conn.execute(f'create schema if not exists "{schema}"')
+    sql = read_sql(name)
+    # Identifiers come from this project's own code, never from input files.
+    conn.execute(f"create or replace table {table} as\n{sql}", _bind(sql, params))  # noqa: S608

@@ -1,0 +1,1 @@
+"""Dagster resources: the DuckDB warehouse, mail transports and the archive."""

@@ -1,0 +1,30 @@
+-- Rows read, loaded and quarantined per file of one load: rows read = loaded + quarantined.
+with read as (
+    select source_file, count(*) as rows_staged from stage group by source_file
+),
+
+quarantined as (
+    select source_file, count(*) as rows_quarantined from load_quarantine group by source_file
+),
+
+loaded as (
+    select source_file, count(*) as rows_loaded from loaded_rows group by source_file
+),
+
+rejected as (
+    select source_file, count(*) as rows_rejected from stage_rejects group by source_file
+)
+
+select
+    files.source_file,
+    files.entity_id,
+    files.sha256,
+    coalesce(read.rows_staged, 0) + coalesce(rejected.rows_rejected, 0) as rows_read,
+    coalesce(loaded.rows_loaded, 0) as rows_loaded,
+    coalesce(quarantined.rows_quarantined, 0) as rows_quarantined,
+    files.ignored_columns
+from load_files as files
+left join read using (source_file)
+left join quarantined using (source_file)
+left join loaded using (source_file)
+left join rejected using (source_file)
