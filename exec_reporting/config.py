@@ -102,6 +102,8 @@ class ReportingConfig(_Model):
     organization: str
     timezone: str = "UTC"
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
+    # How numbers, money and dates are written in reports (a CLDR locale such as en_US, de_DE).
+    locale: str = "en_US"
     data_dir: Path
     warehouse: Path = Path("state/warehouse.duckdb")
     reports_dir: Path = Path("state/reports")
@@ -122,6 +124,17 @@ class ReportingConfig(_Model):
             raise ValueError(
                 f"unknown time zone {value!r}: expected an IANA name such as America/Los_Angeles"
             ) from None
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        from babel import Locale, UnknownLocaleError
+
+        try:
+            Locale.parse(value)
+        except (UnknownLocaleError, ValueError):
+            raise ValueError(f"unknown locale {value!r}: expected a name such as en_US") from None
         return value
 
     @model_validator(mode="after")

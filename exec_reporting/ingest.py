@@ -290,3 +290,21 @@ def load_table(
 def load_all(conn: duckdb.DuckDBPyConnection, config: ReportingConfig, tables: Iterable[Table] = TABLES) -> list[LoadResult]:
     """Load every table of the contract (a convenience for shells and tests)."""
     return [load_table(conn, config, table) for table in tables]
+
+
+def latest_ledger_date(config: ReportingConfig):
+    """The latest date in any entity's ledger.csv (None when there is none), read from the files."""
+    from exec_reporting.contract import table as contract_table
+
+    present, _ = source_files(config, contract_table("ledger"))
+    if not present:
+        return None
+    conn = duckdb.connect()
+    try:
+        return query(conn, "ingest/latest_ledger_date", paths=[str(s.path) for s in present])[0][
+            "latest"
+        ]
+    except duckdb.Error:
+        return None
+    finally:
+        conn.close()

@@ -1,0 +1,154 @@
+"""Ingest: one asset per input table, loading every entity's file into raw.<table>, and the
+configuration tables (entities, KPIs) that SQL reads."""
+
+
+import hashlib
+
+import dagster as dg
+
+from exec_reporting.config import ReportingConfig
+from exec_reporting.contract import TABLES, Table
+from exec_reporting.ingest import IngestError, LoadResult, load_table
+from exec_reporting.settings import config_version, write_config_tables
+from exec_reporting.sqlfiles import sql_path
+from resources.warehouse import POOL, WarehouseResource
+
+
+def _files_table(result: LoadResult) -> dg.TableMetadataValue:
+    return dg.MetadataValue.table(
+        records=[
+            dg.TableRecord(
+                {
+                    "file": f.source_file,
+                    "rows_read": f.rows_read,
+                    "rows_loaded": f.rows_loaded,
+                    "rows_quarantined": f.rows_quarantined,
+                }
+            )
+            for f in result.files
+        ],
+        schema=dg.TableSchema(
+            columns=[
+                dg.TableColumn("file", "string"),
+                dg.TableColumn("rows_read", "int"),
+                dg.TableColumn("rows_loaded", "int"),
+                dg.TableColumn("rows_quarantined", "int"),
+            ]
+        ),
+    )
+
+
+def _preview(result: LoadResult) -> str:
+    lines = [
+        f"**{result.rows_loaded:,}** rows loaded into `raw.{result.table}`, "
+        f"**{result.rows_quarantined:,}** quarantined, from {len(result.files)} file(s).",
+        "",
+        "| file | read | loaded | quarantined |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    lines += [
+        f"| {f.source_file} | {f.rows_read:,} | {f.rows_loaded:,} | {f.rows_quarantined:,} |"
+        for f in result.files
+    ]
+    if result.missing_optional:
+        lines += ["", "No file (no data for the sections that use it):"]
+        lines += [f"- `{path}`" for path in result.missing_optional]
+    ignored = sorted({c for f in result.files for c in f.ignored_columns})
+    if ignored:
+        lines += ["", f"Columns not in the contract, ignored: {', '.join(ignored)}"]
+    return "\n".join(lines)
+
+
+def _ingest_asset(config: ReportingConfig, table: Table) -> dg.AssetsDefinition:
+    where = (
+        f"`{table.file_name}` at the top of data_dir"
+        if table.scope == "portfolio"
+        else f"`<entity>/{table.file_name}` of every entity"
+    )
+
+    @dg.asset(
+        key=["raw", table.name],
+        group_name="ingest",
+        kinds={"duckdb", "csv"},
+        owners=[f"team:{table.owner}"],
+        pool=POOL,
+        description=(
+            f"{table.description} Loaded from {where} into `raw.{table.name}`; rows that break "
+            "the input contract go to `quarantine.rows` with file, line, column and reason."
+        ),
+        metadata={
+            "table": f"raw.{table.name}",
+            "sql": dg.MetadataValue.path(str(sql_path(f"raw/{table.name}"))),
+            "contract": dg.MetadataValue.path("docs/data-contract.md"),
+        },
+    )
+    def ingest_table(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        with warehouse.get_connection() as conn:
+            try:
+                result = load_table(conn, config, table)
+            except IngestError as error:
+                raise dg.Failure(
+                    description=str(error),
+                    metadata={"problems": dg.MetadataValue.json(error.problems)},
+                ) from None
+        context.log.info(
+            f"raw.{table.name}: {result.rows_loaded:,} rows loaded, "
+            f"{result.rows_quarantined:,} quarantined, from {len(result.files)} file(s)"
+        )
+        version = hashlib.sha256(
+            "".join(sorted(f.source_file + f.sha256 for f in result.files)).encode()
+        ).hexdigest()[:16]
+        return dg.MaterializeResult(
+            metadata={
+                "rows_read": result.rows_read,
+                "rows_loaded": result.rows_loaded,
+                "rows_quarantined": result.rows_quarantined,
+                "files": _files_table(result),
+                "preview": dg.MetadataValue.md(_preview(result)),
+            },
+            data_version=dg.DataVersion(version),
+        )
+
+    return ingest_table
+
+
+def build_ingest_assets(config: ReportingConfig) -> dict[str, dg.AssetsDefinition]:
+    """Asset per warehouse table name ("raw.ledger", "config.entities", ...)."""
+    assets = {f"raw.{table.name}": _ingest_asset(config, table) for table in TABLES}
+
+    @dg.multi_asset(
+        specs=[
+            dg.AssetSpec(
+                ["config", "entities"],
+                group_name="ingest",
+                kinds={"duckdb", "yaml"},
+                owners=["team:ceo"],
+                description="The entities of reporting.yaml: id, name, kind, opening cash.",
+            ),
+            dg.AssetSpec(
+                ["config", "kpis"],
+                group_name="ingest",
+                kinds={"duckdb", "yaml"},
+                owners=["team:ceo"],
+                description="The KPI targets of reporting.yaml, one row per entity and KPI.",
+            ),
+        ],
+        pool=POOL,
+        name="config_tables",
+    )
+    def config_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        with warehouse.get_connection() as conn:
+            counts = write_config_tables(conn, config)
+        version = dg.DataVersion(config_version(config))
+        yield dg.MaterializeResult(
+            asset_key=["config", "entities"],
+            metadata={"rows": counts["entities"]},
+            data_version=version,
+        )
+        yield dg.MaterializeResult(
+            asset_key=["config", "kpis"], metadata={"rows": counts["kpis"]}, data_version=version
+        )
+
+    assets["config.entities"] = config_tables
+    assets["config.kpis"] = config_tables
+    return assets

@@ -1,0 +1,219 @@
+"""The `exec-reporting` command: run the pipeline for a month, the demo, the Dagster UI.
+
+    exec-reporting run [--month YYYY-MM]   materialize everything for a month on the instance
+    exec-reporting demo                    generate the demo portfolio if missing, then run it
+    exec-reporting ui                      the Dagster UI on the same instance
+    exec-reporting check                   validate reporting.yaml and the Dagster definitions
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import re
+import shutil
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+from exec_reporting.config import CONFIG_ENV, ConfigError, ReportingConfig, load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_TEMPLATE = Path(__file__).resolve().parent / "instance" / "dagster.yaml"
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def prepare_environment(config: ReportingConfig) -> Path:
+    """Point this process (and every process it starts) at the config and the Dagster instance."""
+    os.environ[CONFIG_ENV] = str(config.source)
+    home = config.dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    instance_yaml = home / "dagster.yaml"
+    if not instance_yaml.exists():
+        shutil.copyfile(INSTANCE_TEMPLATE, instance_yaml)
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+def _month_key(value: date) -> str:
+    return f"{value.year:04d}-{value.month:02d}"
+
+
+def resolve_month(config: ReportingConfig, requested: str | None, partitions) -> str:
+    """The report month to run: the one asked for, else the latest month the ledgers cover."""
+    from exec_reporting.ingest import latest_ledger_date
+
+    keys = partitions.get_partition_keys()
+    if not keys:
+        raise UserError(
+            f"no complete month since first_month {config.first_month}: nothing to report yet"
+        )
+    if requested:
+        if requested not in keys:
+            raise UserError(
+                f"--month {requested}: expected a complete month from {keys[0]} to {keys[-1]} "
+                "(first_month in reporting.yaml to the last complete month)"
+            )
+        return requested
+    latest = latest_ledger_date(config)
+    if latest is None:
+        raise UserError(
+            f"no ledger dates found under {config.data_path}: add each entity's ledger.csv "
+            "(see docs/data-contract.md) or pass --month"
+        )
+    month = _month_key(latest)
+    if month > keys[-1]:
+        return keys[-1]  # the data runs into the current month: report the last complete one
+    if month < keys[0]:
+        raise UserError(
+            f"the data ends in {month}, before first_month {keys[0]}: lower first_month in "
+            f"{config.source}"
+        )
+    return month
+
+
+def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bool, str]:
+    """Materialize the whole graph for one month through Dagster on the persistent instance.
+
+    Returns whether the run succeeded and the month it ran."""
+    import dagster as dg
+
+    from exec_reporting.definitions import MONTHLY_JOB, build_definitions
+
+    home = prepare_environment(config)
+    defs = build_definitions(config)
+    job = defs.resolve_job_def(MONTHLY_JOB)
+    month = resolve_month(config, month, job.partitions_def)
+    out(f"exec-reporting: running {MONTHLY_JOB} for {month} (Dagster instance: {home})")
+    started = time.monotonic()
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance,
+            partition_key=month,
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    elapsed = time.monotonic() - started
+    if result.success:
+        out(f"exec-reporting: run {result.run_id} succeeded in {elapsed:.1f} s")
+        return True, month
+    out(f"exec-reporting: run {result.run_id} FAILED after {elapsed:.1f} s")
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "(no error message)"
+            # "dagster._core.definitions.events.Failure: why" -> "why"
+            message = re.sub(r"^[\w.]+\.(\w*(Error|Failure|Exception)): ", "", message)
+            out(f"  failed step: {event.step_key}\n  reason: {message}")
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            evaluation = event.event_specific_data.evaluation
+            if not evaluation.passed:
+                out(
+                    f"  failed check: {evaluation.asset_key.to_user_string()} "
+                    f"{evaluation.check_name}"
+                )
+    return False, month
+
+
+def report_locations(config: ReportingConfig, month: str, out=print) -> None:
+    reports = config.reports_path / month
+    outbox = config.outbox_path / month
+    out(f"Reports: {reports}/ ({', '.join(sorted(p.name for p in reports.glob('*.html')))})")
+    out(f"Outbox:  {outbox}/ ({sum(1 for _ in outbox.rglob('*.eml'))} message(s))")
+    out(f"Browse runs and lineage with `make ui` (Dagster instance {config.dagster_home}).")
+
+
+def cmd_run(args) -> int:
+    config = load_config(args.config)
+    ok, month = run_month(config, args.month)
+    if ok:
+        report_locations(config, month)
+    return 0 if ok else 1
+
+
+def cmd_demo(args) -> int:
+    from exec_reporting import demo
+
+    config = load_config(args.config)
+    data = config.data_path
+    if args.regenerate or not (data / "chart_of_accounts.csv").exists():
+        summary = demo.generate(data)
+        print(f"exec-reporting: generated the demo portfolio in {data} ({summary})")
+    else:
+        print(f"exec-reporting: using the demo portfolio in {data} (--regenerate to rebuild it)")
+    ok, month = run_month(config, args.month)
+    if ok:
+        report_locations(config, month)
+    return 0 if ok else 1
+
+
+def cmd_ui(args) -> int:
+    config = load_config(args.config)
+    prepare_environment(config)
+    dagster = shutil.which("dagster") or str(Path(sys.executable).with_name("dagster"))
+    argv = [
+        dagster, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
+        "-h", args.host, "-p", str(args.port),
+    ]
+    print(f"exec-reporting: Dagster UI on http://{args.host}:{args.port} "
+          f"(instance {config.dagster_home})", flush=True)
+    os.chdir(PROJECT_ROOT)
+    os.execv(dagster, argv)
+    return 0  # not reached
+
+
+def cmd_check(args) -> int:
+    config = load_config(args.config)
+    prepare_environment(config)
+    from exec_reporting.definitions import build_definitions
+
+    defs = build_definitions(config)
+    defs.validate_loadable(defs)
+    graph = defs.resolve_asset_graph()
+    print(f"{config.source}: valid; {len(list(graph.get_all_asset_keys()))} assets")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="exec-reporting", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--config",
+        help=f"path of reporting.yaml (default: ${CONFIG_ENV}, else ./reporting.yaml)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="materialize everything for one report month")
+    run.add_argument("--month", help="YYYY-MM (default: the latest month in the data)")
+    run.set_defaults(func=cmd_run)
+    demo = sub.add_parser("demo", help="generate the demo portfolio if missing, then run it")
+    demo.add_argument("--month", help="YYYY-MM (default: the latest month in the data)")
+    demo.add_argument("--regenerate", action="store_true", help="rewrite the demo files")
+    demo.set_defaults(func=cmd_demo)
+    ui = sub.add_parser("ui", help="start the Dagster UI on the same instance")
+    ui.add_argument("--host", default="127.0.0.1")
+    ui.add_argument("--port", type=int, default=3000)
+    ui.set_defaults(func=cmd_ui)
+    check = sub.add_parser("check", help="validate reporting.yaml and the definitions")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    if args.config:
+        args.config = str(Path(args.config).resolve())
+    try:
+        return args.func(args)
+    except (ConfigError, UserError) as error:
+        print(f"exec-reporting: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""How figures are written in reports: money in the configured currency, months, ratios, dates.
+
+Rounding happens here, once, at presentation; the JSON edition of a report holds the same
+rounded values as the page (see `rounded`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+
+NOT_AVAILABLE = "n/a"
+
+
+def _dec(value) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    return Decimal(str(value))
+
+
+def rounded(value, places: int = 2) -> Decimal | None:
+    """Round half up to `places` decimals: the one rounding rule of every report."""
+    number = _dec(value)
+    if number is None:
+        return None
+    return number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+class Formatter:
+    """Formats figures for one configuration's currency and locale."""
+
+    def __init__(self, currency: str, locale: str = "en_US"):
+        self.currency = currency
+        self.locale = locale
+
+    def money(self, value) -> str:
+        """Money to the cent, in the configured currency and locale: -$1,234.50."""
+        number = rounded(value, 2)
+        if number is None:
+            return NOT_AVAILABLE
+        return format_currency(number, self.currency, locale=self.locale, currency_digits=False)
+
+    def money_compact(self, value) -> str:
+        """$4.2K: for sentences, never for tables."""
+        number = rounded(value, 2)
+        if number is None:
+            return NOT_AVAILABLE
+        if abs(number) < 1000:
+            return self.money(number)
+        return format_compact_currency(
+            number, self.currency, locale=self.locale, fraction_digits=1
+        )
+
+    def number(self, value, places: int = 1) -> str:
+        number = rounded(value, places)
+        if number is None:
+            return NOT_AVAILABLE
+        return format_decimal(number, format=f"#,##0.{'0' * places}" if places else "#,##0",
+                              locale=self.locale)
+
+    def months(self, value) -> str:
+        number = rounded(value, 1)
+        if number is None:
+            return NOT_AVAILABLE
+        return f"{self.number(number, 1)} mo"
+
+    def percent(self, value, places: int = 1) -> str:
+        number = rounded(value, places + 2)
+        if number is None:
+            return NOT_AVAILABLE
+        return format_percent(number, format=f"#,##0.{'0' * places}%", locale=self.locale)
+
+    def date(self, value: date | None) -> str:
+        if value is None:
+            return NOT_AVAILABLE
+        return format_date(value, format="medium", locale=self.locale)
+
+    def month(self, value: date | None) -> str:
+        if value is None:
+            return NOT_AVAILABLE
+        return format_date(value, format="MMMM y", locale=self.locale)

@@ -1,0 +1,38 @@
+"""A concise console logger for runs: time, step and message, at INFO by default.
+
+Dagster's default console logger prints the job name and run id on every line; a person reading
+`exec-reporting run` wants to see which step is working on what. The full event log is kept by
+the instance either way.
+"""
+
+import logging
+import sys
+
+import dagster as dg
+
+
+class _StepFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        meta = getattr(record, "dagster_meta", None) or {}
+        step = meta.get("step_key") or "run"
+        message = meta.get("orig_message") or record.getMessage()
+        stamp = self.formatTime(record, "%H:%M:%S")
+        return f"{stamp} {record.levelname:<7} {step:<28} {message}"
+
+
+@dg.logger(
+    {"log_level": dg.Field(str, is_required=False, default_value="INFO")},
+    description="Time, step and message on stderr.",
+)
+def concise_console(init_context) -> logging.Logger:
+    level = init_context.logger_config["log_level"]
+    logger = logging.getLogger("exec_reporting.run")
+    logger.setLevel(level)
+    logger.propagate = False
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_StepFormatter())
+        logger.addHandler(handler)
+    for handler in logger.handlers:
+        handler.setLevel(level)
+    return logger

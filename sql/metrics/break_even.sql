@@ -1,0 +1,77 @@
+-- metrics.break_even: monthly break-even per entity: fixed and variable costs, the contribution
+-- margin ratio, the revenue that would cover the fixed costs and the gap to it.
+with ledger as (
+    select
+        entity_id,
+        date_trunc('month', date)::date as month,
+        account_code,
+        amount
+    from raw.ledger
+),
+
+-- The chart's behavior says how each cost account moves with revenue; other account types
+-- (and codes missing from the chart) are no cost here, as in metrics.monthly_pnl.
+cost_totals as (
+    select
+        ledger.entity_id,
+        ledger.month,
+        coalesce(-sum(ledger.amount) filter (where accounts.behavior = 'fixed'), 0) as fixed_costs,
+        coalesce(-sum(ledger.amount) filter (where accounts.behavior = 'variable'), 0) as variable_costs
+    from ledger
+    inner join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
+    where accounts.type in ('cogs', 'expense')
+    group by ledger.entity_id, ledger.month
+),
+
+costs as (
+    select
+        pnl.entity_id,
+        pnl.month,
+        pnl.revenue,
+        coalesce(cost_totals.fixed_costs, 0)::decimal(18, 2) as fixed_costs,
+        coalesce(cost_totals.variable_costs, 0)::decimal(18, 2) as variable_costs
+    from metrics.monthly_pnl as pnl
+    left join cost_totals using (entity_id, month)
+),
+
+-- A ratio on no (or negative) revenue means nothing; when it is not positive, no revenue level
+-- covers the fixed costs, so there is no break-even point.
+ratios as (
+    select
+        *,
+        case
+            when revenue > 0 then ((revenue - variable_costs) / revenue)::double
+        end as contribution_margin_ratio,
+        revenue > 0 and revenue - variable_costs > 0 as has_break_even
+    from costs
+),
+
+-- fixed / ((revenue - variable) / revenue) = fixed * revenue / (revenue - variable): computed
+-- in whole cents and rounded half away from zero, because DuckDB divides decimals in floating
+-- point and break-even revenue is money.
+break_even as (
+    select
+        *,
+        case
+            when has_break_even then (
+                sign(fixed_costs)
+                * ((abs(fixed_costs * 100)::hugeint * (revenue * 100)::hugeint * 2
+                        + ((revenue - variable_costs) * 100)::hugeint)
+                    // (((revenue - variable_costs) * 100)::hugeint * 2))
+                * 0.01
+            )::decimal(18, 2)
+        end as break_even_revenue
+    from ratios
+)
+
+select
+    entity_id,
+    month,
+    revenue,
+    fixed_costs,
+    variable_costs,
+    contribution_margin_ratio,
+    break_even_revenue,
+    (break_even_revenue - revenue)::decimal(18, 2) as revenue_gap
+from break_even
+order by entity_id, month

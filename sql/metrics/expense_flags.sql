@@ -1,0 +1,109 @@
+-- metrics.expense_flags: money-out lines an accountant should look at, one row per line and rule
+-- it breaks: possible duplicates, weekend spending, round amounts and unmapped accounts.
+with ledger as (
+    select
+        ledger.entity_id,
+        ledger.line,
+        ledger.txn_id,
+        ledger.date,
+        date_trunc('month', ledger.date)::date as month,
+        ledger.amount,
+        ledger.counterparty,
+        ledger.account_code,
+        accounts.type,
+        accounts.code is null as is_unmapped
+    from raw.ledger as ledger
+    left join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
+),
+
+-- Spending only: owner money, loans, asset purchases and refunds to customers are not expenses,
+-- but a line on an unknown account might be one, so it is reviewed too.
+spending as (
+    select *
+    from ledger
+    where amount < 0
+        and (type in ('cogs', 'expense') or is_unmapped)
+),
+
+-- The later of two matching payments at most 3 days apart is the suspect one; the file's line
+-- order breaks ties on the same day. Of several earlier matches the nearest is named.
+duplicate as (
+    select
+        later.*,
+        'duplicate' as rule,
+        'same amount to ' || later.counterparty || ' on ' || strftime(earlier.date, '%Y-%m-%d')
+            || ' (txn ' || earlier.txn_id || ')' as detail
+    from spending as later
+    inner join spending as earlier
+        on earlier.entity_id = later.entity_id
+        and earlier.counterparty = later.counterparty
+        and earlier.amount = later.amount
+        and earlier.date between later.date - 3 and later.date
+        and (earlier.date < later.date or earlier.line < later.line)
+    qualify row_number() over (
+        partition by later.entity_id, later.txn_id
+        order by earlier.date desc, earlier.line desc
+    ) = 1
+),
+
+weekend as (
+    select
+        *,
+        'weekend' as rule,
+        'paid on a ' || dayname(date) as detail
+    from spending
+    where isodow(date) in (6, 7)
+),
+
+-- A round sum that recurs in other months (rent, a retainer) is routine; one that does not is
+-- worth a look. Any payment of that amount to the counterparty counts, whatever its account.
+round_amount as (
+    select
+        *,
+        'round_amount' as rule,
+        'round amount ' || format('{:,.2f}', -amount)
+            || ' not paid to this counterparty in any other month' as detail
+    from spending
+    where -amount >= 1000
+        and amount % 100 = 0
+        and not exists (
+            select 1
+            from ledger as other
+            where other.entity_id = spending.entity_id
+                and other.counterparty = spending.counterparty
+                and other.amount = spending.amount
+                and other.month <> spending.month
+        )
+),
+
+unmapped_account as (
+    select
+        *,
+        'unmapped_account' as rule,
+        'account ' || account_code || ' is not in the chart of accounts' as detail
+    from spending
+    where is_unmapped
+),
+
+flags as (
+    select * from duplicate
+    union all by name
+    select * from weekend
+    union all by name
+    select * from round_amount
+    union all by name
+    select * from unmapped_account
+)
+
+select
+    entity_id,
+    txn_id,
+    rule,
+    detail,
+    date,
+    amount,
+    counterparty,
+    account_code,
+    month
+from flags
+order by entity_id, date, line, rule

@@ -1,0 +1,47 @@
+-- The CFO's figures for one report month ($month, a DATE on the 1st), one row per configured
+-- entity: burn, cash, runway and break-even, with last month's values for the change.
+with this_month as (
+    select
+        burn.entity_id,
+        burn.revenue,
+        burn.gross_burn,
+        burn.net_burn,
+        burn.net_burn_avg_3m,
+        burn.cash_end,
+        burn.runway_months,
+        break_even.fixed_costs,
+        break_even.variable_costs,
+        break_even.contribution_margin_ratio,
+        break_even.break_even_revenue,
+        break_even.revenue_gap
+    from metrics.burn as burn
+    inner join metrics.break_even as break_even using (entity_id, month)
+    where burn.month = $month
+),
+
+last_month as (
+    select entity_id, net_burn_avg_3m, cash_end, runway_months
+    from metrics.burn
+    where month = $month - interval 1 month
+),
+
+as_of as (
+    select entity_id, max(date) as last_ledger_date
+    from raw.ledger
+    group by entity_id
+)
+
+select
+    entities.entity_id,
+    entities.name,
+    entities.kind,
+    as_of.last_ledger_date,
+    this_month.* exclude (entity_id),
+    last_month.net_burn_avg_3m as prev_net_burn_avg_3m,
+    last_month.cash_end as prev_cash_end,
+    last_month.runway_months as prev_runway_months
+from config.entities as entities
+left join this_month using (entity_id)
+left join last_month using (entity_id)
+left join as_of using (entity_id)
+order by entities.entity_id
