@@ -112,7 +112,7 @@ def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bo
             out(f"  failed step: {event.step_key}\n  reason: {message}")
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data.evaluation
+            evaluation = event.event_specific_data
             if not evaluation.passed:
                 out(
                     f"  failed check: {evaluation.asset_key.to_user_string()} "

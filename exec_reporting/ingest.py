@@ -109,8 +109,9 @@ def read_header(source: SourceFile) -> tuple[list[str], list[str]]:
     path, table = source.path, source.table
     expected = ", ".join(c.name for c in table.columns)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            header = next(csv.reader(handle), None)
+        with path.open("rb") as handle:
+            first_line = handle.readline()
+        header = next(csv.reader([first_line.decode("utf-8-sig")]), None)
     except UnicodeDecodeError as error:
         return [], [f"{path}: line 1: not UTF-8 text ({error.reason}); save the file as UTF-8"]
     except OSError as error:

@@ -16,7 +16,8 @@ cost_totals as (
         ledger.entity_id,
         ledger.month,
         coalesce(-sum(ledger.amount) filter (where accounts.behavior = 'fixed'), 0) as fixed_costs,
-        coalesce(-sum(ledger.amount) filter (where accounts.behavior = 'variable'), 0) as variable_costs
+        coalesce(-sum(ledger.amount) filter (where accounts.behavior = 'variable'), 0)
+            as variable_costs
     from ledger
     inner join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
     where accounts.type in ('cogs', 'expense')

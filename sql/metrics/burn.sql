@@ -34,8 +34,13 @@ windowed as (
     inner join config.entities as entities using (entity_id)
     left join ledger_by_month using (entity_id, month)
     window
-        trailing_3 as (partition by entity_id order by month rows between 2 preceding and current row),
-        to_date as (partition by entity_id order by month rows between unbounded preceding and current row)
+        trailing_3 as (
+            partition by entity_id order by month rows between 2 preceding and current row
+        ),
+        to_date as (
+            partition by entity_id order by month
+            rows between unbounded preceding and current row
+        )
 ),
 
 -- DuckDB divides decimals in floating point, so the mean is taken in whole cents and rounded
