@@ -1,6 +1,5 @@
 """Delivery: send each rendered report of a month to its persona's recipients."""
 
-
 import dagster as dg
 
 from exec_reporting.config import ReportingConfig

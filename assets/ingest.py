@@ -1,7 +1,6 @@
 """Ingest: one asset per input table, loading every entity's file into raw.<table>, and the
 configuration tables (entities, KPIs) that SQL reads."""
 
-
 import hashlib
 
 import dagster as dg

@@ -1,14 +1,11 @@
 """The metric store: one asset per relation of exec_reporting.metrics, each built by its SQL
 file, with its checks (sql/checks/<relation>__<check>.sql) run in the same step."""
 
-
 import dagster as dg
 
-from exec_reporting.metrics import RELATIONS, Relation, build, run_check
+from exec_reporting.metrics import RELATIONS, Relation, build, content_version, run_check
 from exec_reporting.sqlfiles import read_sql, sql_path
 from resources.warehouse import POOL, WarehouseResource
-
-CONTENT_HASH_SQL = "select count(*), coalesce(sum(hash(t)), 0) from {table} as t"
 
 
 def _check_description(relation: Relation, check: str) -> str:
@@ -43,9 +40,7 @@ def _metric_asset(relation: Relation, upstream: dict[str, dg.AssetKey]) -> dg.As
     def metric(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         with warehouse.get_connection() as conn:
             row_count = build(conn, relation)
-            count, content = conn.execute(
-                CONTENT_HASH_SQL.format(table=relation.table)
-            ).fetchone()
+            version = content_version(conn, relation.table)
             results = []
             for check in relation.checks:
                 failures, sample = run_check(conn, relation, check)
@@ -70,7 +65,7 @@ def _metric_asset(relation: Relation, upstream: dict[str, dg.AssetKey]) -> dg.As
         return dg.MaterializeResult(
             metadata={"rows": row_count},
             check_results=results,
-            data_version=dg.DataVersion(f"{count}-{content}"),
+            data_version=dg.DataVersion(version),
         )
 
     return metric

@@ -1,6 +1,5 @@
 """Partitions: one report month per partition, keyed YYYY-MM, in the configured time zone."""
 
-
 import dagster as dg
 
 from exec_reporting.config import ReportingConfig

@@ -1,7 +1,6 @@
 """Reports: one monthly-partitioned asset per report kind. Each renders the report for its month
 to <reports_dir>/<YYYY-MM>/<report>.{html,txt,md,json} and shows the Markdown in the UI."""
 
-
 import hashlib
 
 import dagster as dg
@@ -35,7 +34,9 @@ def _report_asset(
         owners=[f"team:{persona}"],
         pool=POOL,
         description=(builder.__doc__ or kind).strip().splitlines()[0]
-        + " Written to <reports_dir>/<YYYY-MM>/" + kind + ".{html,txt,md,json}.",
+        + " Written to <reports_dir>/<YYYY-MM>/"
+        + kind
+        + ".{html,txt,md,json}.",
     )
     def report(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         month = month_start(context.partition_key)

@@ -1,9 +1,9 @@
 """The `exec-reporting` command: run the pipeline for a month, the demo, the Dagster UI.
 
-    exec-reporting run [--month YYYY-MM]   materialize everything for a month on the instance
-    exec-reporting demo                    generate the demo portfolio if missing, then run it
-    exec-reporting ui                      the Dagster UI on the same instance
-    exec-reporting check                   validate reporting.yaml and the Dagster definitions
+exec-reporting run [--month YYYY-MM]   materialize everything for a month on the instance
+exec-reporting demo                    generate the demo portfolio if missing, then run it
+exec-reporting ui                      the Dagster UI on the same instance
+exec-reporting check                   validate reporting.yaml and the Dagster definitions
 """
 
 from __future__ import annotations
@@ -158,11 +158,20 @@ def cmd_ui(args) -> int:
     prepare_environment(config)
     dagster = shutil.which("dagster") or str(Path(sys.executable).with_name("dagster"))
     argv = [
-        dagster, "dev", "-w", str(PROJECT_ROOT / "workspace.yaml"),
-        "-h", args.host, "-p", str(args.port),
+        dagster,
+        "dev",
+        "-w",
+        str(PROJECT_ROOT / "workspace.yaml"),
+        "-h",
+        args.host,
+        "-p",
+        str(args.port),
     ]
-    print(f"exec-reporting: Dagster UI on http://{args.host}:{args.port} "
-          f"(instance {config.dagster_home})", flush=True)
+    print(
+        f"exec-reporting: Dagster UI on http://{args.host}:{args.port} "
+        f"(instance {config.dagster_home})",
+        flush=True,
+    )
     os.chdir(PROJECT_ROOT)
     os.execv(dagster, argv)
     return 0  # not reached

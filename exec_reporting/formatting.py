@@ -54,16 +54,15 @@ class Formatter:
             return NOT_AVAILABLE
         if abs(number) < 1000:
             return self.money(number)
-        return format_compact_currency(
-            number, self.currency, locale=self.locale, fraction_digits=1
-        )
+        return format_compact_currency(number, self.currency, locale=self.locale, fraction_digits=1)
 
     def number(self, value, places: int = 1) -> str:
         number = rounded(value, places)
         if number is None:
             return NOT_AVAILABLE
-        return format_decimal(number, format=f"#,##0.{'0' * places}" if places else "#,##0",
-                              locale=self.locale)
+        return format_decimal(
+            number, format=f"#,##0.{'0' * places}" if places else "#,##0", locale=self.locale
+        )
 
     def months(self, value) -> str:
         number = rounded(value, 1)

@@ -22,7 +22,7 @@ import duckdb
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES, Table
-from exec_reporting.sqlfiles import execute, query, read_sql
+from exec_reporting.sqlfiles import create_table_as, execute, query
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,9 @@ def source_files(config: ReportingConfig, table: Table) -> tuple[list[SourceFile
     present, absent = [], []
     for entity_id, path in candidates:
         if path.is_file():
-            present.append(SourceFile(table, entity_id, path, path.relative_to(data_dir).as_posix()))
+            present.append(
+                SourceFile(table, entity_id, path, path.relative_to(data_dir).as_posix())
+            )
         else:
             absent.append(path)
     return present, absent
@@ -132,32 +134,18 @@ def read_header(source: SourceFile) -> tuple[list[str], list[str]]:
     return names, problems
 
 
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
 def _prepare(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Fresh temp tables for one load: the staged rows, rejects, files and the contract."""
     execute(conn, "ingest/macros")
-    columns_sql = ", ".join(f"{_quote(c.name)} varchar" for c in table.columns)
+    execute(conn, "ingest/load_tables")
+    # `stage` has one text column per contract column; names come from exec_reporting.contract.
+    columns = ", ".join(f"{column.name} varchar" for column in table.columns)
     conn.execute(
-        f"create or replace temp table stage (source_file varchar, entity_id varchar, line bigint, "
-        f"_key varchar, {columns_sql})"
-    )
-    conn.execute(
-        "create or replace temp table stage_rejects (source_file varchar, entity_id varchar, "
-        "line bigint, csv_line varchar, error_message varchar)"
-    )
-    conn.execute(
-        "create or replace temp table load_files (source_file varchar, entity_id varchar, "
-        "sha256 varchar, ignored_columns varchar[])"
-    )
-    conn.execute(
-        "create or replace temp table contract_columns (column_name varchar, position integer, "
-        "type varchar, required boolean, choices varchar[], required_when_column varchar, "
-        "required_when_values varchar[], expected varchar)"
+        "create or replace temp table stage "
+        f"(source_file varchar, entity_id varchar, line bigint, {columns})"
     )
     conn.executemany(
-        "insert into contract_columns values (?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into contract_columns values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 c.name,
@@ -168,6 +156,7 @@ def _prepare(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
                 c.required_when[0] if c.required_when else None,
                 list(c.required_when[1]) if c.required_when else [],
                 c.expected,
+                table.key.index(c.name) if c.name in table.key else None,
             )
             for position, c in enumerate(table.columns)
         ],
@@ -178,18 +167,17 @@ def _stage_file(
     conn: duckdb.DuckDBPyConnection, source: SourceFile, header: list[str]
 ) -> list[str]:
     """Append one file's rows to `stage`; return the problems that stop it from loading."""
-    table = source.table
-    positional = {f"c{i}": "VARCHAR" for i in range(len(header))}
+    known = {column.name for column in source.table.columns}
+    # Read every column as text under its contract name; the rest as _ignored_<n>.
+    columns = {
+        (name if name in known else f"_ignored_{position}"): "VARCHAR"
+        for position, name in enumerate(header)
+    }
+    ignored = [name for name in header if name and name not in known]
     conn.execute("drop table if exists file_rejects")
     conn.execute("drop table if exists file_rejects_scan")
     try:
-        conn.execute(
-            "create or replace temp table file_raw as select * from read_csv($path, header = true, "
-            "auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = $columns, "
-            "store_rejects = true, rejects_table = 'file_rejects', "
-            "rejects_scan = 'file_rejects_scan', encoding = 'utf-8')",
-            {"path": str(source.path), "columns": positional},
-        )
+        execute(conn, "ingest/read_file", path=str(source.path), columns=columns)
     except duckdb.Error as error:
         return [f"{source.path}: cannot be read as CSV: {error}"]
     bad_encoding = conn.execute(
@@ -197,37 +185,12 @@ def _stage_file(
     ).fetchone()[0]
     if bad_encoding is not None:
         return [f"{source.path}: line {bad_encoding}: not UTF-8 text; save the file as UTF-8"]
-    # Map each contract column to the file's position for it; absent optional ones stay NULL.
-    select = []
-    for column in table.columns:
-        if column.name in header:
-            cell = _quote(f"c{header.index(column.name)}")
-            select.append(f"nullif(trim({cell}), '') as {_quote(column.name)}")
-        else:
-            select.append(f"null as {_quote(column.name)}")
-    known = {c.name for c in table.columns}
-    ignored = [name for name in header if name and name not in known]
-    key = "concat_ws(' | ', " + ", ".join(
-        f"nullif(trim({_quote(f'c{header.index(k)}')}), '')" for k in table.key
-    ) + ")"
-    conn.execute(
-        f"insert into stage by name select $source_file as source_file, $entity_id as entity_id, "
-        f"line, {key} as _key, {', '.join(select)} from ({read_sql('ingest/stage_lines')})",
-        {"source_file": source.name, "entity_id": source.entity_id},
-    )
-    conn.execute(
-        "insert into stage_rejects select $source_file, $entity_id, line, csv_line, error_message "
-        f"from ({read_sql('ingest/file_rejects')})",
-        {"source_file": source.name, "entity_id": source.entity_id},
-    )
+    where = {"source_file": source.name, "entity_id": source.entity_id}
+    execute(conn, "ingest/stage_file", **where)
+    execute(conn, "ingest/stage_rejects", **where)
     conn.execute(
         "insert into load_files values ($source_file, $entity_id, $sha256, $ignored)",
-        {
-            "source_file": source.name,
-            "entity_id": source.entity_id,
-            "sha256": file_sha256(source.path),
-            "ignored": ignored,
-        },
+        {**where, "sha256": file_sha256(source.path), "ignored": ignored},
     )
     return []
 
@@ -257,38 +220,39 @@ def load_table(
     if problems:
         raise IngestError(table.name, problems)
 
-    key_columns = ", ".join(table.key)
-    conn.execute(f"create or replace temp table cell_problems as {read_sql('ingest/cell_problems')}")
-    conn.execute(
-        f"create or replace temp table duplicate_keys as {read_sql('ingest/duplicate_keys')}"
-    )
-    conn.execute(
-        f"create or replace temp table load_quarantine as {read_sql('ingest/quarantine')}",
-        {"table_name": table.name, "key_columns": key_columns},
+    raw_table = f"raw.{table.name}"
+    create_table_as(conn, "cell_problems", "ingest/cell_problems", temp=True)
+    create_table_as(conn, "duplicate_keys", "ingest/duplicate_keys", temp=True)
+    create_table_as(
+        conn,
+        "load_quarantine",
+        "ingest/quarantine",
+        temp=True,
+        table_name=table.name,
+        key_columns=", ".join(table.key),
     )
     conn.execute("begin transaction")
     try:
-        conn.execute(f"create or replace table raw.{table.name} as {read_sql(f'raw/{table.name}')}")
-        conn.execute(f"create or replace temp view loaded_rows as select source_file from raw.{table.name}")
+        create_table_as(conn, raw_table, f"raw/{table.name}")
         conn.execute("delete from quarantine.rows where table_name = $t", {"t": table.name})
         conn.execute("insert into quarantine.rows by name select * from load_quarantine")
-        counts = query(conn, "ingest/file_counts")
+        create_table_as(conn, "load_counts", "ingest/file_counts", temp=True, raw_table=raw_table)
         conn.execute("delete from ingest.file_loads where table_name = $t", {"t": table.name})
-        conn.execute(
-            "insert into ingest.file_loads by name select $t as table_name, * exclude "
-            f"(ignored_columns) from ({read_sql('ingest/file_counts')})",
-            {"t": table.name},
-        )
+        execute(conn, "ingest/record_file_loads", table_name=table.name)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
         raise
-    files = [FileLoad(**c) for c in counts]
+    counts = conn.execute("select * from load_counts")
+    names = [d[0] for d in counts.description]
+    files = [FileLoad(**dict(zip(names, row, strict=True))) for row in counts.fetchall()]
     missing = [] if table.required else [str(p) for p in absent]
     return LoadResult(table.name, files, missing)
 
 
-def load_all(conn: duckdb.DuckDBPyConnection, config: ReportingConfig, tables: Iterable[Table] = TABLES) -> list[LoadResult]:
+def load_all(
+    conn: duckdb.DuckDBPyConnection, config: ReportingConfig, tables: Iterable[Table] = TABLES
+) -> list[LoadResult]:
     """Load every table of the contract (a convenience for shells and tests)."""
     return [load_table(conn, config, table) for table in tables]
 

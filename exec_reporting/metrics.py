@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from exec_reporting.sqlfiles import SQL_DIR, create_table_as, read_sql
+from exec_reporting.sqlfiles import SQL_DIR, create_table_as, query
 
 
 @dataclass(frozen=True)
@@ -89,17 +89,26 @@ RELATIONS_BY_NAME = {relation.name: relation for relation in RELATIONS}
 def build(conn, relation: Relation) -> int:
     """Rebuild metrics.<relation> from its SQL file; return its row count."""
     create_table_as(conn, relation.table, relation.sql_name)
-    return conn.execute(f"select count(*) from {relation.table}").fetchone()[0]  # noqa: S608
+    return conn.execute("select count(*) from query_table($t)", {"t": relation.table}).fetchone()[0]
+
+
+def content_version(conn, table: str) -> str:
+    """A fingerprint of a table's rows, independent of their order."""
+    return query(conn, "meta/content_version", table_name=table)[0]["version"]
 
 
 def build_all(conn) -> dict[str, int]:
     return {relation.name: build(conn, relation) for relation in RELATIONS}
 
 
-def run_check(conn, relation: Relation, check: str, sample: int = 10) -> tuple[int, list[dict[str, Any]]]:
+def run_check(
+    conn, relation: Relation, check: str, sample: int = 10
+) -> tuple[int, list[dict[str, Any]]]:
     """Run one check; return how many rows break it and the first few of them."""
-    sql = read_sql(f"checks/{relation.name}__{check}")
-    count = conn.execute(f"select count(*) from ({sql})").fetchone()[0]  # noqa: S608
-    cursor = conn.execute(f"select * from ({sql}) limit {int(sample)}")  # noqa: S608
+    create_table_as(conn, "check_result", f"checks/{relation.name}__{check}", temp=True)
+    count = conn.execute("select count(*) from check_result").fetchone()[0]
+    cursor = conn.execute("select * from check_result limit $n", {"n": sample})
     columns = [d[0] for d in cursor.description]
-    return count, [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    conn.execute("drop table check_result")
+    return count, found

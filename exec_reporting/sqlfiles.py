@@ -30,9 +30,7 @@ def _bind(sql: str, params: dict[str, Any] | None) -> dict[str, Any] | None:
     # DuckDB refuses parameters a statement does not use, so pass only the ones it names.
     if not params:
         return None
-    used = {
-        key: value for key, value in params.items() if re.search(rf"\${re.escape(key)}\b", sql)
-    }
+    used = {key: value for key, value in params.items() if re.search(rf"\${re.escape(key)}\b", sql)}
     return used or None
 
 
@@ -54,11 +52,17 @@ def execute(conn, name: str, **params: Any) -> None:
         conn.execute(sql)
 
 
-def create_table_as(conn, table: str, name: str, **params: Any) -> None:
-    """Replace `table` with the result of the SELECT in sql/<name>.sql."""
-    schema, _, relation = table.rpartition(".")
+_IDENTIFIER = re.compile(r"^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$")
+
+
+def create_table_as(conn, table: str, name: str, *, temp: bool = False, **params: Any) -> None:
+    """Replace `table` ("schema.name", or a temp table's name) with the SELECT of sql/<name>.sql."""
+    # Table names come from this project's code, never from input; check them all the same.
+    if not _IDENTIFIER.match(table):
+        raise ValueError(f"not a table name: {table!r}")
+    schema, _, _ = table.rpartition(".")
     if schema:
-        conn.execute(f'create schema if not exists "{schema}"')
+        conn.execute(f"create schema if not exists {schema}")
     sql = read_sql(name)
-    # Identifiers come from this project's own code, never from input files.
-    conn.execute(f"create or replace table {table} as\n{sql}", _bind(sql, params))  # noqa: S608
+    kind = "temp table" if temp else "table"
+    conn.execute(f"create or replace {kind} {table} as\n{sql}", _bind(sql, params))

@@ -1,7 +1,6 @@
 """Mail transports: where a built message goes. `outbox` writes .eml files to a folder, so
 everything can be tried without an email account."""
 
-
 import os
 from email.message import EmailMessage
 from pathlib import Path

@@ -6,7 +6,6 @@ file locked. DuckDB allows a single writing process: every asset that opens the 
 the "duckdb" concurrency pool.
 """
 
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path

@@ -6,12 +6,11 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from conftest import rows
 
 from exec_reporting.config import load_config
 from exec_reporting.contract import table
 from exec_reporting.ingest import IngestError, load_all, load_table
-
-from conftest import rows
 
 LEDGER_HEADER = "txn_id,date,account_code,amount,description,counterparty\n"
 
@@ -64,9 +63,10 @@ def test_good_rows_load_typed_with_their_file_and_line(portfolio):
             "counterparty": "Landlord",
         },
     ]
-    column_types = dict(conn.execute("describe raw.ledger").fetchall() and [
-        (r[0], r[1]) for r in conn.execute("describe raw.ledger").fetchall()
-    ])
+    column_types = dict(
+        conn.execute("describe raw.ledger").fetchall()
+        and [(r[0], r[1]) for r in conn.execute("describe raw.ledger").fetchall()]
+    )
     assert column_types["amount"] == "DECIMAL(18,2)"
     assert column_types["date"] == "DATE"
     by_table = {r.table: r for r in results}
@@ -84,7 +84,7 @@ BAD_LEDGER = (
     + "T6,2025-02-04,6000,-5,Rent,Landlord,extra\n"  # 8 too many fields
     + "T7,2025-02-05,9999,-12.34,Mystery,Someone\n"  # 9 unmapped account: loaded
     + "T8,02/06/2025,6000,-1,Rent,Landlord\n"  # 10 not ISO
-    + "T9,2025-02-07,6000,\"-1,234.00\",Rent,Landlord\n"  # 11 thousands separator
+    + 'T9,2025-02-07,6000,"-1,234.00",Rent,Landlord\n'  # 11 thousands separator
     + "T10,2025-02-07,6000,-1.005,Rent,Landlord\n"  # 12 three decimals
 )
 
@@ -117,7 +117,8 @@ def test_rows_read_equal_rows_loaded_plus_quarantined_for_every_file(portfolio):
     path = portfolio(
         {
             "shop/ledger.csv": BAD_LEDGER,
-            "cafe/ledger.csv": LEDGER_HEADER + "C1,2025-01-01,4000,1,x,y\nC1,2025-01-02,4000,1,x,y\n",
+            "cafe/ledger.csv": LEDGER_HEADER
+            + "C1,2025-01-01,4000,1,x,y\nC1,2025-01-02,4000,1,x,y\n",
             "cafe/bookings.csv": (
                 "booking_id,channel,booked_on,service_date,amount,paid_on,status\n"
                 "B1,direct,2025-01-01,2025-02-01,100,2025-01-01,confirmed\n"
@@ -146,7 +147,10 @@ def test_rows_read_equal_rows_loaded_plus_quarantined_for_every_file(portfolio):
         assert f["rows_read"] == loaded + quarantined
     shop = next(f for f in files if f["source_file"] == "shop/ledger.csv")
     assert (shop["rows_read"], shop["rows_loaded"], shop["rows_quarantined"]) == (11, 2, 9)
-    assert quarantine(conn, "bookings")[0]["reason"] == "expected one of confirmed, cancelled, refunded"
+    assert (
+        quarantine(conn, "bookings")[0]["reason"]
+        == "expected one of confirmed, cancelled, refunded"
+    )
     assert sum(r.rows_read for r in results) == sum(f["rows_read"] for f in files)
 
 
@@ -216,7 +220,9 @@ def test_unreadable_files_fail_the_load_naming_each_and_keep_the_previous_conten
 
     data = tmp_path / "data"
     (data / "a" / "ledger.csv").write_text("txn_id,date,amount\nT1,2025-01-05,1\n")
-    (data / "b" / "ledger.csv").write_bytes(LEDGER_HEADER.encode() + b"T2,2025-01-05,4000,1,caf\xe9,y\n")
+    (data / "b" / "ledger.csv").write_bytes(
+        LEDGER_HEADER.encode() + b"T2,2025-01-05,4000,1,caf\xe9,y\n"
+    )
     (data / "c" / "ledger.csv").unlink()
     with pytest.raises(IngestError) as error:
         load_table(conn, config, table("ledger"))
@@ -259,15 +265,35 @@ def test_other_tables_types(portfolio):
         }
     )
     conn, _ = load(path)
-    assert rows(conn, "select month, channel, listed, spend, leads from raw.channels order by channel") == [
-        {"month": date(2025, 1, 1), "channel": "airbnb", "listed": False, "spend": Decimal("0.00"), "leads": 0},
-        {"month": date(2025, 1, 1), "channel": "viator", "listed": True, "spend": Decimal("100.00"), "leads": 10},
+    assert rows(
+        conn, "select month, channel, listed, spend, leads from raw.channels order by channel"
+    ) == [
+        {
+            "month": date(2025, 1, 1),
+            "channel": "airbnb",
+            "listed": False,
+            "spend": Decimal("0.00"),
+            "leads": 0,
+        },
+        {
+            "month": date(2025, 1, 1),
+            "channel": "viator",
+            "listed": True,
+            "spend": Decimal("100.00"),
+            "leads": 10,
+        },
     ]
     reasons = {r["line"]: r["reason"] for r in quarantine(conn, "channels")}
     assert reasons[4].startswith("duplicate key: month, channel 2025-01 | airbnb")
     assert reasons[5] == "expected yes or no (also true/false, 1/0)"
     assert rows(conn, "select mfa, backups, ci, monitoring, tls_expires_on from raw.stack") == [
-        {"mfa": True, "backups": True, "ci": False, "monitoring": False, "tls_expires_on": date(2026, 1, 1)}
+        {
+            "mfa": True,
+            "backups": True,
+            "ci": False,
+            "monitoring": False,
+            "tls_expires_on": date(2026, 1, 1),
+        }
     ]
 
 

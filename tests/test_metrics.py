@@ -205,15 +205,27 @@ def test_monthly_pnl_revenue_cogs_opex(warehouse):
     # The owner's 5000 (equity), the 10000 loan, the 4000 motor (asset) and the 3150 on the
     # unknown account 9999 are in no line.
     assert [r["revenue"] for r in pnl.values()] == [
-        D("3500.00"), D("0.00"), D("0.00"), D("1000.00"), D("6000.00")
+        D("3500.00"),
+        D("0.00"),
+        D("0.00"),
+        D("1000.00"),
+        D("6000.00"),
     ]
     # cogs: Jan 1000.00; Feb 300.25 + 300.25; Apr 1500.50 + 1500.50; May none
     assert [r["cogs"] for r in pnl.values()] == [
-        D("1000.00"), D("600.50"), D("0.00"), D("3001.00"), D("0.00")
+        D("1000.00"),
+        D("600.50"),
+        D("0.00"),
+        D("3001.00"),
+        D("0.00"),
     ]
     # opex: Jan 2000 + 400; Feb 2000 + 99.99; Apr 1200 + 2000; May 2000 + 2000 + 50 + 900
     assert [r["opex"] for r in pnl.values()] == [
-        D("2400.00"), D("2099.99"), D("0.00"), D("3200.00"), D("4950.00")
+        D("2400.00"),
+        D("2099.99"),
+        D("0.00"),
+        D("3200.00"),
+        D("4950.00"),
     ]
 
 
@@ -221,12 +233,20 @@ def test_monthly_pnl_profit_lines(warehouse):
     pnl = by_month(warehouse, "monthly_pnl", "alpha")
     # gross profit = revenue - cogs: 3500 - 1000; 0 - 600.50; 0; 1000 - 3001; 6000 - 0
     assert [r["gross_profit"] for r in pnl.values()] == [
-        D("2500.00"), D("-600.50"), D("0.00"), D("-2001.00"), D("6000.00")
+        D("2500.00"),
+        D("-600.50"),
+        D("0.00"),
+        D("-2001.00"),
+        D("6000.00"),
     ]
     # operating income = revenue - cogs - opex: 3500 - 1000 - 2400; 0 - 600.50 - 2099.99; 0;
     # 1000 - 3001 - 3200; 6000 - 0 - 4950
     assert [r["operating_income"] for r in pnl.values()] == [
-        D("100.00"), D("-2700.49"), D("0.00"), D("-5201.00"), D("1050.00")
+        D("100.00"),
+        D("-2700.49"),
+        D("0.00"),
+        D("-5201.00"),
+        D("1050.00"),
     ]
 
 
@@ -253,15 +273,27 @@ def test_burn_gross_and_net(warehouse):
     burn = by_month(warehouse, "burn", "alpha")
     # revenue is monthly_pnl's
     assert [r["revenue"] for r in burn.values()] == [
-        D("3500.00"), D("0.00"), D("0.00"), D("1000.00"), D("6000.00")
+        D("3500.00"),
+        D("0.00"),
+        D("0.00"),
+        D("1000.00"),
+        D("6000.00"),
     ]
     # gross burn = cogs + opex: 1000 + 2400; 600.50 + 2099.99; 0; 3001 + 3200; 0 + 4950
     assert [r["gross_burn"] for r in burn.values()] == [
-        D("3400.00"), D("2700.49"), D("0.00"), D("6201.00"), D("4950.00")
+        D("3400.00"),
+        D("2700.49"),
+        D("0.00"),
+        D("6201.00"),
+        D("4950.00"),
     ]
     # net burn = gross burn - revenue (negative: the month made money)
     assert [r["net_burn"] for r in burn.values()] == [
-        D("-100.00"), D("2700.49"), D("0.00"), D("5201.00"), D("-1050.00")
+        D("-100.00"),
+        D("2700.49"),
+        D("0.00"),
+        D("5201.00"),
+        D("-1050.00"),
     ]
 
 
@@ -270,7 +302,11 @@ def test_net_burn_3_month_average(warehouse):
     # Mar: (-100.00 + 2700.49 + 0) / 3 = 866.83. Apr: (2700.49 + 0 + 5201.00) / 3 = 2633.83.
     # May: (0 + 5201.00 - 1050.00) / 3 = 1383.666..., 1383.67.
     assert column(warehouse, "burn", "net_burn_avg_3m") == [
-        D("-100.00"), D("1300.25"), D("866.83"), D("2633.83"), D("1383.67")
+        D("-100.00"),
+        D("1300.25"),
+        D("866.83"),
+        D("2633.83"),
+        D("1383.67"),
     ]
     # beta Feb: 200.25 alone; Mar: (200.25 + 40.00) / 2 = 120.125, half up 120.13
     assert column(warehouse, "burn", "net_burn_avg_3m", "beta") == [D("200.25"), D("120.13")]
@@ -283,7 +319,11 @@ def test_cash_end_counts_every_ledger_line(warehouse):
     # May: -1801.49 + 10000 loan - 4000 motor - 150 unmapped + 6000 - 2000 - 2000 - 50 - 900
     #      - 3000 unmapped = 2098.51
     assert column(warehouse, "burn", "cash_end") == [
-        D("6100.00"), D("3399.51"), D("3399.51"), D("-1801.49"), D("2098.51")
+        D("6100.00"),
+        D("3399.51"),
+        D("3399.51"),
+        D("-1801.49"),
+        D("2098.51"),
     ]
     # beta: opening 0; Feb -300.25 + 100.00; Mar -40.00
     assert column(warehouse, "burn", "cash_end", "beta") == [D("-200.25"), D("-240.25")]
@@ -308,14 +348,26 @@ def test_break_even_costs(warehouse):
     be = by_month(warehouse, "break_even", "alpha")
     # fixed: rent and software. Jan 2000; Feb 2000 + 99.99; Apr 2000; May 4000 + 50 + 900
     assert [r["fixed_costs"] for r in be.values()] == [
-        D("2000.00"), D("2099.99"), D("0.00"), D("2000.00"), D("4950.00")
+        D("2000.00"),
+        D("2099.99"),
+        D("0.00"),
+        D("2000.00"),
+        D("4950.00"),
     ]
     # variable: fuel and commissions. Jan 1000 + 400; Feb 600.50; Apr 3001 + 1200; May none
     assert [r["variable_costs"] for r in be.values()] == [
-        D("1400.00"), D("600.50"), D("0.00"), D("4201.00"), D("0.00")
+        D("1400.00"),
+        D("600.50"),
+        D("0.00"),
+        D("4201.00"),
+        D("0.00"),
     ]
     assert [r["revenue"] for r in be.values()] == [
-        D("3500.00"), D("0.00"), D("0.00"), D("1000.00"), D("6000.00")
+        D("3500.00"),
+        D("0.00"),
+        D("0.00"),
+        D("1000.00"),
+        D("6000.00"),
     ]
 
 
@@ -433,9 +485,7 @@ def test_kpi_met_is_null_when_actual_is_null(warehouse):
 def test_kpi_runway_null_means_met(warehouse):
     # Jan: not burning, so no runway: the target is met, the gap stays empty
     row = kpi_rows(warehouse)["runway_months", JAN]
-    assert (row["actual"], row["target"], row["gap"], row["met"]) == (
-        None, D("3.0000"), None, True
-    )
+    assert (row["actual"], row["target"], row["gap"], row["met"]) == (None, D("3.0000"), None, True)
 
 
 # -- deferred_revenue --------------------------------------------------------------------------
@@ -449,11 +499,16 @@ def test_deferred_revenue(warehouse):
     # Apr: K5 still ahead = 1000; K8, served on Apr 30 (the last day), is not deferred.
     # May: K5 served May 20; K6 paid May 31 for June 1 = 250.
     assert column(warehouse, "deferred_revenue", "deferred_balance") == [
-        D("800.00"), D("0.00"), D("1000.00"), D("1000.00"), D("250.00")
+        D("800.00"),
+        D("0.00"),
+        D("1000.00"),
+        D("1000.00"),
+        D("250.00"),
     ]
     # beta has no bookings file: its months are still there, at 0
     assert column(warehouse, "deferred_revenue", "deferred_balance", "beta") == [
-        D("0.00"), D("0.00")
+        D("0.00"),
+        D("0.00"),
     ]
 
 
@@ -616,8 +671,7 @@ BREAKAGES = [
     (
         "kpi_gaps",
         "one_row_per_kpi_month",
-        "delete from metrics.kpi_gaps "
-        "where kpi = 'revenue' and month = date '2026-04-01'",
+        "delete from metrics.kpi_gaps where kpi = 'revenue' and month = date '2026-04-01'",
     ),
     (
         "expense_flags",

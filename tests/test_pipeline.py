@@ -129,9 +129,7 @@ def run_cli(*args, cwd, env=None):
     )
 
 
-def test_cli_run_uses_the_instance_beside_the_warehouse_and_reports_failures(
-    config_path, tmp_path
-):
+def test_cli_run_uses_the_instance_beside_the_warehouse_and_reports_failures(config_path, tmp_path):
     done = run_cli("run", cwd=tmp_path)  # ./reporting.yaml, latest month in the data
     assert done.returncode == 0, done.stdout + done.stderr
     assert "running monthly_pack for 2025-03" in done.stdout

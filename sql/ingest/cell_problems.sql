@@ -2,7 +2,7 @@
 -- the expectation it missed. Inputs: `stage` (one varchar column per contract column, plus
 -- source_file, entity_id, line) and `contract_columns` (the contract of the table being loaded).
 with cells as (
-    from (select * exclude (entity_id, _key) from stage)
+    from (select * exclude (entity_id) from stage)
     unpivot include nulls (value for column_name in (columns(* exclude (source_file, line))))
 ),
 

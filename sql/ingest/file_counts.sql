@@ -8,7 +8,7 @@ quarantined as (
 ),
 
 loaded as (
-    select source_file, count(*) as rows_loaded from loaded_rows group by source_file
+    select source_file, count(*) as rows_loaded from query_table($raw_table) group by source_file
 ),
 
 rejected as (

@@ -21,7 +21,7 @@ select
     cell_rows.column_name,
     cell_rows.value,
     cell_rows.reason,
-    to_json(struct_pack(*columns(stage.* exclude (_key, entity_id, source_file, line))))::varchar as record
+    to_json(struct_pack(*columns(stage.* exclude (entity_id, source_file, line))))::varchar as record
 from cell_rows
 inner join stage using (source_file, line)
 
@@ -33,10 +33,10 @@ select
     stage.source_file,
     stage.line,
     $key_columns,
-    stage._key,
-    'duplicate key: ' || $key_columns || ' ' || stage._key || ' already loaded from line '
-        || duplicates.first_line,
-    to_json(struct_pack(*columns(stage.* exclude (_key, entity_id, source_file, line))))::varchar
+    duplicates.key_value,
+    'duplicate key: ' || $key_columns || ' ' || duplicates.key_value
+        || ' already loaded from line ' || duplicates.first_line,
+    to_json(struct_pack(*columns(stage.* exclude (entity_id, source_file, line))))::varchar
 from duplicate_keys as duplicates
 inner join stage using (source_file, line)
 
