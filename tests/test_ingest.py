@@ -198,6 +198,10 @@ def test_csv_dialect_details_people_really_have(portfolio, tmp_path):
     ]
     ledger_result = next(r for r in results if r.table == "ledger")
     assert ledger_result.files[0].ignored_columns == ["memo"]
+    stored = conn.execute(
+        "select ignored_columns from ingest.file_loads where table_name = 'ledger'"
+    )
+    assert stored.fetchone()[0] == ["memo"]
 
 
 def test_missing_optional_files_mean_no_data(portfolio):
@@ -254,7 +258,7 @@ def test_other_tables_types(portfolio):
                 "month,channel,listed,spend,leads,bookings,revenue\n"
                 "2025-01,viator,Yes,100.00,10,2,500.00\n"
                 "2025-01,airbnb,no,,,,\n"
-                "2025-01,airbnb,no,,,,\n"
+                "2025-01-01,airbnb,no,,,,\n"
                 "2025-02,boatsetter,maybe,,,,\n"
             ),
             "a/stack.csv": (

@@ -10,7 +10,11 @@ keys as (
     select
         cells.source_file,
         cells.line,
-        string_agg(coalesce(cells.value, ''), ' | ' order by contract.key_position) as key_value
+        -- a month may be written 2025-01 or 2025-01-01: the same key either way
+        string_agg(
+            case when contract.type = 'month' then left(cells.value, 7) else coalesce(cells.value, '') end,
+            ' | ' order by contract.key_position
+        ) as key_value
     from cells
     inner join contract_columns as contract using (column_name)
     where contract.key_position is not null

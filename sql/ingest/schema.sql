@@ -28,3 +28,5 @@ create table if not exists ingest.file_loads (
     rows_quarantined bigint not null,
     loaded_at timestamp default current_timestamp
 );
+-- Header columns the contract does not name, which the load ignored.
+alter table ingest.file_loads add column if not exists ignored_columns varchar[];
