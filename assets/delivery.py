@@ -4,6 +4,7 @@ import dagster as dg
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.delivery import outgoing_messages
+from exec_reporting.reports import builders
 from resources.mail import OutboxTransport
 
 
@@ -12,6 +13,8 @@ def build_delivery_asset(
     partitions: dg.PartitionsDefinition,
     reports: dict[str, dg.AssetsDefinition],
 ) -> dg.AssetsDefinition:
+    kinds = {kind: builder.ENTITY_KIND for kind, builder in builders().items() if kind in reports}
+
     @dg.asset(
         key=["delivery", "emails"],
         deps=list(reports.values()),
@@ -27,7 +30,7 @@ def build_delivery_asset(
     def emails(context: dg.AssetExecutionContext, mailer: OutboxTransport):
         period = context.partition_key
         sent = []
-        for outgoing in outgoing_messages(config, period, list(reports)):
+        for outgoing in outgoing_messages(config, period, kinds):
             message_id = mailer.send(
                 outgoing.message,
                 envelope_to=outgoing.envelope_to,

@@ -8,7 +8,7 @@ import dagster as dg
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES, Table
 from exec_reporting.ingest import IngestError, LoadResult, load_table
-from exec_reporting.settings import config_version, write_config_tables
+from exec_reporting.settings import config_rows, config_version, write_config_tables
 from exec_reporting.sqlfiles import sql_path
 from resources.warehouse import POOL, WarehouseResource
 
@@ -115,22 +115,27 @@ def build_ingest_assets(config: ReportingConfig) -> dict[str, dg.AssetsDefinitio
     """Asset per warehouse table name ("raw.ledger", "config.entities", ...)."""
     assets = {f"raw.{table.name}": _ingest_asset(config, table) for table in TABLES}
 
+    descriptions = {
+        "entities": "The entities of reporting.yaml: id, name, kind, opening cash.",
+        "kpis": "The KPI targets of reporting.yaml, one row per entity and KPI.",
+        "parameters": "The thresholds of the ceo, cto, cfo, cmo and accounting sections.",
+        "scenarios": "The CFO's base, best and worst growth scenarios.",
+        "capital_candidates": "Candidate uses of cash the CFO report ranks by payback.",
+        "otas": "Online travel agencies with their commission and audience.",
+        "milestones": "The dated marketing milestones of the CMO report.",
+    }
+    assert set(descriptions) == set(config_rows(config)), "describe every config table"
+
     @dg.multi_asset(
         specs=[
             dg.AssetSpec(
-                ["config", "entities"],
+                ["config", table],
                 group_name="ingest",
                 kinds={"duckdb", "yaml"},
                 owners=["team:ceo"],
-                description="The entities of reporting.yaml: id, name, kind, opening cash.",
-            ),
-            dg.AssetSpec(
-                ["config", "kpis"],
-                group_name="ingest",
-                kinds={"duckdb", "yaml"},
-                owners=["team:ceo"],
-                description="The KPI targets of reporting.yaml, one row per entity and KPI.",
-            ),
+                description=f"{text} From reporting.yaml, table `config.{table}`.",
+            )
+            for table, text in descriptions.items()
         ],
         pool=POOL,
         name="config_tables",
@@ -139,15 +144,11 @@ def build_ingest_assets(config: ReportingConfig) -> dict[str, dg.AssetsDefinitio
         with warehouse.get_connection() as conn:
             counts = write_config_tables(conn, config)
         version = dg.DataVersion(config_version(config))
-        yield dg.MaterializeResult(
-            asset_key=["config", "entities"],
-            metadata={"rows": counts["entities"]},
-            data_version=version,
-        )
-        yield dg.MaterializeResult(
-            asset_key=["config", "kpis"], metadata={"rows": counts["kpis"]}, data_version=version
-        )
+        for table, rows in counts.items():
+            yield dg.MaterializeResult(
+                asset_key=["config", table], metadata={"rows": rows}, data_version=version
+            )
 
-    assets["config.entities"] = config_tables
-    assets["config.kpis"] = config_tables
+    for table in descriptions:
+        assets[f"config.{table}"] = config_tables
     return assets

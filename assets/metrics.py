@@ -3,21 +3,23 @@ file, with its checks (sql/checks/<relation>__<check>.sql) run in the same step.
 
 import dagster as dg
 
-from exec_reporting.metrics import RELATIONS, Relation, build, content_version, run_check
-from exec_reporting.sqlfiles import read_sql, sql_path
+from exec_reporting.metrics import (
+    Relation,
+    build,
+    check_description,
+    content_version,
+    relations,
+    run_check,
+)
+from exec_reporting.sqlfiles import sql_path
 from resources.warehouse import POOL, WarehouseResource
-
-
-def _check_description(relation: Relation, check: str) -> str:
-    first = read_sql(f"checks/{relation.name}__{check}").strip().splitlines()[0]
-    return first.removeprefix("--").strip()
 
 
 def _metric_asset(relation: Relation, upstream: dict[str, dg.AssetKey]) -> dg.AssetsDefinition:
     key = dg.AssetKey(["metrics", relation.name])
     check_specs = [
         dg.AssetCheckSpec(
-            check, asset=key, blocking=True, description=_check_description(relation, check)
+            check, asset=key, blocking=True, description=check_description(relation, check)
         )
         for check in relation.checks
     ]
@@ -81,7 +83,7 @@ def build_metric_assets(
         keys[name] = dg.AssetKey([schema, table])
         assert keys[name] in definition.keys, f"{name} is not produced by {definition}"
     assets: dict[str, dg.AssetsDefinition] = {}
-    for relation in RELATIONS:
+    for relation in relations():
         missing = [name for name in relation.reads if name not in keys]
         if missing:
             raise ValueError(f"metrics.{relation.name} reads unknown table(s): {missing}")

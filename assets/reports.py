@@ -1,57 +1,82 @@
-"""Reports: one monthly-partitioned asset per report kind. Each renders the report for its month
-to <reports_dir>/<YYYY-MM>/<report>.{html,txt,md,json} and shows the Markdown in the UI."""
+"""Reports: one monthly-partitioned asset per report kind. Each renders its reports for the month
+to <reports_dir>/<YYYY-MM>/<report>.{html,txt,md,json} (plus chart PNGs) and shows the Markdown
+in the UI. Domain reports (rental, logistics, agency) render one report per entity of their kind.
+"""
 
 import hashlib
+from types import ModuleType
 
 import dagster as dg
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.render import render
-from exec_reporting.reports import cfo
-from exec_reporting.reports.base import month_start
+from exec_reporting.reports import builders
+from exec_reporting.reports.common import month_start
 from resources.warehouse import POOL, WarehouseResource
 
-# Report kind -> (builder module, persona owning it, metric relations it reads)
-REPORTS = {
-    "cfo": (cfo, "cfo", ("metrics.burn", "metrics.break_even", "raw.ledger", "config.entities")),
-}
+PREVIEW_LIMIT = 90_000  # characters of Markdown shown in the UI
+
+
+def report_entities(config: ReportingConfig, builder: ModuleType) -> list[str | None]:
+    """None for a persona report; the ids of the entities of its kind for a domain report."""
+    if builder.ENTITY_KIND is None:
+        return [None]
+    return [entity.id for entity in config.entities if entity.kind == builder.ENTITY_KIND]
 
 
 def _report_asset(
     config: ReportingConfig,
-    kind: str,
+    builder: ModuleType,
     partitions: dg.PartitionsDefinition,
-    upstream: dict[str, dg.AssetsDefinition],
+    deps: list[dg.AssetKey],
 ) -> dg.AssetsDefinition:
-    builder, persona, reads = REPORTS[kind]
+    kind = builder.KIND
+    summary = (builder.__doc__ or kind).strip().split("\n\n")[0].replace("\n", " ")
+    scope = (
+        f" One report per entity of kind {builder.ENTITY_KIND}, written to "
+        f"<reports_dir>/<YYYY-MM>/{kind}-<entity>.{{html,txt,md,json}}."
+        if builder.ENTITY_KIND
+        else f" Written to <reports_dir>/<YYYY-MM>/{kind}.{{html,txt,md,json}}."
+    )
 
     @dg.asset(
         key=["reports", kind],
-        deps=[dg.AssetKey(name.split(".")) for name in reads if name in upstream],
+        deps=deps,
         partitions_def=partitions,
         group_name="reports",
         kinds={"jinja", "html"},
-        owners=[f"team:{persona}"],
+        owners=[f"team:{builder.PERSONA}"],
         pool=POOL,
-        description=(builder.__doc__ or kind).strip().splitlines()[0]
-        + " Written to <reports_dir>/<YYYY-MM>/"
-        + kind
-        + ".{html,txt,md,json}.",
+        description=summary + scope,
     )
     def report(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
         month = month_start(context.partition_key)
+        targets = report_entities(config, builder)
         with warehouse.get_connection() as conn:
-            model = builder.build(conn, config, month)
-        rendered = render(model)
-        paths = rendered.write(config.reports_path / context.partition_key, kind)
-        context.log.info(f"{kind} report for {context.partition_key} written to {paths['html']}")
+            models = [builder.build(conn, config, month, entity_id) for entity_id in targets]
+        rendered = [render(model) for model in models]
+        folder = config.reports_path / context.partition_key
+        for edition in rendered:
+            paths = edition.write(folder)
+            context.log.info(
+                f"{edition.name} for {context.partition_key}: {paths[edition.name + '.html']}"
+            )
+        if not rendered:
+            context.log.info(f"no entity of kind {builder.ENTITY_KIND}: no {kind} report")
+        preview = "\n\n---\n\n".join(edition.markdown for edition in rendered) or (
+            f"No entity of kind `{builder.ENTITY_KIND}` in reporting.yaml: no {kind} report."
+        )
+        if len(preview) > PREVIEW_LIMIT:
+            preview = preview[:PREVIEW_LIMIT] + "\n\n(preview cut here: open the files)"
+        digest = hashlib.sha256("".join(e.json for e in rendered).encode()).hexdigest()[:16]
         return dg.MaterializeResult(
             metadata={
-                "preview": dg.MetadataValue.md(rendered.markdown),
-                "html": dg.MetadataValue.path(str(paths["html"])),
-                "html_bytes": len(rendered.html.encode()),
+                "preview": dg.MetadataValue.md(preview),
+                "reports": dg.MetadataValue.json([e.name for e in rendered]),
+                "folder": dg.MetadataValue.path(str(folder)),
+                "largest_html_bytes": max((len(e.html.encode()) for e in rendered), default=0),
             },
-            data_version=dg.DataVersion(hashlib.sha256(rendered.json.encode()).hexdigest()[:16]),
+            data_version=dg.DataVersion(digest),
         )
 
     return report
@@ -62,8 +87,12 @@ def build_report_assets(
     partitions: dg.PartitionsDefinition,
     upstream: dict[str, dg.AssetsDefinition],
 ) -> dict[str, dg.AssetsDefinition]:
-    for kind, (_, _, reads) in REPORTS.items():
-        missing = [name for name in reads if name not in upstream]
-        if missing:
-            raise ValueError(f"report {kind} reads unknown table(s): {missing}")
-    return {kind: _report_asset(config, kind, partitions, upstream) for kind in REPORTS}
+    """One asset per report kind, wired to the warehouse tables its builder reads."""
+    assets = {}
+    for kind, builder in builders().items():
+        unknown = [name for name in builder.READS if name not in upstream]
+        if unknown:
+            raise ValueError(f"report {kind} reads tables no asset produces: {unknown}")
+        deps = [dg.AssetKey(name.split(".")) for name in builder.READS]
+        assets[kind] = _report_asset(config, builder, partitions, deps)
+    return assets

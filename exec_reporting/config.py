@@ -91,11 +91,106 @@ class Recipients(_Model):
     to: list[EmailStr] = Field(min_length=1)
 
 
+DOMAIN_REPORTS = ("rental", "logistics", "agency")
+
+
 class DeliveryConfig(_Model):
     transport: Literal["outbox"] = "outbox"
     sender: EmailStr
     bcc: list[EmailStr] = Field(default_factory=list)
     outbox_dir: Path = Path("state/outbox")
+    # Recipients of the domain reports; a domain report not listed goes to the CEO and the CFO.
+    domain_reports: dict[Literal[DOMAIN_REPORTS], Recipients] = Field(default_factory=dict)  # type: ignore[valid-type]
+
+
+Rate = Annotated[Decimal, Field(ge=-1, le=10)]
+
+
+class Scenario(_Model):
+    """Monthly growth rates applied to the current 3-month averages: 0.02 is +2% a month."""
+
+    revenue_growth: Rate = Decimal("0")
+    cost_growth: Rate = Decimal("0")
+
+
+def _default_scenarios() -> dict[str, Scenario]:
+    return {
+        "base": Scenario(),
+        "best": Scenario(revenue_growth=Decimal("0.03"), cost_growth=Decimal("0")),
+        "worst": Scenario(revenue_growth=Decimal("-0.05"), cost_growth=Decimal("0.02")),
+    }
+
+
+class CapitalCandidate(_Model):
+    """A use of cash the CFO report ranks by payback: what it costs and what it returns a month."""
+
+    name: str
+    entity: str | None = None
+    cost: Annotated[Decimal, Field(gt=0)]
+    monthly_return: Annotated[Decimal, Field(gt=0)]
+    note: str = ""
+
+
+class CfoConfig(_Model):
+    # Cash kept back before any candidate use of cash: this many months of gross burn.
+    reserve_months: Annotated[Decimal, Field(ge=0)] = Decimal("3")
+    projection_months: Annotated[int, Field(ge=1, le=60)] = 12
+    scenarios: dict[Literal["base", "best", "worst"], Scenario] = Field(
+        default_factory=_default_scenarios
+    )
+    capital_candidates: list[CapitalCandidate] = Field(default_factory=list)
+
+
+class Ota(_Model):
+    """An online travel agency: `name` as the channel is called in channels.csv."""
+
+    name: str
+    commission: Annotated[Decimal, Field(ge=0, lt=1)]
+    # People the platform reaches a month (or any figure comparable across platforms).
+    audience: Annotated[int, Field(ge=0)]
+    kinds: list[Literal[ENTITY_KINDS]] = Field(default_factory=lambda: ["charter"])  # type: ignore[valid-type]
+    note: str = ""
+
+
+class Milestone(_Model):
+    """A dated marketing milestone. It is done when `done: true`, or when the data shows it:
+    the channel `channel_listed` is listed, or `metric` reaches `target`."""
+
+    title: str
+    entity: str | None = None
+    due: date
+    owner: Literal[PERSONAS] = "cmo"  # type: ignore[valid-type]
+    channel_listed: str | None = None
+    metric: Literal[KPI_METRICS] | None = None  # type: ignore[valid-type]
+    target: Decimal | None = None
+    better: Literal["higher", "lower"] = "higher"
+    done: bool = False
+
+
+class CmoConfig(_Model):
+    otas: list[Ota] = Field(default_factory=list)
+    milestones: list[Milestone] = Field(default_factory=list)
+
+
+class CeoConfig(_Model):
+    # The rules that turn missed KPIs and critical findings into actions (YAML). Default: the
+    # project's own exec_reporting/rules/actions.yaml.
+    action_rules: Path | None = None
+
+
+class CtoConfig(_Model):
+    tls_warning_days: Annotated[int, Field(ge=0)] = 30
+    stale_dependencies_days: Annotated[int, Field(ge=0)] = 180
+    stale_deploy_days: Annotated[int, Field(ge=0)] = 90
+
+
+class AccountingConfig(_Model):
+    # An expense flag is listed in the months of its transaction and this many months in all.
+    review_months: Annotated[int, Field(ge=1, le=24)] = 3
+    # A month's amount on an account is an outlier above this many times its usual (median).
+    outlier_factor: Annotated[Decimal, Field(gt=1)] = Decimal("3")
+    # Paid to the same counterparty in at least this many consecutive months: a subscription.
+    recurring_min_months: Annotated[int, Field(ge=2)] = 3
 
 
 class ReportingConfig(_Model):
@@ -111,6 +206,11 @@ class ReportingConfig(_Model):
     entities: list[Entity] = Field(min_length=1)
     personas: dict[Literal[PERSONAS], Recipients] = Field(default_factory=dict)  # type: ignore[valid-type]
     delivery: DeliveryConfig
+    ceo: CeoConfig = Field(default_factory=CeoConfig)
+    cto: CtoConfig = Field(default_factory=CtoConfig)
+    cfo: CfoConfig = Field(default_factory=CfoConfig)
+    cmo: CmoConfig = Field(default_factory=CmoConfig)
+    accounting: AccountingConfig = Field(default_factory=AccountingConfig)
 
     # Where the file was read from; every relative path above is resolved against it.
     _source: Path | None = PrivateAttr(default=None)
@@ -144,7 +244,27 @@ class ReportingConfig(_Model):
             if entity.id in seen:
                 raise ValueError(f"entity id {entity.id!r} appears twice: ids must be unique")
             seen.add(entity.id)
+        references = [
+            (f"cfo.capital_candidates[{i}].entity", c.entity)
+            for i, c in enumerate(self.cfo.capital_candidates)
+        ] + [(f"cmo.milestones[{i}].entity", m.entity) for i, m in enumerate(self.cmo.milestones)]
+        for where, entity_id in references:
+            if entity_id is not None and entity_id not in seen:
+                raise ValueError(f"{where}: {entity_id!r} is not an entity id of this file")
         return self
+
+    @property
+    def action_rules_path(self) -> Path:
+        if self.ceo.action_rules is not None:
+            return self.path(self.ceo.action_rules)
+        return Path(__file__).resolve().parent / "rules" / "actions.yaml"
+
+    def domain_recipients(self, report: str) -> list[str]:
+        """A domain report's recipients: as configured, else the CEO's and the CFO's."""
+        configured = self.delivery.domain_reports.get(report)
+        if configured:
+            return list(configured.to)
+        return list(dict.fromkeys(self.recipients("ceo") + self.recipients("cfo")))
 
     # -- derived values -------------------------------------------------------------------
     @property

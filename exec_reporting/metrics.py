@@ -1,16 +1,27 @@
-"""The metric store: which relations exist, what each is built from, and building them.
+"""The metric store: its relations, what each is built from, and building them.
 
-Every relation is one SQL file, sql/metrics/<name>.sql, a SELECT that DuckDB turns into the table
-metrics.<name>. Its checks are the files sql/checks/<name>__<check>.sql: each selects the rows
-that break a rule, so a check passes when it returns nothing. Definitions: docs/metrics.md.
+Every relation is one SQL file, sql/metrics/<name>.sql, a SELECT that becomes the table
+metrics.<name>. Adding a relation is adding a file: the registry is read from the files.
+A file starts with a comment saying what the relation is (`-- metrics.<name>: ...`) and a line
+`-- owner: <persona>`; the tables it reads (raw.*, config.*, metrics.*) are found in its SQL.
+Its checks are the files sql/checks/<name>__<check>.sql: each selects the rows that break a
+rule, so a check passes when it returns nothing. Definitions: docs/metrics.md.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
+from graphlib import TopologicalSorter
+from pathlib import Path
 from typing import Any
 
-from exec_reporting.sqlfiles import SQL_DIR, create_table_as, query
+from exec_reporting.sqlfiles import SQL_DIR, create_table_as, query, read_sql
+
+METRICS_DIR = SQL_DIR / "metrics"
+_TABLE_REFERENCE = re.compile(r"\b(raw|config|metrics)\.([a-z_][a-z0-9_]*)\b")
+_OWNER = re.compile(r"^--\s*owner:\s*([a-z]+)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -37,53 +48,55 @@ class Relation:
         )
 
 
-# In build order: a relation reads only relations listed before it.
-RELATIONS: tuple[Relation, ...] = (
-    Relation(
-        "entity_months",
-        reads=("raw.ledger",),
-        owner="cfo",
-        description="Each entity's month series, from its first ledger month to its last, every month present.",
-    ),
-    Relation(
-        "monthly_pnl",
-        reads=("raw.ledger", "raw.chart_of_accounts", "metrics.entity_months"),
-        owner="cfo",
-        description="Monthly profit and loss per entity: revenue, cost of goods sold, gross profit and margin, operating expenses, operating income.",
-    ),
-    Relation(
-        "burn",
-        reads=("raw.ledger", "config.entities", "metrics.monthly_pnl"),
-        owner="cfo",
-        description="Monthly burn per entity: gross and net burn, 3-month average, cash at month end and runway in months.",
-    ),
-    Relation(
-        "break_even",
-        reads=("raw.ledger", "raw.chart_of_accounts", "metrics.monthly_pnl"),
-        owner="cfo",
-        description="Monthly break-even per entity: fixed and variable costs, contribution margin ratio, break-even revenue and the gap to it.",
-    ),
-    Relation(
-        "kpi_gaps",
-        reads=("config.kpis", "metrics.monthly_pnl", "metrics.burn", "metrics.break_even"),
-        owner="ceo",
-        description="Each configured KPI against its actual value, month by month: the signed gap (positive is good) and whether it was met.",
-    ),
-    Relation(
-        "deferred_revenue",
-        reads=("raw.bookings", "metrics.entity_months"),
-        owner="accounting",
-        description="Cash received for confirmed bookings whose service is still to come, at each month end.",
-    ),
-    Relation(
-        "expense_flags",
-        reads=("raw.ledger", "raw.chart_of_accounts"),
-        owner="accounting",
-        description="Money-out lines that an accountant should look at: possible duplicates, weekend spending, round amounts, unmapped accounts.",
-    ),
-)
+def _strip_comments(sql: str) -> str:
+    sql = re.sub(r"--[^\n]*", "", sql)
+    return re.sub(r"'(?:[^']|'')*'", "''", sql)  # string literals name no table
 
-RELATIONS_BY_NAME = {relation.name: relation for relation in RELATIONS}
+
+def parse_relation(path: Path) -> Relation:
+    name = path.stem
+    sql = path.read_text(encoding="utf-8")
+    header: list[str] = []
+    for line in sql.splitlines():
+        if not line.startswith("--") or _OWNER.match(line):
+            break
+        header.append(line.removeprefix("--").strip())
+    description = " ".join(header).removeprefix(f"metrics.{name}:").strip()
+    if not description:
+        raise ValueError(f"{path}: start with a comment `-- metrics.{name}: what one row is`")
+    owner = _OWNER.search(sql)
+    if not owner:
+        raise ValueError(f"{path}: add a line `-- owner: <persona>` to the header comment")
+    reads = sorted(
+        {f"{schema}.{table}" for schema, table in _TABLE_REFERENCE.findall(_strip_comments(sql))}
+        - {f"metrics.{name}"}
+    )
+    first = description[0].upper() + description[1:]
+    return Relation(name, tuple(reads), owner.group(1), first)
+
+
+@cache
+def relations() -> tuple[Relation, ...]:
+    """Every relation, in an order where each comes after the relations it reads."""
+    found = {path.stem: parse_relation(path) for path in sorted(METRICS_DIR.glob("*.sql"))}
+    for relation in found.values():
+        unknown = [
+            name for name in relation.reads if name.startswith("metrics.") and name[8:] not in found
+        ]
+        if unknown:
+            raise ValueError(f"sql/metrics/{relation.name}.sql reads unknown {unknown}")
+    graph = {
+        name: {r[8:] for r in relation.reads if r.startswith("metrics.")}
+        for name, relation in found.items()
+    }
+    return tuple(found[name] for name in TopologicalSorter(graph).static_order())
+
+
+def relation(name: str) -> Relation:
+    for candidate in relations():
+        if candidate.name == name:
+            return candidate
+    raise KeyError(name)
 
 
 def build(conn, relation: Relation) -> int:
@@ -92,13 +105,13 @@ def build(conn, relation: Relation) -> int:
     return conn.execute("select count(*) from query_table($t)", {"t": relation.table}).fetchone()[0]
 
 
+def build_all(conn) -> dict[str, int]:
+    return {relation.name: build(conn, relation) for relation in relations()}
+
+
 def content_version(conn, table: str) -> str:
     """A fingerprint of a table's rows, independent of their order."""
     return query(conn, "meta/content_version", table_name=table)[0]["version"]
-
-
-def build_all(conn) -> dict[str, int]:
-    return {relation.name: build(conn, relation) for relation in RELATIONS}
 
 
 def run_check(
@@ -112,3 +125,9 @@ def run_check(
     found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
     conn.execute("drop table check_result")
     return count, found
+
+
+def check_description(relation: Relation, check: str) -> str:
+    """The first comment line of a check file: what the check guards."""
+    first = read_sql(f"checks/{relation.name}__{check}").strip().splitlines()[0]
+    return first.removeprefix("--").strip()

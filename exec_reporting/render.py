@@ -1,13 +1,16 @@
-"""Render a report model to its four editions: HTML for email, plain text, Markdown, JSON.
+"""Render a report to its editions: HTML for email, plain text, Markdown, JSON, and its charts.
 
-Templates live in exec_reporting/templates (Jinja2, autoescaped for HTML). The HTML's stylesheet
-is inlined with css-inline so Outlook and Gmail show it as designed.
+One generic set of Jinja2 templates (exec_reporting/templates/report.*.j2, autoescaped for
+HTML) renders every report model. The HTML's stylesheet is inlined with css-inline so Outlook and
+Gmail show it as designed; charts are PNG files beside the report, which the email carries as
+related parts by Content-ID.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import textwrap
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -15,7 +18,8 @@ from pathlib import Path
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from exec_reporting.reports.base import Report
+from exec_reporting.glossary import terms
+from exec_reporting.reports.model import Column, Headline, Report, Table, display
 
 _env = Environment(
     loader=PackageLoader("exec_reporting", "templates"),
@@ -28,52 +32,132 @@ _env = Environment(
 
 
 def _md_cell(value) -> str:
-    """A value safe inside a Markdown table cell."""
+    """A value safe inside Markdown (table cells included)."""
     text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    for char in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
+        text = text.replace(char, "\\" + char)
+    return text.replace("\r", " ").replace("\n", " ")
 
 
-_env.filters["md"] = _md_cell
+def _pad(value, width: int) -> str:
+    return str(value).ljust(width)
+
+
+def _wrap(value, width: int = 78, indent: str = "") -> str:
+    return textwrap.fill(str(value), width=width, subsequent_indent=indent)
+
+
+_env.filters.update(md=_md_cell, pad=_pad, wrap=_wrap)
 
 
 def _json_default(value):
     if isinstance(value, Decimal):
+        # rounded to at most a few decimals already: the float's repr has the same digits
         return float(value)
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not JSON serializable: {type(value).__name__}")
 
 
+def _context(report: Report) -> dict:
+    fmt = report.fmt
+
+    def show(kind, value) -> str:
+        return display(fmt, kind, value)
+
+    def change(headline: Headline) -> str:
+        delta = headline.change
+        sign = "+" if delta > 0 else ""
+        if headline.kind == "percent":
+            return f"{sign}{fmt.number(delta * 100, 1)} pts"
+        return sign + display(fmt, headline.kind, delta)
+
+    def cell_class(column: Column, value) -> str:
+        classes = ["num"] if column.numeric else []
+        if column.kind in ("status", "severity") and value:
+            classes.append(str(value).replace(" ", "-"))
+        return " ".join(classes)
+
+    def text_table(table: Table) -> str:
+        headers = [c.label for c in table.columns]
+        body = [[display(fmt, c.kind, row.get(c.key)) for c in table.columns] for row in table.rows]
+        if table.total:
+            body.append(
+                [
+                    display(fmt, c.kind, table.total.get(c.key))
+                    if table.total.get(c.key) is not None
+                    else ""
+                    for c in table.columns
+                ]
+            )
+        widths = [
+            min(max(len(cell) for cell in [header, *(row[i] for row in body)]), 40)
+            for i, header in enumerate(headers)
+        ]
+
+        def line(cells: list[str]) -> str:
+            out = []
+            for cell, width, column in zip(cells, widths, table.columns, strict=True):
+                cell = cell if len(cell) <= width else cell[: width - 1] + "…"
+                out.append(cell.rjust(width) if column.numeric else cell.ljust(width))
+            return "  ".join(out).rstrip()
+
+        rule = "  ".join("-" * w for w in widths)
+        rows = [line(headers), rule, *(line(r) for r in body[: len(table.rows)])]
+        if table.total:
+            rows += [rule, line(body[-1])]
+        return "\n".join(rows)
+
+    return {
+        "report": report,
+        "fmt": fmt,
+        "show": show,
+        "change": change,
+        "cell_class": cell_class,
+        "text_table": text_table,
+        "glossary": lambda r: terms(r.used_glossary()),
+    }
+
+
 @dataclass
 class RenderedReport:
+    name: str
     html: str
     text: str
     markdown: str
     json: str
+    # file name -> PNG bytes, beside the report
+    images: dict[str, bytes] = field(default_factory=dict)
 
-    def write(self, folder: Path, kind: str) -> dict[str, Path]:
+    def write(self, folder: Path) -> dict[str, Path]:
         folder.mkdir(parents=True, exist_ok=True)
+        files: dict[str, bytes] = {
+            f"{self.name}.html": self.html.encode(),
+            f"{self.name}.txt": self.text.encode(),
+            f"{self.name}.md": self.markdown.encode(),
+            f"{self.name}.json": self.json.encode(),
+            **self.images,
+        }
         paths = {}
-        for suffix, content in (
-            ("html", self.html),
-            ("txt", self.text),
-            ("md", self.markdown),
-            ("json", self.json),
-        ):
-            path = folder / f"{kind}.{suffix}"
-            tmp = path.with_suffix(path.suffix + ".tmp")
-            tmp.write_text(content, encoding="utf-8")
+        # charts first and the JSON last, so a reader who sees the JSON finds the rest
+        for file_name in sorted(files, key=lambda n: (n.endswith(".json"), n)):
+            path = folder / file_name
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_bytes(files[file_name])
             tmp.replace(path)  # a reader never sees half a file
-            paths[suffix] = path
+            paths[file_name] = path
         return paths
 
 
 def render(report: Report) -> RenderedReport:
-    context = {"report": report, "fmt": report.fmt, "f": report.figures}
-    html = _env.get_template(f"{report.kind}.html.j2").render(context)
+    context = _context(report)
+    html = _env.get_template("report.html.j2").render(context)
     return RenderedReport(
+        name=report.name,
         html=css_inline.inline(html),
-        text=_env.get_template(f"{report.kind}.txt.j2").render(context),
-        markdown=_env.get_template(f"{report.kind}.md.j2").render(context),
-        json=json.dumps(report.figures, default=_json_default, indent=2, ensure_ascii=False) + "\n",
+        text=_env.get_template("report.txt.j2").render(context),
+        markdown=_env.get_template("report.md.j2").render(context),
+        json=json.dumps(report.to_json(), default=_json_default, indent=2, ensure_ascii=False)
+        + "\n",
+        images={f"{report.name}.{chart.name}.png": chart.png for chart in report.charts},
     )

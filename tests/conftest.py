@@ -100,3 +100,13 @@ def portfolio(tmp_path):
         return write_portfolio(tmp_path, files, entities, chart, **overrides)
 
     return make
+
+
+def build_report(conn, config_path, kind: str, month: str, entity_id: str | None = None):
+    """Build and render one report from a loaded warehouse: (model, rendered editions)."""
+    from exec_reporting.render import render
+    from exec_reporting.reports import builder
+    from exec_reporting.reports.common import month_start
+
+    model = builder(kind).build(conn, load_config(config_path), month_start(month), entity_id)
+    return model, render(model)

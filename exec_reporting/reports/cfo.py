@@ -1,43 +1,49 @@
-"""The CFO report: how fast each business burns cash, how long the cash lasts, break-even."""
+"""The CFO report: how fast each business burns cash, how long the cash lasts, when it breaks
+even, and where spare cash should go."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import ReportingConfig
-from exec_reporting.formatting import Formatter, rounded
-from exec_reporting.reports.base import Report, month_key
+from exec_reporting.formatting import Formatter
+from exec_reporting.reports.common import data_notes, previous_month
+from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
 from exec_reporting.sqlfiles import query
 
-MONEY = (
-    "revenue",
-    "gross_burn",
-    "net_burn",
-    "net_burn_avg_3m",
-    "cash_end",
-    "fixed_costs",
-    "variable_costs",
-    "break_even_revenue",
-    "revenue_gap",
-    "prev_net_burn_avg_3m",
-    "prev_cash_end",
+KIND = "cfo"
+ROLE = "CFO"
+TITLE = "CFO report"
+PERSONA = "cfo"
+ENTITY_KIND = None
+READS: tuple[str, ...] = (
+    "config.entities",
+    "raw.ledger",
+    "metrics.burn",
+    "metrics.break_even",
 )
 
+BURN_COLUMNS = [
+    Column("name", "Entity"),
+    Column("revenue", "Revenue", "money", "revenue"),
+    Column("gross_burn", "Gross burn", "money", "gross_burn"),
+    Column("net_burn", "Net burn", "money", "net_burn"),
+    Column("net_burn_avg_3m", "Net burn, 3-mo avg", "money", "net_burn_avg_3m"),
+    Column("cash_end", "Cash", "money", "cash_end"),
+    Column("runway_months", "Runway", "months", "runway_months"),
+]
 
-def _round_row(row: dict) -> dict:
-    out = {}
-    for key, value in row.items():
-        if key in MONEY:
-            out[key] = rounded(value, 2)
-        elif key in ("runway_months", "prev_runway_months"):
-            out[key] = rounded(value, 1)
-        elif key == "contribution_margin_ratio":
-            out[key] = rounded(value, 3)
-        elif isinstance(value, date):
-            out[key] = value.isoformat()
-        else:
-            out[key] = value
-    return out
+BREAK_EVEN_COLUMNS = [
+    Column("name", "Entity"),
+    Column("fixed_costs", "Fixed costs", "money", "fixed_costs"),
+    Column("variable_costs", "Variable costs", "money", "variable_costs"),
+    Column(
+        "contribution_margin_ratio", "Contribution margin", "percent", "contribution_margin_ratio"
+    ),
+    Column("break_even_revenue", "Break-even revenue", "money", "break_even_revenue"),
+    Column("revenue_gap", "Gap to break-even", "money", "revenue_gap"),
+]
 
 
 def verdict(row: dict, fmt: Formatter) -> str:
@@ -48,14 +54,13 @@ def verdict(row: dict, fmt: Formatter) -> str:
         return f"{name}: no ledger data for this month" + (f" (data ends {last})." if last else ".")
     burn = row["net_burn_avg_3m"]
     if burn is not None and burn > 0:
-        runway = row["runway_months"]
         sentence = (
             f"{name}: burning {fmt.money_compact(burn)} a month, "
-            f"{fmt.number(runway, 1)} months of cash"
+            f"{fmt.number(row['runway_months'], 1)} months of cash"
         )
     else:
         earning = -burn if burn is not None else None
-        sentence = f"{name}: not burning (earning {fmt.money_compact(earning)} a month on average)"
+        sentence = f"{name}: not burning, earning {fmt.money_compact(earning)} a month on average"
     gap = row.get("revenue_gap")
     if row.get("break_even_revenue") is None:
         sentence += "; no break-even point at the current cost structure"
@@ -66,20 +71,106 @@ def verdict(row: dict, fmt: Formatter) -> str:
     return sentence + "."
 
 
-def build(conn, config: ReportingConfig, month: date) -> Report:
-    report = Report(kind="cfo", role="CFO", title="CFO report", config=config, month=month)
+def _cash_chart(conn, month: date, fmt: Formatter) -> Chart | None:
+    history = query(conn, "reports/cfo_cash_history", month=month)
+    if not history:
+        return None
+    months = sorted({r["month"] for r in history})
+    labels = [m.strftime("%b %y") for m in months]
+    series = []
+    for name in sorted({r["name"] for r in history}):
+        by_month = {r["month"]: r["cash_end"] for r in history if r["name"] == name}
+        series.append(Series(name, [_float(by_month.get(m)) for m in months]))
+    png = line_chart("Cash at month end, last 12 months", labels, series, fmt.money_compact)
+    return Chart(
+        "cash",
+        "Cash at month end, last 12 months",
+        png,
+        "One line per entity; each is labelled with its cash at the end of the report month.",
+    )
+
+
+def _runway_chart(rows: list[dict], fmt: Formatter) -> Chart | None:
+    burning = [r for r in rows if not isinstance(r.get("runway_months"), str | None)]
+    if not burning:
+        return None
+    png = bar_chart(
+        "Runway in months (entities burning cash)",
+        [r["name"] for r in burning],
+        [_float(r["runway_months"]) for r in burning],
+        lambda v: f"{v:.1f} mo",
+        good=[r["runway_months"] >= 6 for r in burning],
+    )
+    return Chart(
+        "runway",
+        "Runway in months",
+        png,
+        "Months of cash left at the 3-month average net burn, for each entity that is burning "
+        "cash; green at six months or more.",
+    )
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
+    report = Report(KIND, ROLE, TITLE, config, month)
     fmt = report.fmt
-    entities = [_round_row(row) for row in query(conn, "reports/cfo_entities", month=month)]
-    portfolio = _round_row(query(conn, "reports/cfo_portfolio", month=month)[0])
+    entities = query(conn, "reports/cfo_entities", month=month)
+    portfolio = query(conn, "reports/cfo_portfolio", month=month)[0]
+    previous = query(conn, "reports/cfo_portfolio", month=previous_month(month))[0]
     for row in entities:
-        row["verdict"] = verdict(row, fmt)
-    report.figures = {
-        "report": "cfo",
-        "subject": report.subject,
-        "organization": config.organization,
-        "month": month_key(month),
-        "currency": config.currency,
-        "portfolio": portfolio,
-        "entities": entities,
-    }
+        if row["runway_months"] is None and row["cash_end"] is not None:
+            row["runway_months"] = "not burning"
+    total = {"name": "Portfolio", **portfolio}
+    if total["runway_months"] is None:
+        total["runway_months"] = "not burning"
+    burn_table = Table(BURN_COLUMNS, entities, total=total)
+    burn_table.attachment = "burn.csv"
+    rows = burn_table.rows
+
+    report.headlines = [
+        Headline(
+            "Cash at month end",
+            "money",
+            portfolio["cash_end"],
+            previous["cash_end"],
+            glossary="cash_end",
+        ),
+        Headline(
+            "Net burn, 3-month average",
+            "money",
+            portfolio["net_burn_avg_3m"],
+            previous["net_burn_avg_3m"],
+            better="lower",
+            glossary="net_burn_avg_3m",
+        ),
+        Headline(
+            "Runway",
+            "months",
+            portfolio["runway_months"],
+            previous["runway_months"],
+            glossary="runway_months",
+            note="not burning",
+        ),
+        Headline("Revenue", "money", portfolio["revenue"], previous["revenue"], glossary="revenue"),
+    ]
+    report.verdicts = [verdict(row, fmt) for row in rows]
+
+    burn = Section("burn", "Burn and runway", tables=[burn_table])
+    for chart in (_cash_chart(conn, month, fmt), _runway_chart(rows, fmt)):
+        if chart:
+            burn.charts.append(chart)
+    break_even = Section(
+        "break_even",
+        "Break-even",
+        lines=[
+            "Break-even revenue covers the fixed costs at the month's contribution margin; a "
+            "positive gap is revenue still missing."
+        ],
+        tables=[Table(BREAK_EVEN_COLUMNS, entities, total={"name": "Portfolio", **portfolio})],
+    )
+    report.sections = [burn, break_even]
+    report.data = data_notes(conn, month)
     return report

@@ -14,3 +14,53 @@ create or replace table config.kpis (
     target decimal(18, 4) not null,
     better varchar not null
 );
+
+-- The thresholds and settings of the ceo/cto/cfo/cmo/accounting sections: one row.
+create or replace table config.parameters (
+    tls_warning_days integer not null,
+    stale_dependencies_days integer not null,
+    stale_deploy_days integer not null,
+    review_months integer not null,
+    outlier_factor decimal(10, 2) not null,
+    recurring_min_months integer not null,
+    reserve_months decimal(10, 2) not null,
+    projection_months integer not null
+);
+
+-- CFO scenarios: monthly growth rates applied to the current 3-month averages.
+create or replace table config.scenarios (
+    scenario varchar primary key,
+    revenue_growth decimal(10, 4) not null,
+    cost_growth decimal(10, 4) not null
+);
+
+-- Candidate uses of cash the CFO report ranks by payback.
+create or replace table config.capital_candidates (
+    name varchar not null,
+    entity_id varchar,
+    cost decimal(18, 2) not null,
+    monthly_return decimal(18, 2) not null,
+    note varchar
+);
+
+-- Online travel agencies the CMO report sequences.
+create or replace table config.otas (
+    name varchar primary key,
+    commission decimal(10, 4) not null,
+    audience bigint not null,
+    kinds varchar[] not null,
+    note varchar
+);
+
+-- Dated marketing milestones (30/60/90 days).
+create or replace table config.milestones (
+    title varchar not null,
+    entity_id varchar,
+    due date not null,
+    owner varchar not null,
+    channel_listed varchar,
+    metric varchar,
+    target decimal(18, 4),
+    better varchar not null,
+    done boolean not null
+);

@@ -1,5 +1,6 @@
 -- metrics.break_even: monthly break-even per entity: fixed and variable costs, the contribution
 -- margin ratio, the revenue that would cover the fixed costs and the gap to it.
+-- owner: cfo
 with ledger as (
     select
         entity_id,

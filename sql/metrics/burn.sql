@@ -1,5 +1,6 @@
 -- metrics.burn: monthly burn per entity: gross and net burn, their 3-month average, cash at month
 -- end and the months of runway that cash buys.
+-- owner: cfo
 with pnl as (
     select
         entity_id,

@@ -1,5 +1,6 @@
 -- metrics.deferred_revenue: cash received for confirmed bookings whose service is still to come,
 -- at each month end of the entity's series.
+-- owner: accounting
 with paid_bookings as (
     -- cancelled and refunded bookings owe no service, and unpaid ones brought no cash
     select

@@ -1,5 +1,6 @@
 -- metrics.entity_months: each entity's month series, one row per month from the month of its
 -- first ledger line to the month of its last, quiet months included.
+-- owner: cfo
 with ledger_span as (
     select
         entity_id,

@@ -1,5 +1,6 @@
 -- metrics.expense_flags: money-out lines an accountant should look at, one row per line and rule
 -- it breaks: possible duplicates, weekend spending, round amounts and unmapped accounts.
+-- owner: accounting
 with ledger as (
     select
         ledger.entity_id,

@@ -1,5 +1,6 @@
 -- metrics.kpi_gaps: each configured KPI against its actual value, one row per KPI and month of
 -- the entity's series, with the signed gap (positive is good) and whether the target was met.
+-- owner: ceo
 with monthly_figures as (
     -- revenue is in all three relations with the same value: it is taken once, from the P&L
     select

@@ -1,5 +1,6 @@
 -- metrics.monthly_pnl: profit and loss per entity and month, from the ledger's revenue, cogs and
 -- expense lines.
+-- owner: cfo
 with ledger as (
     select
         entity_id,

@@ -1,32 +1,37 @@
--- The portfolio's CFO figures for one report month ($month): every entity's burn and cash
--- added up; runway from the summed cash and summed 3-month average net burn.
+-- The portfolio's CFO figures for one report month ($month): every entity's burn, cash and
+-- costs added up; runway and break-even from the sums.
 with totals as (
     select
-        sum(revenue) as revenue,
-        sum(gross_burn) as gross_burn,
-        sum(net_burn) as net_burn,
-        sum(net_burn_avg_3m) as net_burn_avg_3m,
-        sum(cash_end) as cash_end
-    from metrics.burn
-    where month = $month
+        sum(burn.revenue) as revenue,
+        sum(burn.gross_burn) as gross_burn,
+        sum(burn.net_burn) as net_burn,
+        sum(burn.net_burn_avg_3m) as net_burn_avg_3m,
+        sum(burn.cash_end) as cash_end,
+        sum(break_even.fixed_costs) as fixed_costs,
+        sum(break_even.variable_costs) as variable_costs
+    from metrics.burn as burn
+    inner join metrics.break_even as break_even using (entity_id, month)
+    where burn.month = $month
 ),
 
-break_even as (
+ratios as (
     select
-        sum(fixed_costs) as fixed_costs,
-        sum(variable_costs) as variable_costs
-    from metrics.break_even
-    where month = $month
+        *,
+        case when net_burn_avg_3m > 0
+            then greatest(cash_end, 0) / net_burn_avg_3m
+        end as runway_months,
+        case when revenue > 0
+            then (revenue - variable_costs) / revenue
+        end as contribution_margin_ratio
+    from totals
 )
 
 select
-    totals.*,
-    case when totals.net_burn_avg_3m > 0
-        then greatest(totals.cash_end, 0) / totals.net_burn_avg_3m
-    end as runway_months,
-    break_even.fixed_costs,
-    break_even.variable_costs,
-    case when totals.revenue > 0
-        then (totals.revenue - break_even.variable_costs) / totals.revenue
-    end as contribution_margin_ratio
-from totals, break_even
+    *,
+    case when contribution_margin_ratio > 0
+        then fixed_costs / contribution_margin_ratio
+    end as break_even_revenue,
+    case when contribution_margin_ratio > 0
+        then fixed_costs / contribution_margin_ratio - revenue
+    end as revenue_gap
+from ratios

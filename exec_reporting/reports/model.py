@@ -1,0 +1,289 @@
+"""The shape of every report: headlines, verdicts, sections of tables and charts, findings and
+the notes on the data. One generic set of templates renders any report from this model.
+
+Values are rounded once, when a table or headline is built (`round_value`), so the page, the
+plain text and the JSON edition show the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from exec_reporting.config import ReportingConfig
+from exec_reporting.formatting import Formatter, rounded
+
+# How a value is shown. money: to the cent; months: 1 decimal; percent: a ratio shown with one
+# decimal (0.4567 -> 45.7%); number: 1 decimal; integer; date; month (October 2026);
+# text; status (new, still open, resolved); severity (critical, high, medium, low).
+Kind = Literal[
+    "text", "money", "months", "percent", "number", "integer", "date", "month", "status", "severity"
+]
+
+_PLACES = {"money": 2, "months": 1, "percent": 3, "number": 1, "integer": 0}
+
+
+def round_value(kind: Kind, value: Any) -> Any:
+    """The value as the report shows it (Decimal rounded for numeric kinds)."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN: no value
+        return None
+    if isinstance(value, str) and kind != "text":
+        return value  # a word in place of a figure: "not burning", "reached"
+    if kind in _PLACES:
+        number = rounded(value, _PLACES[kind])
+        return int(number) if kind == "integer" else number
+    if kind in ("date", "month") and isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value
+
+
+def display(fmt: Formatter, kind: Kind, value: Any) -> str:
+    """A rounded value written for people; `n/a` when there is none."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, str):
+        return value
+    if kind == "money":
+        return fmt.money(value)
+    if kind == "months":
+        return fmt.months(value)
+    if kind == "percent":
+        return fmt.percent(value)
+    if kind == "number":
+        return fmt.number(value, 1)
+    if kind == "integer":
+        return fmt.number(value, 0)
+    if kind == "date":
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if kind == "month":
+        return fmt.month(value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: Kind = "text"
+    # A glossary entry (exec_reporting/glossary.yaml) the report footnotes for this column.
+    glossary: str | None = None
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in _PLACES
+
+
+@dataclass
+class Table:
+    columns: list[Column]
+    rows: list[dict[str, Any]]
+    # A total (portfolio) row, shown last and set apart.
+    total: dict[str, Any] | None = None
+    title: str | None = None
+    # What to say when there are no rows.
+    empty: str = "Nothing to show."
+    # CSV attachment name for email, when this table is a key table.
+    attachment: str | None = None
+
+    def __post_init__(self) -> None:
+        def clean(row: dict[str, Any]) -> dict[str, Any]:
+            out = dict(row)
+            for column in self.columns:
+                out[column.key] = round_value(column.kind, row.get(column.key))
+            return out
+
+        self.rows = [clean(row) for row in self.rows]
+        if self.total is not None:
+            self.total = clean(self.total)
+
+    def to_json(self) -> dict[str, Any]:
+        keys = [c.key for c in self.columns]
+        return {
+            "title": self.title,
+            "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in self.columns],
+            "rows": [{k: row.get(k) for k in keys} for row in self.rows],
+            "total": {k: self.total.get(k) for k in keys} if self.total else None,
+        }
+
+
+@dataclass
+class Chart:
+    name: str  # file-safe; the image is <report>.<name>.png beside the report
+    title: str
+    png: bytes
+    alt: str  # what the chart shows, in words (also for the plain text)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    lines: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    # Set when the section has no data: one line saying so and which file would fill it.
+    empty: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "lines": self.lines,
+            "empty": self.empty,
+            "charts": [{"name": c.name, "title": c.title, "alt": c.alt} for c in self.charts],
+            "tables": [t.to_json() for t in self.tables],
+        }
+
+
+@dataclass
+class Headline:
+    label: str
+    kind: Kind
+    value: Any
+    previous: Any = None  # last month's value: the change is shown
+    target: Any = None
+    better: Literal["higher", "lower"] | None = None
+    glossary: str | None = None
+    note: str | None = None  # replaces the value when there is none ("not burning")
+
+    def __post_init__(self) -> None:
+        self.value = round_value(self.kind, self.value)
+        self.previous = round_value(self.kind, self.previous)
+        self.target = round_value(self.kind, self.target)
+
+    @property
+    def change(self) -> Any:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def good(self) -> bool | None:
+        """Is the value on the right side of its target?"""
+        if self.value is None or self.target is None or self.better is None:
+            return None
+        return self.value >= self.target if self.better == "higher" else self.value <= self.target
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "kind": self.kind,
+            "value": self.value,
+            "previous": self.previous,
+            "change": self.change,
+            "target": self.target,
+            "better": self.better,
+            "on_target": self.good,
+            "note": self.note,
+        }
+
+
+@dataclass
+class EntityAsOf:
+    entity_id: str
+    name: str
+    last_ledger_date: date | None
+    # The data stops before the month's last day.
+    late: bool
+
+
+@dataclass
+class DataNotes:
+    month_end: date
+    as_of: list[EntityAsOf] = field(default_factory=list)
+    # (file, rows quarantined) for the files behind this report
+    quarantined: list[tuple[str, int]] = field(default_factory=list)
+    missing_files: list[str] = field(default_factory=list)
+
+    @property
+    def late(self) -> list[EntityAsOf]:
+        return [e for e in self.as_of if e.late]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "month_end": self.month_end,
+            "as_of": [
+                {
+                    "entity_id": e.entity_id,
+                    "name": e.name,
+                    "last_ledger_date": e.last_ledger_date,
+                    "late": e.late,
+                }
+                for e in self.as_of
+            ],
+            "quarantined": [{"file": f, "rows": n} for f, n in self.quarantined],
+            "missing_files": self.missing_files,
+        }
+
+
+@dataclass
+class Report:
+    kind: str  # ceo, cto, cfo, cmo, accounting, rental, logistics, agency
+    role: str  # as in the subject: "CFO", "Rental"
+    title: str
+    config: ReportingConfig
+    month: date
+    # Domain reports are about one entity.
+    entity_id: str | None = None
+    entity_name: str | None = None
+    headlines: list[Headline] = field(default_factory=list)
+    verdicts: list[str] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+    data: DataNotes | None = None
+    # Glossary keys footnoted beyond those named by columns and headlines.
+    glossary_keys: list[str] = field(default_factory=list)
+
+    @property
+    def fmt(self) -> Formatter:
+        return Formatter(self.config.currency, self.config.locale)
+
+    @property
+    def name(self) -> str:
+        """The file stem under reports_dir/<YYYY-MM>/: the kind, plus the entity for domains."""
+        return f"{self.kind}-{self.entity_id}" if self.entity_id else self.kind
+
+    @property
+    def period(self) -> str:
+        return f"{self.month.year:04d}-{self.month.month:02d}"
+
+    @property
+    def subject(self) -> str:
+        role = f"{self.role}: {self.entity_name}" if self.entity_name else self.role
+        return (
+            f"Executive Report: {role} - {self.config.organization} - {self.fmt.month(self.month)}"
+        )
+
+    @property
+    def charts(self) -> list[Chart]:
+        return [chart for section in self.sections for chart in section.charts]
+
+    @property
+    def tables(self) -> list[Table]:
+        return [table for section in self.sections for table in section.tables]
+
+    def used_glossary(self) -> list[str]:
+        keys = list(self.glossary_keys)
+        keys += [h.glossary for h in self.headlines if h.glossary]
+        keys += [c.glossary for t in self.tables for c in t.columns if c.glossary]
+        return list(dict.fromkeys(keys))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "report": self.kind,
+            "name": self.name,
+            "subject": self.subject,
+            "organization": self.config.organization,
+            "month": self.period,
+            "currency": self.config.currency,
+            "entity_id": self.entity_id,
+            "headlines": [h.to_json() for h in self.headlines],
+            "verdicts": self.verdicts,
+            "sections": [s.to_json() for s in self.sections],
+            "data": self.data.to_json() if self.data else None,
+            "glossary": self.used_glossary(),
+        }
