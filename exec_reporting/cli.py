@@ -106,6 +106,9 @@ def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bo
     for event in result.all_events:
         if event.event_type_value == "STEP_FAILURE":
             error = event.step_failure_data.error
+            # the user's error is the innermost cause ("Error occurred while executing op" wraps it)
+            while error is not None and error.cause is not None:
+                error = error.cause
             message = error.message.strip() if error else "(no error message)"
             # "dagster._core.definitions.events.Failure: why" -> "why"
             message = re.sub(r"^[\w.]+\.(\w*(Error|Failure|Exception)): ", "", message)

@@ -44,5 +44,5 @@ def terms(keys: list[str]) -> list[Term]:
     entries = glossary()
     missing = [key for key in keys if key not in entries]
     if missing:
-        raise KeyError(f"not in exec_reporting/glossary.yaml: {', '.join(missing)}")
+        raise KeyError(f"not in the glossary (exec_reporting/glossary/): {', '.join(missing)}")
     return [entries[key] for key in keys]

@@ -182,7 +182,7 @@ def _stage_file(
         return [f"{source.path}: cannot be read as CSV: {error}"]
     bad_encoding = conn.execute(
         "select min(line) from file_rejects where error_type = 'INVALID ENCODING'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if bad_encoding is not None:
         return [f"{source.path}: line {bad_encoding}: not UTF-8 text; save the file as UTF-8"]
     where = {"source_file": source.name, "entity_id": source.entity_id}

@@ -102,7 +102,9 @@ def relation(name: str) -> Relation:
 def build(conn, relation: Relation) -> int:
     """Rebuild metrics.<relation> from its SQL file; return its row count."""
     create_table_as(conn, relation.table, relation.sql_name)
-    return conn.execute("select count(*) from query_table($t)", {"t": relation.table}).fetchone()[0]
+    return conn.execute("select count(*) from query_table($t)", {"t": relation.table}).fetchall()[
+        0
+    ][0]
 
 
 def build_all(conn) -> dict[str, int]:
@@ -119,7 +121,7 @@ def run_check(
 ) -> tuple[int, list[dict[str, Any]]]:
     """Run one check; return how many rows break it and the first few of them."""
     create_table_as(conn, "check_result", f"checks/{relation.name}__{check}", temp=True)
-    count = conn.execute("select count(*) from check_result").fetchone()[0]
+    count = conn.execute("select count(*) from check_result").fetchall()[0][0]
     cursor = conn.execute("select * from check_result limit $n", {"n": sample})
     columns = [d[0] for d in cursor.description]
     found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

@@ -21,6 +21,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from exec_reporting.glossary import terms
 from exec_reporting.reports.model import Column, Headline, Report, Table, display
 
+# Plain-text tables wider than this are written as one paragraph per row.
+TEXT_TABLE_WIDTH = 100
+
 _env = Environment(
     loader=PackageLoader("exec_reporting", "templates"),
     autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
@@ -43,8 +46,14 @@ def _pad(value, width: int) -> str:
     return str(value).ljust(width)
 
 
-def _wrap(value, width: int = 78, indent: str = "") -> str:
-    return textwrap.fill(str(value), width=width, subsequent_indent=indent)
+def _wrap(value, width: int = 78, indent: str = "", first: str = "") -> str:
+    return textwrap.fill(
+        str(value),
+        width=width,
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+    )
 
 
 _env.filters.update(md=_md_cell, pad=_pad, wrap=_wrap)
@@ -102,11 +111,21 @@ def _context(report: Report) -> dict:
                 out.append(cell.rjust(width) if column.numeric else cell.ljust(width))
             return "  ".join(out).rstrip()
 
+        if sum(widths) + 2 * (len(widths) - 1) > TEXT_TABLE_WIDTH:
+            return blocks(headers, body)
         rule = "  ".join("-" * w for w in widths)
         rows = [line(headers), rule, *(line(r) for r in body[: len(table.rows)])]
         if table.total:
             rows += [rule, line(body[-1])]
         return "\n".join(rows)
+
+    def blocks(headers: list[str], body: list[list[str]]) -> str:
+        """A table too wide for a plain-text email: one short paragraph per row."""
+        out = []
+        for cells in body:
+            pairs = [f"{h}: {c}" for h, c in zip(headers[1:], cells[1:], strict=True) if c]
+            out.append(cells[0] + "\n" + _wrap("; ".join(pairs), 78, "  ", "  "))
+        return "\n".join(out)
 
     return {
         "report": report,

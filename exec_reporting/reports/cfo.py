@@ -22,6 +22,10 @@ READS: tuple[str, ...] = (
     "raw.ledger",
     "metrics.burn",
     "metrics.break_even",
+    "metrics.break_even_trend",
+    "metrics.cash_projection",
+    "metrics.cash_reserve",
+    "metrics.capital_plan",
 )
 
 BURN_COLUMNS = [
@@ -43,6 +47,28 @@ BREAK_EVEN_COLUMNS = [
     ),
     Column("break_even_revenue", "Break-even revenue", "money", "break_even_revenue"),
     Column("revenue_gap", "Gap to break-even", "money", "revenue_gap"),
+    Column("outlook", "Break-even", "text", "break_even_status"),
+]
+
+SCENARIO_COLUMNS = [
+    Column("name", "Entity"),
+    Column("base_cash", "Base: cash in 12 mo", "money", "projected_cash"),
+    Column("base_out", "Base: runs out", "text", "runs_out_month"),
+    Column("best_cash", "Best: cash", "money", "projected_cash"),
+    Column("best_out", "Best: runs out", "text", "runs_out_month"),
+    Column("worst_cash", "Worst: cash", "money", "projected_cash"),
+    Column("worst_out", "Worst: runs out", "text", "runs_out_month"),
+]
+
+CAPITAL_COLUMNS = [
+    Column("payback_rank", "Rank", "integer"),
+    Column("candidate", "Use of cash"),
+    Column("entity", "Entity"),
+    Column("cost", "Cost", "money"),
+    Column("monthly_return", "Return a month", "money", "monthly_return"),
+    Column("payback_months", "Payback", "months", "payback_months"),
+    Column("cumulative_cost", "Cumulative cost", "money", "cumulative_cost"),
+    Column("decision", "Decision", "text", "decision"),
 ]
 
 
@@ -110,6 +136,108 @@ def _runway_chart(rows: list[dict], fmt: Formatter) -> Chart | None:
     )
 
 
+def _outlook(row: dict, fmt: Formatter) -> str | None:
+    status = row.get("break_even_status")
+    if status == "projected":
+        return f"reached by {fmt.month(row['projected_break_even_month'])} on the current trend"
+    return status
+
+
+def _runs_out(month: date | None, fmt: Formatter) -> str:
+    return fmt.month(month) if month else "not within 12 months"
+
+
+def _scenarios(conn, month: date, fmt: Formatter) -> Section:
+    rows = query(conn, "reports/cfo_scenarios", month=month)
+    if not rows:
+        return Section("scenarios", "Scenarios", empty="No burn figures for this month.")
+    by_entity: dict[str, dict] = {}
+    for row in rows:
+        entry = by_entity.setdefault(row["entity_id"], {"name": row["name"]})
+        entry[f"{row['scenario']}_cash"] = row["cash_at_horizon"]
+        entry[f"{row['scenario']}_out"] = _runs_out(row["runs_out_month"], fmt)
+    scenarios = query(conn, "reports/cfo_portfolio_projection", month=month)
+    names = sorted({r["scenario"] for r in scenarios})
+    total = {"name": "Portfolio"}
+    for name in names:
+        path = [r for r in scenarios if r["scenario"] == name]
+        total[f"{name}_cash"] = path[-1]["projected_cash"]
+        out = [r["projected_month"] for r in path if r["projected_cash"] < 0]
+        total[f"{name}_out"] = _runs_out(out[0] if out else None, fmt)
+    labels = [
+        r["projected_month"].strftime("%b %y") for r in scenarios if r["scenario"] == names[0]
+    ]
+    chart = line_chart(
+        "Portfolio cash, projected 12 months by scenario",
+        labels,
+        [
+            Series(name, [_float(r["projected_cash"]) for r in scenarios if r["scenario"] == name])
+            for name in names
+        ],
+        fmt.money_compact,
+    )
+    settings = "; ".join(
+        f"{name}: revenue {fmt.percent(s.revenue_growth)} and costs {fmt.percent(s.cost_growth)} "
+        "a month"
+        for name, s in sorted(_config_scenarios(conn).items())
+    )
+    return Section(
+        "scenarios",
+        "Scenarios: cash 12 months ahead",
+        lines=[
+            "Revenue and costs start from their 3-month averages and grow each month at the "
+            f"scenario's rate ({settings}).",
+        ],
+        tables=[Table(SCENARIO_COLUMNS, list(by_entity.values()), total=total)],
+        charts=[
+            Chart(
+                "scenarios",
+                "Portfolio cash, projected 12 months by scenario",
+                chart,
+                "Projected portfolio cash month by month in the base, best and worst scenarios; "
+                "each line is labelled with its cash at the end of the horizon.",
+            )
+        ],
+    )
+
+
+def _config_scenarios(conn) -> dict:
+    from exec_reporting.config import Scenario
+
+    rows = conn.execute(
+        "select scenario, revenue_growth, cost_growth from config.scenarios order by scenario"
+    ).fetchall()
+    return {name: Scenario(revenue_growth=r, cost_growth=c) for name, r, c in rows}
+
+
+def _capital(conn, month: date, config: ReportingConfig, fmt: Formatter) -> Section:
+    reserve = query(conn, "reports/cfo_reserve", month=month)
+    plan = query(conn, "reports/cfo_capital", month=month)
+    if not reserve:
+        return Section("capital", "Capital deployment", empty="No cash figures for this month.")
+    r = reserve[0]
+    lines = [
+        f"Cash {fmt.money(r['cash'])}; reserve {fmt.money(r['reserve'])} "
+        f"({fmt.number(r['reserve_months'], 1)} months of gross burn at "
+        f"{fmt.money(r['gross_burn_avg_3m'])} a month); deployable {fmt.money(r['deployable_cash'])}."
+    ]
+    funded = [p for p in plan if p["decision"] == "fund"]
+    if plan:
+        lines.append(
+            f"Fund {len(funded)} of {len(plan)} candidates in payback order"
+            + (f": {', '.join(p['candidate'] for p in funded)}." if funded else ".")
+        )
+    section = Section("capital", "Capital deployment", lines=lines)
+    if plan:
+        section.tables.append(Table(CAPITAL_COLUMNS, plan, attachment="capital_plan.csv"))
+    else:
+        section.empty = (
+            "No candidate uses of cash configured: list them under cfo.capital_candidates in "
+            "reporting.yaml (docs/configuration.md)."
+        )
+    return section
+
+
 def _float(value) -> float | None:
     return None if value is None else float(value)
 
@@ -120,9 +248,11 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
     entities = query(conn, "reports/cfo_entities", month=month)
     portfolio = query(conn, "reports/cfo_portfolio", month=month)[0]
     previous = query(conn, "reports/cfo_portfolio", month=previous_month(month))[0]
+    entities = [row for row in entities]
     for row in entities:
         if row["runway_months"] is None and row["cash_end"] is not None:
             row["runway_months"] = "not burning"
+        row["outlook"] = _outlook(row, fmt)
     total = {"name": "Portfolio", **portfolio}
     if total["runway_months"] is None:
         total["runway_months"] = "not burning"
@@ -171,6 +301,11 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
         ],
         tables=[Table(BREAK_EVEN_COLUMNS, entities, total={"name": "Portfolio", **portfolio})],
     )
-    report.sections = [burn, break_even]
+    report.sections = [
+        burn,
+        _scenarios(conn, month, fmt),
+        _capital(conn, month, config, fmt),
+        break_even,
+    ]
     report.data = data_notes(conn, month)
     return report

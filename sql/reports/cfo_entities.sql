@@ -1,5 +1,6 @@
 -- The CFO's figures for one report month ($month, a DATE on the 1st), one row per configured
--- entity: burn, cash, runway and break-even, with last month's values for the change.
+-- entity: burn, cash, runway and break-even (with its trend), with last month's values for the
+-- change.
 with this_month as (
     select
         burn.entity_id,
@@ -25,6 +26,17 @@ last_month as (
     where month = $month - interval 1 month
 ),
 
+trend as (
+    select
+        entity_id,
+        break_even_status,
+        gap_trend_per_month,
+        months_to_break_even,
+        projected_break_even_month
+    from metrics.break_even_trend
+    where month = $month
+),
+
 as_of as (
     select entity_id, max(date) as last_ledger_date
     from raw.ledger
@@ -39,9 +51,14 @@ select
     this_month.* exclude (entity_id),
     last_month.net_burn_avg_3m as prev_net_burn_avg_3m,
     last_month.cash_end as prev_cash_end,
-    last_month.runway_months as prev_runway_months
+    last_month.runway_months as prev_runway_months,
+    trend.break_even_status,
+    trend.gap_trend_per_month,
+    trend.months_to_break_even,
+    trend.projected_break_even_month
 from config.entities as entities
 left join this_month using (entity_id)
 left join last_month using (entity_id)
+left join trend using (entity_id)
 left join as_of using (entity_id)
-order by entities.entity_id
+order by entities.name
