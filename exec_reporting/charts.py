@@ -7,6 +7,7 @@ deterministic (no timestamp or version in the file): the same figures give the s
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -57,8 +58,29 @@ def _png(figure) -> bytes:
     return buffer.getvalue()
 
 
-def _axis_formatter(label: Callable[[float], str]) -> FuncFormatter:
-    return FuncFormatter(lambda value, _pos: label(value))
+def _set_value_ticks(axis, label: Callable[[float], str]) -> None:
+    """Label the value axis with `label`; if that writes two ticks the same (compact money on a
+    narrow range), write plain numbers instead."""
+    ticks = list(axis.get_ticklocs())
+    # an axis needs no cents: "$500.00" -> "$500", "0,00 €" -> "0 €"
+    texts = [re.sub(r"[.,]00(?!\d)", "", label(t)) for t in ticks]
+    if len(set(texts)) < len(texts):
+        texts = [f"{t:,.0f}" if abs(t) >= 10 else f"{t:,.2f}" for t in ticks]
+    axis.set_major_formatter(
+        FuncFormatter(
+            lambda value, _pos: texts[ticks.index(value)] if value in ticks else label(value)
+        )
+    )
+
+
+def _spread(positions: list[float], gap: float) -> list[float]:
+    """Move end-of-line labels apart so that no two are closer than `gap` (in data units)."""
+    order = sorted(range(len(positions)), key=lambda i: positions[i])
+    placed = list(positions)
+    for before, after in zip(order, order[1:], strict=False):
+        if placed[after] - placed[before] < gap:
+            placed[after] = placed[before] + gap
+    return placed
 
 
 def line_chart(
@@ -71,6 +93,7 @@ def line_chart(
     """Lines over months; each line is named at its last point, with that point's value."""
     figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
     positions = list(range(len(labels)))
+    ends = []  # (x, y, text, color) of each line's last point
     for index, line in enumerate(series):
         color = line.color or PALETTE[index % len(PALETTE)]
         points = [(x, y) for x, y in zip(positions, line.values, strict=True) if y is not None]
@@ -78,20 +101,25 @@ def line_chart(
             continue
         xs, ys = zip(*points, strict=True)
         axes.plot(xs, ys, color=color, linewidth=2, linestyle="--" if line.dashed else "-")
+        ends.append((xs[-1], ys[-1], f"{line.name}: {label(ys[-1])}", color))
+    if zero_line:
+        axes.axhline(0, color=MUTED, linewidth=0.8)
+    low, high = axes.get_ylim()
+    placed = _spread([y for _, y, _, _ in ends], (high - low) * 0.075)
+    for (x, y, text, color), label_y in zip(ends, placed, strict=True):
         axes.annotate(
-            f"{line.name}: {label(ys[-1])}",
-            (xs[-1], ys[-1]),
-            xytext=(4, 0),
-            textcoords="offset points",
+            text,
+            (x, y),
+            xytext=(x + 0.25, label_y),
+            textcoords="data",
             color=color,
             va="center",
             fontsize=7,
+            annotation_clip=False,
         )
-    if zero_line:
-        axes.axhline(0, color=MUTED, linewidth=0.8)
-    step = max(1, len(labels) // 8)
+    step = max(1, -(-len(labels) // 6))  # at most six month labels
     axes.set_xticks(positions[::step], [labels[i] for i in positions[::step]])
-    axes.yaxis.set_major_formatter(_axis_formatter(label))
+    _set_value_ticks(axes.yaxis, label)
     axes.set_title(title, loc="left")
     axes.margins(x=0.02)
     figure.subplots_adjust(left=0.12, right=0.74, top=0.88, bottom=0.12)
@@ -134,10 +162,10 @@ def bar_chart(
                 axes.plot([target, target], [y - 0.4, y + 0.4], color=INK, linewidth=2)
     axes.set_yticks(positions, list(labels))
     axes.axvline(0, color=MUTED, linewidth=0.8)
-    axes.xaxis.set_major_formatter(_axis_formatter(label))
     axes.set_title(title, loc="left")
     axes.margins(x=0.18)
     figure.tight_layout()
+    _set_value_ticks(axes.xaxis, label)
     return _png(figure)
 
 
@@ -157,7 +185,6 @@ def grouped_bar_chart(
         values = [v if v is not None else 0.0 for v in bars.values]
         axes.bar(xs, values, width=width * 0.95, color=color, label=bars.name)
     axes.set_xticks(range(len(categories)), list(categories), rotation=0)
-    axes.yaxis.set_major_formatter(_axis_formatter(label))
     axes.axhline(0, color=MUTED, linewidth=0.8)
     axes.set_title(title, loc="left")
     if count > 1:
@@ -166,4 +193,5 @@ def grouped_bar_chart(
             ncols=count, frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0, 1.02)
         )
     figure.tight_layout()
+    _set_value_ticks(axes.yaxis, label)
     return _png(figure)

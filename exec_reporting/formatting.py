@@ -6,9 +6,11 @@ rounded values as the page (see `rounded`).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
 
@@ -47,8 +49,20 @@ class Formatter:
             return NOT_AVAILABLE
         return format_currency(number, self.currency, locale=self.locale, currency_digits=False)
 
+    def money_whole(self, value) -> str:
+        """Money to the whole unit, in the locale's own pattern: $1,235 or 1.235 €."""
+        number = rounded(value, 0)
+        if number is None:
+            return NOT_AVAILABLE
+        number = abs(number) if number == 0 else number  # never "-$0"
+        pattern = Locale.parse(self.locale).currency_formats["standard"].pattern
+        pattern = re.sub(r"\.0+", "", pattern.split(";")[0])
+        return format_currency(
+            number, self.currency, format=pattern, locale=self.locale, currency_digits=False
+        )
+
     def money_compact(self, value) -> str:
-        """$4.2K: for sentences, never for tables."""
+        """$4.2K (or $861.96 below a thousand): for sentences and charts, never for tables."""
         number = rounded(value, 2)
         if number is None:
             return NOT_AVAILABLE

@@ -123,7 +123,9 @@ def _context(report: Report) -> dict:
         """A table too wide for a plain-text email: one short paragraph per row."""
         out = []
         for cells in body:
-            pairs = [f"{h}: {c}" for h, c in zip(headers[1:], cells[1:], strict=True) if c]
+            pairs = [
+                f"{h}: {c.rstrip('.')}" for h, c in zip(headers[1:], cells[1:], strict=True) if c
+            ]
             out.append(cells[0] + "\n" + _wrap("; ".join(pairs), 78, "  ", "  "))
         return "\n".join(out)
 

@@ -137,7 +137,10 @@ def test_cli_run_uses_the_instance_beside_the_warehouse_and_reports_failures(con
     done = run_cli("run", cwd=tmp_path)  # ./reporting.yaml, latest month in the data
     assert done.returncode == 0, done.stdout + done.stderr
     assert "running monthly_pack for 2025-03" in done.stdout
-    assert f"Reports: {tmp_path}/state/reports/2025-03/ (accounting.html, ceo.html, cfo.html" in done.stdout
+    assert (
+        f"Reports: {tmp_path}/state/reports/2025-03/ (accounting.html, ceo.html, cfo.html"
+        in done.stdout
+    )
     assert "metrics__burn" in done.stderr  # progress, step by step
     home = tmp_path / "state" / "dagster"
     assert (home / "dagster.yaml").exists()

@@ -1,26 +1,458 @@
-"""The Accounting report (being written: see the open issue [2/7])."""
+"""The Accounting report: are the books right? Revenue recognition (prepayments sitting in
+revenue, cancellations whose money was kept), the chart of accounts (codes missing from it,
+accounts used against their type) and the expense audit (flags, unusual months, recurring
+payments)."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import ReportingConfig
-from exec_reporting.reports.common import data_notes
-from exec_reporting.reports.model import Report, Section
+from exec_reporting.formatting import Formatter
+from exec_reporting.reports.common import data_notes, findings_table, previous_month
+from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.sqlfiles import query
 
 KIND = "accounting"
 ROLE = "Accounting"
 TITLE = "Accounting report"
 PERSONA = "accounting"
 ENTITY_KIND = None
-READS: tuple[str, ...] = ("raw.ledger", "config.entities")
+READS: tuple[str, ...] = (
+    "config.entities",
+    "config.parameters",
+    "raw.ledger",
+    "raw.bookings",
+    "metrics.entity_months",
+    "metrics.deferred_revenue",
+    "metrics.revenue_recognition_bookings",
+    "metrics.revenue_recognition_monthly",
+    "metrics.chart_unmapped_accounts",
+    "metrics.chart_misused_accounts",
+    "metrics.expense_outliers",
+    "metrics.expense_findings",
+    "metrics.recurring_payments",
+    "metrics.findings",
+    "metrics.finding_status",
+)
+# The optional input files this report reads (the ledger and the chart are required).
+OPTIONAL_TABLES = ("bookings",)
+NO_BOOKINGS = (
+    "No bookings.csv for any entity: add data/<entity>/bookings.csv (see docs/data-contract.md)."
+)
+
+RECOGNITION_COLUMNS = [
+    Column("name", "Entity"),
+    Column("deferred_balance", "Deferred revenue", "money", "deferred_balance"),
+    Column("deferred_change", "Change", "money"),
+    Column("prepaid_in_revenue", "Prepaid in revenue", "money", "prepaid_in_revenue"),
+    Column("prepaid_bookings", "Bookings", "integer", "prepaid_bookings"),
+    Column("unreturned_cash", "Not refunded", "money", "unreturned_cash"),
+    Column("unreturned_bookings", "Bookings", "integer", "unreturned_bookings"),
+]
+# Detail tables list the largest rows only, so the email stays short; the line above a table
+# says how many there are in all.
+DETAIL_LIMIT = 10
+
+PREPAID_COLUMNS = [
+    Column("name", "Entity"),
+    Column("booking_id", "Booking", glossary="booking_id"),
+    Column("payment_txn_id", "Payment line", glossary="payment_txn_id"),
+    Column("payment_date", "In revenue on", "date", "payment_date"),
+    Column("service_date", "Service date", "date", "service_date"),
+    Column("booking_amount", "Amount", "money", "booking_amount"),
+]
+
+UNMAPPED_COLUMNS = [
+    Column("name", "Entity"),
+    Column("account_code", "Code", glossary="account_code"),
+    Column("month_lines", "Lines this month", "integer", "month_lines"),
+    Column("lines_to_date", "Lines to date", "integer", "lines_to_date"),
+    Column("net_to_date", "Net to date", "money", "net_to_date"),
+    Column("first_used_on", "First used", "date", "first_used_on"),
+    Column("in_quarantine", "Row quarantined", glossary="in_quarantine"),
+]
+
+MISUSED_COLUMNS = [
+    Column("name", "Entity"),
+    Column("account", "Account", glossary="account_name"),
+    Column("account_type", "Type", glossary="account_type"),
+    Column("month_lines", "Lines", "integer", "month_lines"),
+    Column("money_in", "Money in", "money", "money_in"),
+    Column("money_out", "Money out", "money", "money_out"),
+    Column("month_net", "Net", "money", "month_net"),
+]
+
+RULE_COLUMNS = [
+    Column("rule_label", "Rule"),
+    Column("findings", "Open", "integer"),
+    Column("new_findings", "New", "integer"),
+    Column("amount", "Amount", "money"),
+]
+
+OUTLIER_COLUMNS = [
+    Column("name", "Entity"),
+    Column("month", "Month", "month"),
+    Column("account", "Account", glossary="account_name"),
+    Column("account_spend", "Spend", "money", "account_spend"),
+    Column("median_spend", "Usual month", "money", "median_spend"),
+    Column("outlier_ratio", "Times usual", "number", "outlier_ratio"),
+    Column("history_months", "Months compared", "integer", "history_months"),
+]
+
+RECURRING_SUMMARY_COLUMNS = [
+    Column("name", "Entity"),
+    Column("payments", "Recurring payments", "integer"),
+    Column("new_payments", "New this month", "integer", "new_recurring"),
+    Column("monthly_amount", "A month", "money", "monthly_amount"),
+    Column("annualized_cost", "A year", "money", "annualized_cost"),
+]
+
+RECURRING_COLUMNS = [
+    Column("name", "Entity"),
+    Column("counterparty", "Paid to", glossary="counterparty"),
+    Column("account_code", "Account", glossary="account_code"),
+    Column("monthly_amount", "A month", "money", "monthly_amount"),
+    Column("annualized_cost", "A year", "money", "annualized_cost"),
+    Column("months_running", "Months in a row", "integer", "months_running"),
+    Column("new_recurring", "New", glossary="new_recurring"),
+]
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural or word + 's')}"
+
+
+def verdict(row: dict, fmt: Formatter, month: date) -> str:
+    """One sentence per entity that answers "are the books right?" on its own."""
+    name = row["name"]
+    if not row["has_month"]:
+        last = row.get("last_ledger_date")
+        ends = f" (data ends {last.isoformat()})" if last else ""
+        return f"{name}: no ledger data for {fmt.month(month)}{ends}."
+    fixes = []
+    if row["prepaid_bookings"]:
+        fixes.append(
+            f"{fmt.money(row['prepaid_in_revenue'])} of prepayments for "
+            f"{_plural(row['prepaid_bookings'], 'future service')} sit in revenue"
+        )
+    if row["unreturned_bookings"]:
+        fixes.append(
+            f"{fmt.money(row['unreturned_cash'])} kept on "
+            f"{_plural(row['unreturned_bookings'], 'cancelled booking')} with no refund"
+        )
+    if row["unmapped_codes"]:
+        fixes.append(
+            f"{_plural(row['unmapped_lines'], 'ledger line')} on "
+            f"{'code' if row['unmapped_codes'] == 1 else 'codes'} {row['unmapped_list']}, "
+            "missing from the chart"
+        )
+    if row["misused_accounts"]:
+        fixes.append(f"{_plural(row['misused_accounts'], 'account')} used against its type")
+    review = ""
+    if row["expense_findings"]:
+        review = (
+            f"{_plural(row['expense_findings'], 'expense finding')} to review "
+            f"({fmt.money(row['expense_finding_amount'])})"
+        )
+    unchecked = "" if row["has_bookings"] else " Revenue recognition not checked: no bookings.csv."
+    if fixes:
+        sentence = f"{name}: books not right: " + "; ".join(fixes)
+        if review:
+            sentence += f"; also {review}"
+        return sentence + "." + unchecked
+    if review:
+        return f"{name}: books right; {review}." + unchecked
+    return f"{name}: books right, nothing open." + unchecked
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _deferred_chart(conn, month: date, fmt: Formatter) -> Chart | None:
+    history = query(conn, "reports/accounting_deferred_history", month=month)
+    if not history:
+        return None
+    months = sorted({r["month"] for r in history})
+    labels = [m.strftime("%b %y") for m in months]
+    series = []
+    for name in sorted({r["name"] for r in history}):
+        by_month = {r["month"]: r["deferred_balance"] for r in history if r["name"] == name}
+        series.append(Series(name, [_float(by_month.get(m)) for m in months]))
+    title = "Deferred revenue at month end, last 12 months"
+    return Chart(
+        "deferred",
+        title,
+        line_chart(title, labels, series, fmt.money_compact),
+        "One line per entity with bookings: cash held for services still to come at each month "
+        "end; each line is labelled with its balance at the end of the report month.",
+    )
+
+
+def _rules_chart(rules: list[dict], fmt: Formatter) -> Chart | None:
+    flagged = [r for r in rules if r["findings"]]
+    if not flagged:
+        return None
+    title = "Expense findings open, money at stake by rule"
+    return Chart(
+        "expense_rules",
+        title,
+        bar_chart(
+            title,
+            [f"{r['rule_label']} ({r['findings']})" for r in flagged],
+            [_float(r["amount"]) for r in flagged],
+            fmt.money_compact,
+        ),
+        "One bar per rule with open findings, labelled with the amount flagged; the number of "
+        "findings is in brackets after the rule.",
+    )
+
+
+def _recognition_section(
+    conn, config: ReportingConfig, month: date, entities: list[dict], total: dict | None, fmt
+) -> Section:
+    section = Section("revenue_recognition", "Revenue recognition")
+    with_bookings = [r for r in entities if r["has_bookings"]]
+    if not with_bookings:
+        section.empty = NO_BOOKINGS
+        return section
+    without = [r["name"] for r in entities if not r["has_bookings"]]
+    section.lines.append(
+        "Deferred revenue is cash for confirmed bookings whose service is still to come. "
+        "Prepayments in revenue are the part of it booked to a revenue account: move them to "
+        "deferred revenue at month end."
+    )
+    if without:
+        section.lines.append(
+            f"No bookings.csv for {', '.join(without)}: their revenue recognition is not checked."
+        )
+    chart = _deferred_chart(conn, month, fmt)
+    if chart:
+        section.charts.append(chart)
+    rows = sorted(
+        [r for r in with_bookings if r["has_month"]],
+        key=lambda r: (-(r["prepaid_in_revenue"] + r["unreturned_cash"]), -r["deferred_balance"]),
+    )
+    section.tables.append(
+        Table(
+            RECOGNITION_COLUMNS,
+            rows,
+            total=total if rows else None,
+            title="Deferred revenue and revenue-recognition issues at month end",
+            empty=f"No entity with bookings has data for {fmt.month(month)}.",
+            attachment="revenue_recognition.csv",
+        )
+    )
+    prepaid = query(conn, "reports/accounting_prepaid_bookings", month=month, limit=DETAIL_LIMIT)
+    shown = (
+        f"the {len(prepaid)} largest of {prepaid[0]['bookings']}"
+        if prepaid and prepaid[0]["bookings"] > len(prepaid)
+        else "all"
+    )
+    section.tables.append(
+        Table(
+            PREPAID_COLUMNS,
+            prepaid,
+            total={"name": "Portfolio, all bookings", "booking_amount": total["prepaid_in_revenue"]}
+            if prepaid and total
+            else None,
+            title=f"Bookings paid for services after the month end, in revenue ({shown})",
+            empty="No cash for a future service sits in revenue at the month end.",
+        )
+    )
+    section.tables.append(
+        _findings(conn, config, month, "revenue_recognition", "No revenue-recognition findings.")
+    )
+    return section
+
+
+def _chart_section(conn, config: ReportingConfig, month: date, total: dict | None, fmt) -> Section:
+    section = Section("chart_of_accounts", "Chart of accounts")
+    unmapped = query(conn, "reports/accounting_unmapped", month=month)
+    misused = query(conn, "reports/accounting_misused", month=month)
+    findings = _findings(conn, config, month, "chart", "No chart-of-accounts findings.")
+    if not unmapped and not misused:
+        section.lines.append(
+            f"Every account code in the ledger is in the chart, and no account was used against "
+            f"its type in {fmt.month(month)}."
+        )
+        if findings.rows:  # resolved last month
+            section.tables.append(findings)
+        return section
+    section.lines.append(
+        "Lines on a code missing from the chart count in cash but in no profit-and-loss "
+        "line. An account is used against its type when its month nets the wrong way: money "
+        "in on a cost account, money out on a revenue account."
+    )
+    section.tables.append(
+        Table(
+            UNMAPPED_COLUMNS,
+            unmapped,
+            total={"name": "Portfolio", **total} if unmapped and total else None,
+            title="Account codes missing from the chart",
+            empty="Every account code in the ledger is in the chart of accounts.",
+        )
+    )
+    section.tables.append(
+        Table(
+            MISUSED_COLUMNS,
+            misused,
+            title=f"Accounts used against their type in {fmt.month(month)}",
+            empty=f"No account was used against its type in {fmt.month(month)}.",
+        )
+    )
+    section.tables.append(findings)
+    return section
+
+
+def _expense_section(conn, config: ReportingConfig, month: date, fmt) -> Section:
+    section = Section("expense_audit", "Expense audit")
+    settings = config.accounting
+    section.lines.append(
+        "Flags: possible duplicates, weekend spending, one-off round amounts and codes missing "
+        f"from the chart. Unusual spending: a month above {fmt.number(settings.outlier_factor, 1)} "
+        "times the account's usual (median) month of the previous twelve. Each finding is "
+        f"reviewed for {_plural(settings.review_months, 'month')}."
+    )
+    rules = query(conn, "reports/accounting_expense_rules", month=month)
+    chart = _rules_chart(rules, fmt)
+    if chart:
+        section.charts.append(chart)
+    rule_total = query(conn, "reports/accounting_expense_rules_total", month=month)[0]
+    findings = _findings(
+        conn, config, month, "expense", "No expense findings.", attachment="expense_findings.csv"
+    )
+    if rule_total["findings"]:
+        section.tables.append(
+            Table(
+                RULE_COLUMNS,
+                rules,
+                total={"rule_label": "All rules", **rule_total},
+                title="Open findings by rule",
+            )
+        )
+    else:
+        section.lines.append(f"No expense finding is open in {fmt.month(month)}.")
+    if findings.rows:
+        section.tables.append(findings)
+    section.tables.append(
+        Table(
+            OUTLIER_COLUMNS,
+            query(conn, "reports/accounting_outliers", month=month),
+            title="Unusual spending under review",
+            empty=(
+                "No unusual month of spending under review (an account needs 3 months of "
+                "history to be compared)."
+            ),
+        )
+    )
+    by_entity = query(conn, "reports/accounting_recurring_by_entity", month=month)
+    recurring = query(conn, "reports/accounting_recurring", month=month, limit=DETAIL_LIMIT)
+    entity_rows = [r for r in by_entity if not r["is_total"]]
+    total = next((r for r in by_entity if r["is_total"]), None)
+    empty = (
+        f"No recurring payment: none was paid to the same counterparty in "
+        f"{settings.recurring_min_months} consecutive months within 10% of its median."
+    )
+    section.tables.append(
+        Table(
+            RECURRING_SUMMARY_COLUMNS,
+            entity_rows,
+            total=total if entity_rows else None,
+            title="Recurring payments (subscriptions, rent, payroll) per entity",
+            empty=empty,
+        )
+    )
+    if recurring:
+        shown = (
+            f"the {DETAIL_LIMIT} most costly of {recurring[0]['payments']}, and any new this month"
+            if recurring[0]["payments"] > len(recurring)
+            else "all, the most costly first"
+        )
+        section.tables.append(
+            Table(
+                RECURRING_COLUMNS,
+                recurring,
+                title=f"Recurring payments ({shown})",
+            )
+        )
+    return section
+
+
+def _findings(conn, config, month: date, source: str, empty: str, **kwargs) -> Table:
+    rows = query(conn, "reports/findings", month=month, sources=[source])
+    return findings_table(rows, config, title="Findings", empty=empty, **kwargs)
 
 
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    names = {e.id: e.name for e in config.entities}
-    report = Report(
-        KIND, ROLE, TITLE, config, month, entity_id, names.get(entity_id) if entity_id else None
+    report = Report(KIND, ROLE, TITLE, config, month)
+    fmt = report.fmt
+    entities = query(conn, "reports/accounting_entities", month=month)
+    portfolio = next(iter(query(conn, "reports/accounting_portfolio", month=month)), None)
+    previous = next(
+        iter(query(conn, "reports/accounting_portfolio", month=previous_month(month))), {}
     )
-    report.sections = [Section("pending", "Contents", empty="This report is being written.")]
-    report.data = data_notes(conn, month)
+    has_bookings = any(r["has_bookings"] for r in entities)
+
+    def figure(row: dict | None, key: str):
+        return row.get(key) if row else None
+
+    report.headlines = [
+        Headline(
+            "Open findings",
+            "integer",
+            figure(portfolio, "open_findings"),
+            figure(previous, "open_findings"),
+            target=0,
+            better="lower",
+        ),
+    ]
+    if has_bookings:
+        report.headlines += [
+            Headline(
+                "Deferred revenue",
+                "money",
+                figure(portfolio, "deferred_balance"),
+                figure(previous, "deferred_balance"),
+                glossary="deferred_balance",
+            ),
+            Headline(
+                "Prepayments in revenue",
+                "money",
+                figure(portfolio, "prepaid_in_revenue"),
+                figure(previous, "prepaid_in_revenue"),
+                target=0,
+                better="lower",
+                glossary="prepaid_in_revenue",
+            ),
+            Headline(
+                "Cancelled, not refunded",
+                "money",
+                figure(portfolio, "unreturned_cash"),
+                figure(previous, "unreturned_cash"),
+                target=0,
+                better="lower",
+                glossary="unreturned_cash",
+            ),
+        ]
+    report.headlines += [
+        Headline(
+            "Lines on unmapped codes",
+            "integer",
+            figure(portfolio, "lines_to_date"),
+            figure(previous, "lines_to_date"),
+            target=0,
+            better="lower",
+            glossary="lines_to_date",
+        ),
+    ]
+    report.verdicts = [verdict(row, fmt, month) for row in entities]
+    report.sections = [
+        _recognition_section(conn, config, month, entities, portfolio, fmt),
+        _chart_section(conn, config, month, portfolio, fmt),
+        _expense_section(conn, config, month, fmt),
+    ]
+    report.data = data_notes(conn, month, tables=OPTIONAL_TABLES)
     return report

@@ -1,26 +1,689 @@
-"""The CEO report (being written: see the open issue [2/7])."""
+"""The CEO report: are the businesses where they should be, and what do I do this month?
+Revenue and cash against their targets per entity and for the portfolio, every KPI against its
+target, a 30-day action plan ranked by the money at stake, and what the businesses own.
+
+The action plan comes from a rules file (exec_reporting/rules/actions.yaml, or config
+`ceo.action_rules`) that the owner can review: each rule turns a missed KPI or a critical finding
+into an action with an owner, a due date and an impact in money. The file is validated here and
+written into a temporary table; the matching, the impact and the ranking are SQL
+(sql/reports/ceo_actions.sql).
+"""
 
 from __future__ import annotations
 
+import string
 from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
 
-from exec_reporting.config import ReportingConfig
-from exec_reporting.reports.common import data_notes
-from exec_reporting.reports.model import Report, Section
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from exec_reporting.charts import bar_chart
+from exec_reporting.config import KPI_METRICS, PERSONAS, ConfigError, ReportingConfig
+from exec_reporting.formatting import Formatter
+from exec_reporting.glossary import glossary
+from exec_reporting.reports.common import data_notes, month_end, previous_month
+from exec_reporting.reports.model import Chart, Column, Headline, Kind, Report, Section, Table
+from exec_reporting.sqlfiles import execute, query
 
 KIND = "ceo"
 ROLE = "CEO"
 TITLE = "CEO report"
 PERSONA = "ceo"
 ENTITY_KIND = None
-READS: tuple[str, ...] = ("raw.ledger", "config.entities")
+READS: tuple[str, ...] = (
+    "config.entities",
+    "config.kpis",
+    "raw.ledger",
+    "metrics.kpi_gaps",
+    "metrics.shortfall_by_entity",
+    "metrics.finding_status",
+    "metrics.asset_inventory",
+)
+
+OWNER_LABELS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "cmo": "CMO", "accounting": "Accounting"}
+# A KPI's glossary unit -> how the report shows its figures.
+UNIT_KINDS: dict[str, Kind] = {"money": "money", "ratio": "percent", "months": "months"}
+DEFAULT_RULES_NAME = "exec_reporting/rules/actions.yaml"
+
+
+# -- the rules file --------------------------------------------------------------------------------
+
+# The placeholders an action template may use, by the kind of item it turns into an action.
+PLACEHOLDERS = {
+    "kpi": frozenset({"entity", "kpi", "actual", "target", "gap"}),
+    "finding": frozenset(
+        {"entity", "finding_id", "title", "detail", "amount", "rule", "source", "severity"}
+    ),
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class RuleMatch(_Strict):
+    """What a rule applies to; a key left out matches anything."""
+
+    kind: Literal["kpi", "finding"]
+    entity: str | None = None
+    metric: Literal[KPI_METRICS] | None = None  # type: ignore[valid-type]
+    source: str | None = None
+    rule: str | None = None
+    severity: Literal["critical", "high", "medium", "low"] | None = None
+
+    @model_validator(mode="after")
+    def _keys_fit_the_kind(self) -> RuleMatch:
+        if self.kind == "kpi":
+            wrong = [k for k in ("source", "rule", "severity") if getattr(self, k) is not None]
+            if wrong:
+                raise ValueError(f"{', '.join(wrong)}: only for kind finding")
+        elif self.metric is not None:
+            raise ValueError("metric: only for kind kpi")
+        return self
+
+
+class ActionRule(_Strict):
+    match: RuleMatch
+    action: Annotated[str, Field(min_length=1)]
+    owner: Literal[PERSONAS]  # type: ignore[valid-type]
+    due_days: Annotated[int, Field(ge=1, le=30)]
+    impact: Literal["gap", "amount", "none"]
+
+    @model_validator(mode="after")
+    def _template_and_impact_fit_the_kind(self) -> ActionRule:
+        kind = self.match.kind
+        try:
+            fields = list(string.Formatter().parse(self.action))
+        except ValueError as error:
+            raise ValueError(f"action: not a valid template ({error})") from None
+        for _text, name, spec, conversion in fields:
+            if name is None:
+                continue
+            if name not in PLACEHOLDERS[kind]:
+                allowed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS[kind]))
+                raise ValueError(
+                    f"action: unknown placeholder {{{name}}} for kind {kind} (use {allowed})"
+                )
+            if spec or conversion:
+                raise ValueError(f"action: write {{{name}}} without a format")
+        if self.impact == "gap" and kind != "kpi":
+            raise ValueError("impact: gap is only for kind kpi (use amount or none)")
+        if self.impact == "amount" and kind != "finding":
+            raise ValueError("impact: amount is only for kind finding (use gap or none)")
+        return self
+
+
+class ActionRules(_Strict):
+    rules: list[ActionRule]
+
+
+def _where(loc: tuple) -> str:
+    """A pydantic error location as the rule it is in: `rule 3 (match.metric)`."""
+    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
+        rest = ".".join(str(part) for part in loc[2:] if isinstance(part, str))
+        return f"rule {loc[1] + 1}" + (f" ({rest})" if rest else "")
+    return ".".join(str(part) for part in loc) or "(top level)"
+
+
+def load_action_rules(path: Path, entity_ids: set[str] | None = None) -> list[ActionRule]:
+    """The rules of the file, validated; a ConfigError names the file and the rule (from 1)."""
+    if not path.is_file():
+        raise ConfigError(f"{path}: action rules file not found (config ceo.action_rules)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{path}: not valid YAML: {error}") from None
+    try:
+        rules = ActionRules.model_validate(data).rules
+    except ValidationError as error:
+        problems = [f"  {_where(tuple(e['loc']))}: {e['msg']}" for e in error.errors()]
+        raise ConfigError("\n".join([f"{path}: invalid action rules", *problems])) from None
+    for number, rule in enumerate(rules, start=1):
+        if entity_ids is not None and rule.match.entity not in (None, *entity_ids):
+            raise ConfigError(
+                f"{path}: invalid action rules\n  rule {number} (match.entity): "
+                f"{rule.match.entity!r} is not an entity id of reporting.yaml"
+            )
+    return rules
+
+
+def write_rules_table(conn, rules: list[ActionRule]) -> None:
+    """The rules as the temp table ceo_action_rules, which sql/reports/ceo_actions.sql reads."""
+    execute(conn, "reports/ceo_action_rules")
+    table = conn.table("ceo_action_rules")
+    for index, rule in enumerate(rules, start=1):
+        m = rule.match
+        table.insert(
+            (
+                index,
+                m.kind,
+                m.entity,
+                m.metric,
+                m.source,
+                m.rule,
+                m.severity,
+                rule.action,
+                rule.owner,
+                rule.due_days,
+                rule.impact,
+            )
+        )
+
+
+def money_kpis() -> list[str]:
+    """The KPIs measured in money (their glossary unit): only their gap is an impact in money."""
+    terms = glossary()
+    return [metric for metric in KPI_METRICS if terms[metric].unit == "money"]
+
+
+# -- presenting figures ----------------------------------------------------------------------------
+
+
+def _kpi_kind(kpi: str) -> Kind:
+    return UNIT_KINDS.get(glossary()[kpi].unit, "number")
+
+
+def _kpi_label(kpi: str) -> str:
+    return glossary()[kpi].label
+
+
+def _kpi_value(fmt: Formatter, kpi: str, value, gap: bool = False) -> str:
+    """A KPI figure in the KPI's own unit; a gap in a ratio is in percentage points."""
+    kind = _kpi_kind(kpi)
+    if value is None:
+        return "n/a"
+    if kind == "money":
+        return fmt.money(value)
+    if kind == "percent":
+        if gap:
+            return f"{fmt.number(value * 100, 1)} pts"
+        return fmt.percent(value)
+    if kind == "months":
+        return fmt.months(value)
+    return fmt.number(value, 1)
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def action_text(row: dict, fmt: Formatter) -> str:
+    """The rule's template filled in for one item (a row of ceo_actions.sql)."""
+    if row["kind"] == "kpi":
+        kpi = row["metric"]
+        values = {
+            "entity": row["name"],
+            "kpi": _kpi_label(kpi).lower(),
+            "actual": _kpi_value(fmt, kpi, row["actual"]),
+            "target": _kpi_value(fmt, kpi, row["target"]),
+            "gap": _kpi_value(fmt, kpi, abs(row["gap"]), gap=True),
+        }
+    else:
+        values = {
+            "entity": row["name"],
+            "finding_id": row["finding_id"],
+            "title": row["title"] or "",
+            "detail": (row["detail"] or "").rstrip("."),
+            "amount": fmt.money(row["amount"]) if row["amount"] is not None else "the amount",
+            "rule": row["finding_rule"] or "",
+            "source": row["source"] or "",
+            "severity": row["severity"] or "",
+        }
+    return _sentence(row["action"].format_map(values))
+
+
+def _item(row: dict) -> str:
+    """What an action comes from, in a few words."""
+    if row["kind"] == "kpi":
+        return f"missed KPI: {_kpi_label(row['metric'])}"
+    return f"{row['finding_id']}: {row['source']}, {row['severity']}"
+
+
+# -- sections --------------------------------------------------------------------------------------
+
+SHORTFALL_COLUMNS = [
+    Column("name", "Entity"),
+    Column("revenue", "Revenue", "money", "revenue"),
+    Column("revenue_target", "Revenue target", "money", "revenue_target"),
+    Column("revenue_shortfall", "Revenue short by", "money", "revenue_shortfall"),
+    Column("cash_end", "Cash", "money", "cash_end"),
+    Column("cash_target", "Cash target", "money", "cash_target"),
+    Column("cash_shortfall", "Cash short by", "money", "cash_shortfall"),
+]
+
+KPI_COLUMNS = [
+    Column("name", "Entity"),
+    Column("kpi_label", "KPI", "text", "kpi"),
+    Column("actual", "Actual", "money", "actual"),
+    Column("target", "Target", "money", "target"),
+    Column("gap", "Gap", "money", "gap"),
+    Column("months_missed", "Missed for (months)", "integer", "kpi_months_missed"),
+    Column("previous_actual", "Last month", "money", "kpi_last_month"),
+]
+
+ACTION_COLUMNS = [
+    Column("rank", "#", "integer"),
+    Column("action_id", "Id", "text", "action_id"),
+    Column("status", "Status", "status", "action_status"),
+    Column("name", "Entity"),
+    Column("action_text", "Action", "text", "action_text"),
+    Column("owner_label", "Owner", "text", "action_owner"),
+    Column("due_on", "Due", "date", "action_due_on"),
+    Column("impact", "Impact", "money", "action_impact"),
+]
+
+ASSET_ENTITY_COLUMNS = [
+    Column("name", "Entity"),
+    Column("asset_count", "Assets", "integer", "asset_count"),
+    Column("active_count", "Active", "integer", "asset_active_count"),
+    Column("asset_cost", "Cost", "money", "asset_cost"),
+    Column("asset_book_value", "Book value", "money", "asset_book_value"),
+    Column("book_value_ratio", "Book value / cost", "percent", "asset_book_value_ratio"),
+]
+
+ASSET_COLUMNS = [
+    Column("name", "Entity"),
+    Column("asset_category", "Category", "text", "asset_category"),
+    Column("asset_status", "Status", "text", "asset_status"),
+    Column("asset_count", "Assets", "integer", "asset_count"),
+    Column("asset_cost", "Cost", "money", "asset_cost"),
+    Column("asset_book_value", "Book value", "money", "asset_book_value"),
+]
+
+
+def _target_cells(row: dict, value: str, target: str, shortfall: str) -> dict:
+    """Words where a figure means nothing: no target set, target reached, no data."""
+    out = dict(row)
+    if not row.get("has_month", True):
+        out[value] = out[target] = out[shortfall] = "no data"
+    elif row.get(target) is None:
+        out[target] = "no target"
+        out[shortfall] = "–"
+    elif row.get(shortfall) == 0:
+        out[shortfall] = "on target"
+    return out
+
+
+def _shortfall_section(entities: list[dict], portfolio: dict, month: date, fmt: Formatter):
+    shaped = []
+    for row in entities:
+        row = _target_cells(row, "revenue", "revenue_target", "revenue_shortfall")
+        shaped.append(_target_cells(row, "cash_end", "cash_target", "cash_shortfall"))
+    total = {**portfolio, "name": "Portfolio"}
+    if portfolio["revenue_target"] is None:
+        total["revenue"] = portfolio["revenue_all"]
+    if portfolio["cash_target"] is None:
+        total["cash_end"] = portfolio["cash_all"]
+    total = _target_cells(total, "revenue", "revenue_target", "revenue_shortfall")
+    total = _target_cells(total, "cash_end", "cash_target", "cash_shortfall")
+    section = Section("shortfall", "Shortfall: revenue and cash against target")
+    with_month = [row for row in entities if row["has_month"]]
+    if not with_month:
+        section.empty = (
+            f"No ledger lines for {fmt.month(month)} in any entity's ledger.csv: add the month's "
+            "lines to data/<entity>/ledger.csv (see docs/data-contract.md)."
+        )
+        return section
+    table = Table(SHORTFALL_COLUMNS, shaped, total=total, attachment="shortfall.csv")
+    section.tables.append(table)
+    section.lines.append(
+        "Targets are the revenue and cash_end KPIs of reporting.yaml. Entities furthest short "
+        "come first; the portfolio row adds up actuals and targets over the entities that have "
+        "a target."
+    )
+    n = portfolio["entities"]
+    if portfolio["revenue_entities"] not in (0, n) or portfolio["cash_entities"] not in (0, n):
+        section.lines.append(
+            f"Portfolio totals cover the {portfolio['revenue_entities']} of {n} entities with a "
+            f"revenue target and the {portfolio['cash_entities']} with a cash target."
+        )
+    for chart in (
+        _target_chart("revenue", "Revenue", "revenue_target", "revenue_shortfall", entities, fmt),
+        _target_chart("cash", "Cash at month end", "cash_target", "cash_shortfall", entities, fmt),
+    ):
+        if chart:
+            chart.title = f"{chart.title}, {fmt.month(month)}"
+            section.charts.append(chart)
+    return section
+
+
+def _target_chart(
+    key: str, label: str, target: str, shortfall: str, entities: list[dict], fmt: Formatter
+) -> Chart | None:
+    value = "cash_end" if key == "cash" else "revenue"
+    rows = [r for r in entities if r["has_month"]]
+    if not any(r[target] is not None for r in rows):
+        return None
+    png = bar_chart(
+        f"{label} against target",
+        [r["name"] for r in rows],
+        [_float(r[value]) for r in rows],
+        fmt.money_compact,
+        good=[None if r[target] is None else r[shortfall] == 0 for r in rows],
+        targets=[_float(r[target]) for r in rows],
+    )
+    missing = [r["name"] for r in rows if r[target] is None]
+    return Chart(
+        f"{key}_target",
+        f"{label} against target",
+        png,
+        f"One bar per entity: its {label.lower()} for the month, labelled with the amount; the "
+        "black tick is its target. Green bars reached the target, red bars fell short"
+        + (
+            f"; {', '.join(missing)} {'has' if len(missing) == 1 else 'have'} no target"
+            if missing
+            else ""
+        )
+        + ".",
+    )
+
+
+def _kpi_section(
+    kpis: list[dict], portfolio: dict, config: ReportingConfig, month: date, fmt: Formatter
+):
+    section = Section("kpi_gaps", "KPI gaps")
+    if not kpis:
+        if not any(entity.kpis for entity in config.entities):
+            section.empty = (
+                "No KPIs in reporting.yaml: add kpis under each entity (see docs/configuration.md)."
+            )
+        else:
+            section.empty = (
+                f"No KPI figures for {fmt.month(month)}: no entity with KPIs has ledger lines "
+                "in that month (data/<entity>/ledger.csv)."
+            )
+        return section
+    shaped = []
+    for row in kpis:
+        if row["met"] is True:
+            continue  # met KPIs are in the chart and in one line below the table
+        kpi = row["kpi"]
+        out = dict(row, kpi_label=_kpi_label(kpi))
+        if _kpi_kind(kpi) != "money":
+            # figures in another unit than money are written out in their own unit
+            for key in ("actual", "target", "previous_actual"):
+                out[key] = _kpi_value(fmt, kpi, row[key])
+            out["gap"] = "n/a" if row["gap"] is None else _signed(fmt, kpi, row["gap"])
+        if row["met"] is None:
+            out["months_missed"] = "not measurable"
+        if row["previous_actual"] is None:
+            out["previous_actual"] = "n/a"
+        shaped.append(out)
+    section.lines.append(
+        f"{portfolio['kpis_missed']} of {portfolio['kpis']} KPIs missed their target in "
+        f"{fmt.month(month)}. The gap is signed so that positive is good; a ratio's gap is in "
+        "percentage points."
+    )
+    section.tables.append(
+        Table(KPI_COLUMNS, shaped, empty=f"Every KPI met its target in {fmt.month(month)}.")
+    )
+    met: dict[str, list[str]] = {}
+    for row in kpis:
+        if row["met"] is True:
+            met.setdefault(row["name"], []).append(_kpi_label(row["kpi"]).lower())
+    if met:
+        listed = "; ".join(f"{name}: {', '.join(labels)}" for name, labels in met.items())
+        section.lines.append(f"Met: {listed}.")
+    chart = _kpi_chart(kpis, month, fmt)
+    if chart:
+        section.charts.append(chart)
+    return section
+
+
+def _signed(fmt: Formatter, kpi: str, gap) -> str:
+    text = _kpi_value(fmt, kpi, abs(gap), gap=True)
+    return "-" + text if gap < 0 else text
+
+
+def _kpi_chart(kpis: list[dict], month: date, fmt: Formatter) -> Chart | None:
+    shown = [r for r in kpis if r["gap_share"] is not None and r["met"] is not None]
+    if not shown:
+        return None
+    left_out = [f"{r['name']} {_kpi_label(r['kpi']).lower()}" for r in kpis if r not in shown]
+    png = bar_chart(
+        f"KPIs: distance from target, {fmt.month(month)}",
+        [f"{r['name']}: {_kpi_label(r['kpi'])}" for r in shown],
+        [r["gap_share"] for r in shown],
+        lambda v: f"{v:+.0%}",
+        good=[r["met"] for r in shown],
+    )
+    missed = sum(1 for r in shown if not r["met"])
+    alt = (
+        "One bar per KPI: how far its actual is from its target, as a share of the target; "
+        "bars to the right are on the good side. "
+        f"{missed} red (missed), {len(shown) - missed} green (met)."
+    )
+    if left_out:
+        alt += f" Not shown (zero target or no figure): {', '.join(left_out)}."
+    return Chart("kpi_gaps", "KPIs: distance from target", png, alt)
+
+
+def _rules_name(config: ReportingConfig) -> str:
+    if config.ceo.action_rules is None:
+        return DEFAULT_RULES_NAME
+    return str(config.ceo.action_rules)
+
+
+def _actions_section(
+    actions: list[dict], config: ReportingConfig, month: date, fmt: Formatter, rule_count: int
+):
+    section = Section("actions", "30-day action plan")
+    planned = [r for r in actions if r["rank"] is not None]
+    unmatched = [r for r in actions if r["rank"] is None]
+    rules_name = _rules_name(config)
+    if not actions:
+        if not any(entity.kpis for entity in config.entities):
+            section.empty = (
+                "No KPIs in reporting.yaml and no critical findings open: add kpis under each "
+                "entity (see docs/configuration.md) to plan against them."
+            )
+        else:
+            section.empty = (
+                f"Every KPI met and no critical finding open in {fmt.month(month)}: no actions "
+                "this month."
+            )
+        return section
+    shaped = [
+        dict(
+            r,
+            action_text=action_text(r, fmt),
+            owner_label=OWNER_LABELS.get(r["owner"], r["owner"]),
+            impact=r["impact"] if r["impact"] is not None else "not in money",
+        )
+        for r in planned
+    ]
+    plural = "s" if rule_count != 1 else ""
+    section.lines.append(
+        f"Each missed KPI and each critical finding becomes an action by the rules of "
+        f"{rules_name} ({rule_count} rule{plural}). Ranked by impact, the money at stake, then "
+        f"by due date; due dates count from {fmt.date(month_end(month))}."
+    )
+    if shaped:
+        section.tables.append(Table(ACTION_COLUMNS, shaped, attachment="actions.csv"))
+    if unmatched:
+        names = "; ".join(f"{r['name']}, {_item(r)}" for r in unmatched)
+        section.lines.append(f"No rule of {rules_name} matches: {names}. Add a rule for them.")
+    return section
+
+
+def _assets_section(assets: list[dict], by_entity: list[dict], notes, month: date, fmt):
+    section = Section("assets", "Asset inventory")
+    entities = [r for r in by_entity if not r["is_total"]]
+    total = next((r for r in by_entity if r["is_total"]), None)
+    missing = [f for f in notes.missing_files if f.endswith("/assets.csv")]
+    if not assets:
+        if len(missing) == len(notes.as_of):
+            section.empty = (
+                "No assets.csv for any entity: add data/<entity>/assets.csv (see "
+                "docs/data-contract.md)."
+            )
+        else:
+            section.empty = (
+                f"No asset in any assets.csv was acquired by {fmt.date(month_end(month))}."
+            )
+        return section
+    section.lines.append(
+        f"Assets acquired by {fmt.date(month_end(month))}, as listed in each entity's "
+        "assets.csv (status and book value as the file gives them). Most valuable first."
+    )
+    if total and total["asset_unvalued_count"]:
+        section.lines.append(
+            f"{total['asset_unvalued_count']} "
+            f"{'asset has' if total['asset_unvalued_count'] == 1 else 'assets have'} no book "
+            "value in assets.csv: the book value totals leave them out."
+        )
+    if missing:
+        section.lines.append(f"No assets.csv for: {', '.join(missing)}.")
+    total_row = {**total, "name": "Portfolio"} if total else None
+    section.tables.append(Table(ASSET_ENTITY_COLUMNS, entities, total=total_row, title="By entity"))
+    section.tables.append(Table(ASSET_COLUMNS, assets, title="By entity, category and status"))
+    return section
+
+
+# -- headlines and verdicts ------------------------------------------------------------------------
+
+
+def _headlines(portfolio: dict, previous: dict, actions: int, previous_actions: int):
+    def basis(row: dict, value: str, target: str, total: str):
+        # the entities with a target when any has one, else every entity (no target)
+        return row[value] if row[target] is not None else row[total]
+
+    kpi_note = "no KPIs configured" if not portfolio["kpis"] else None
+    return [
+        Headline(
+            "Revenue",
+            "money",
+            basis(portfolio, "revenue", "revenue_target", "revenue_all"),
+            basis(previous, "revenue", "revenue_target", "revenue_all"),
+            target=portfolio["revenue_target"],
+            better="higher",
+            glossary="revenue",
+        ),
+        Headline(
+            "Cash at month end",
+            "money",
+            basis(portfolio, "cash_end", "cash_target", "cash_all"),
+            basis(previous, "cash_end", "cash_target", "cash_all"),
+            target=portfolio["cash_target"],
+            better="higher",
+            glossary="cash_end",
+        ),
+        Headline(
+            f"KPIs met (of {portfolio['kpis']})",
+            "integer",
+            portfolio["kpis_met"] if portfolio["kpis"] else None,
+            previous["kpis_met"] if previous["kpis"] else None,
+            target=portfolio["kpis"] or None,
+            better="higher",
+            glossary="kpis_met",
+            note=kpi_note,
+        ),
+        Headline(
+            "Open critical findings",
+            "integer",
+            portfolio["critical_findings"],
+            previous["critical_findings"],
+            target=0,
+            better="lower",
+            glossary="open_critical_findings",
+        ),
+        Headline("Actions, next 30 days", "integer", actions, previous_actions),
+    ]
+
+
+def verdict(row: dict, actions: list[dict], month: date, fmt: Formatter) -> str:
+    """One sentence per entity: on track or behind, revenue and cash against target, and what
+    the plan asks of it."""
+    name = row["name"]
+    if not row["has_month"]:
+        last = row.get("last_ledger_date")
+        ends = f" (data ends {last.isoformat()})" if last else ""
+        return f"{name}: no ledger data for {fmt.month(month)}{ends}."
+    configured = row["kpis_configured"]
+    met, missed, unjudged = row["kpis_met"], row["kpis_missed"], row["kpis_unjudged"]
+    if not configured:
+        state = "no KPIs set"
+    elif missed:
+        state = f"behind plan, {met} of {configured} KPIs met"
+    elif unjudged:
+        state = f"{met} of {configured} KPIs met, {unjudged} not measurable this month"
+    else:
+        state = f"on track, all {configured} KPIs met"
+    parts = [
+        state,
+        _against("revenue", row["revenue"], row["revenue_target"], row["revenue_shortfall"], fmt),
+        _against("cash", row["cash_end"], row["cash_target"], row["cash_shortfall"], fmt),
+    ]
+    if row["critical_findings"]:
+        n = row["critical_findings"]
+        parts.append(f"{n} critical finding{'s' if n != 1 else ''} open")
+    mine = [a for a in actions if a["entity_id"] == row["entity_id"]]
+    if mine:
+        first = mine[0]  # ranked: the largest impact first
+        owner = OWNER_LABELS.get(first["owner"], first["owner"])
+        when = f"({owner}, due {fmt.date(first['due_on'])})"
+        count = f"{len(mine)} action{'s' if len(mine) != 1 else ''} in the plan"
+        if first["impact"] is not None:
+            parts.append(f"{count}, the first worth {fmt.money_compact(first['impact'])} {when}")
+        else:
+            parts.append(f"{count}, the first {when}")
+    else:
+        parts.append("no actions this month")
+    return f"{name}: " + "; ".join(parts) + "."
+
+
+def _against(label: str, value, target, shortfall, fmt: Formatter) -> str:
+    if target is None:
+        return f"{label} {fmt.money_compact(value)} (no target)"
+    if shortfall:
+        return (
+            f"{label} {fmt.money_compact(value)}, {fmt.money_compact(shortfall)} short of "
+            f"{fmt.money_compact(target)}"
+        )
+    return f"{label} {fmt.money_compact(value)} against a {fmt.money_compact(target)} target"
+
+
+def _float(value) -> float | None:
+    return None if value is None else float(value)
+
+
+# -- the report ------------------------------------------------------------------------------------
 
 
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    names = {e.id: e.name for e in config.entities}
-    report = Report(
-        KIND, ROLE, TITLE, config, month, entity_id, names.get(entity_id) if entity_id else None
+    report = Report(KIND, ROLE, TITLE, config, month)
+    fmt = report.fmt
+    rules = load_action_rules(config.action_rules_path, {e.id for e in config.entities})
+    write_rules_table(conn, rules)
+    last_month = previous_month(month)
+
+    entities = query(conn, "reports/ceo_entities", month=month)
+    portfolio = query(conn, "reports/ceo_portfolio", month=month)[0]
+    previous = query(conn, "reports/ceo_portfolio", month=last_month)[0]
+    kpis = query(conn, "reports/ceo_kpis", month=month)
+    actions = query(conn, "reports/ceo_actions", month=month, money_kpis=money_kpis())
+    previous_actions = query(conn, "reports/ceo_actions", month=last_month, money_kpis=money_kpis())
+    assets = query(conn, "reports/ceo_assets", month=month)
+    assets_by_entity = query(conn, "reports/ceo_assets_by_entity", month=month)
+    report.data = data_notes(conn, month, tables=("assets",))
+
+    planned = [a for a in actions if a["rank"] is not None]
+    report.headlines = _headlines(
+        portfolio,
+        previous,
+        len(planned),
+        len([a for a in previous_actions if a["rank"] is not None]),
     )
-    report.sections = [Section("pending", "Contents", empty="This report is being written.")]
-    report.data = data_notes(conn, month)
+    report.verdicts = [verdict(row, planned, month, fmt) for row in entities]
+    report.sections = [
+        _shortfall_section(entities, portfolio, month, fmt),
+        _kpi_section(kpis, portfolio, config, month, fmt),
+        _actions_section(actions, config, month, fmt, len(rules)),
+        _assets_section(assets, assets_by_entity, report.data, month, fmt),
+    ]
+    # the definitions of the KPIs the report names, beside those of its columns
+    report.glossary_keys = sorted({row["kpi"] for row in kpis})
     return report

@@ -25,14 +25,22 @@ def previous_month(month: date) -> date:
     return date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
 
 
-def data_notes(conn, month: date, tables: tuple[str, ...] = ()) -> DataNotes:
+def data_notes(
+    conn, month: date, tables: tuple[str, ...] = (), entity_id: str | None = None
+) -> DataNotes:
     """As-of dates per entity, late data, quarantined rows and the optional files missing for
-    the tables a report reads."""
+    the tables a report reads; for a domain report (`entity_id`), of that entity only."""
     end = month_end(month)
     as_of = [EntityAsOf(**row) for row in query(conn, "reports/as_of", month_end=end)]
+    if entity_id is not None:
+        as_of = [e for e in as_of if e.entity_id == entity_id]
     quarantined = [
         (f"{r['source_file']} (first at line {r['first_line']}: {r['first_reason']})", r["rows"])
         for r in query(conn, "reports/quarantined_files")
+        # a domain report notes its entity's files and the shared chart of accounts
+        if entity_id is None
+        or "/" not in r["source_file"]
+        or r["source_file"].startswith(f"{entity_id}/")
     ]
     missing = []
     if tables:
@@ -57,7 +65,9 @@ FINDING_COLUMNS = [
 ]
 
 
-def findings_table(rows: list[dict[str, Any]], config: ReportingConfig, **kwargs) -> Table:
+def findings_table(
+    rows: list[dict[str, Any]], config: ReportingConfig, with_entity: bool = True, **kwargs
+) -> Table:
     """Findings (rows of metrics.finding_status), newest and largest first: new before still
     open before resolved, then by severity and amount."""
     names = entity_names(config)
@@ -73,4 +83,5 @@ def findings_table(rows: list[dict[str, Any]], config: ReportingConfig, **kwargs
         ),
     )
     shaped = [{**r, "entity": names.get(r["entity_id"], r["entity_id"])} for r in ordered]
-    return Table(FINDING_COLUMNS, shaped, **kwargs)
+    columns = [c for c in FINDING_COLUMNS if with_entity or c.key != "entity"]
+    return Table(columns, shaped, **kwargs)

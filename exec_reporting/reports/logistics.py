@@ -1,26 +1,336 @@
-"""The Yacht delivery report (being written: see the open issue [2/7])."""
+"""The Yacht delivery report: how many trips, what each earned per trip and per nautical mile,
+what fuel and crew cost, and what is left after the overhead no trip carries. One report per
+entity of kind logistics."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from exec_reporting.config import ReportingConfig
-from exec_reporting.reports.common import data_notes
-from exec_reporting.reports.model import Report, Section
+from exec_reporting.charts import Series, bar_chart, line_chart
+from exec_reporting.config import Entity, ReportingConfig
+from exec_reporting.formatting import Formatter
+from exec_reporting.reports.common import data_notes, previous_month
+from exec_reporting.reports.domain import (
+    as_float,
+    domain_report,
+    findings_section,
+    missing_file,
+    missing_file_line,
+    month_labels,
+    no_entity_section,
+    no_month_line,
+)
+from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.sqlfiles import query
 
 KIND = "logistics"
 ROLE = "Yacht Delivery"
 TITLE = "Yacht delivery report"
 PERSONA = "ceo"
 ENTITY_KIND = "logistics"
-READS: tuple[str, ...] = ("raw.ledger", "config.entities")
+READS: tuple[str, ...] = (
+    "config.entities",
+    "config.kpis",
+    "raw.ledger",
+    "raw.bookings",
+    "metrics.logistics_trips",
+    "metrics.logistics_monthly",
+    "metrics.finding_status",
+)
+
+TABLE_MONTHS = 12
+BOOKINGS_WHAT = "one confirmed booking per trip, its nautical miles in quantity"
+
+TRIP_COLUMNS = [
+    Column("trip_id", "Trip", glossary="trip_id"),
+    Column("departs_on", "Departs", "date", "departs_on"),
+    Column("nautical_miles", "nm", "number", "nautical_miles"),
+    Column("trip_revenue", "Revenue", "money", "trip_revenue"),
+    Column("fuel_cost", "Fuel", "money", "fuel_cost"),
+    Column("crew_cost", "Crew", "money", "crew_cost"),
+    Column("other_trip_cost", "Other", "money", "other_trip_cost"),
+    Column("trip_margin", "Margin", "money", "trip_margin"),
+    Column("trip_margin_pct", "Margin %", "percent", "trip_margin_pct"),
+    Column("margin_per_nm", "Per nm", "money", "margin_per_nm"),
+]
+
+MONTH_COLUMNS = [
+    Column("month", "Month", "month"),
+    Column("trips", "Trips", "integer", "trips"),
+    Column("nautical_miles", "nm", "number", "nautical_miles"),
+    Column("trip_revenue", "Trip revenue", "money", "trip_revenue"),
+    Column("trip_margin", "Trip margin", "money", "trip_margin"),
+    Column("margin_per_trip", "Per trip", "money", "margin_per_trip"),
+    Column("margin_per_nm", "Per nm", "money", "margin_per_nm"),
+    Column("overhead", "Overhead", "money", "overhead"),
+    Column("result_after_overhead", "Result", "money", "result_after_overhead"),
+]
+
+COST_COLUMNS = [
+    Column("month", "Month", "month"),
+    Column("fuel_cost", "Fuel", "money", "fuel_cost"),
+    Column("crew_cost", "Crew", "money", "crew_cost"),
+    Column("other_trip_cost", "Other", "money", "other_trip_cost"),
+    Column("trip_cost", "Trip costs", "money", "trip_cost"),
+    Column("cost_per_nm", "Cost per nm", "money", "cost_per_nm"),
+]
+
+DISTANCE_COLUMNS = [
+    Column("distance", "Distance"),
+    Column("trips", "Trips", "integer", "trips"),
+    Column("nautical_miles", "nm", "number", "nautical_miles"),
+    Column("trip_revenue", "Trip revenue", "money", "trip_revenue"),
+    Column("trip_margin", "Trip margin", "money", "trip_margin"),
+    Column("trip_margin_pct", "Margin %", "percent", "trip_margin_pct"),
+    Column("margin_per_trip", "Per trip", "money", "margin_per_trip"),
+    Column("margin_per_nm", "Per nm", "money", "margin_per_nm"),
+    Column("losing_trips", "Lost money", "integer"),
+]
+
+
+def verdict(entity: Entity, row: dict, month: date, losses: list[dict], fmt: Formatter) -> str:
+    """One sentence that answers the owner's question about the delivery business on its own."""
+    if not row["trips"]:
+        sentence = f"{entity.name}: no trip departed in {fmt.month(month)}"
+    else:
+        miles = row["nautical_miles"]
+        sentence = (
+            f"{entity.name}: {row['trips']} trip{'s' if row['trips'] != 1 else ''}"
+            + (f" over {fmt.number(miles, 1)} nm" if miles else "")
+            + f" earned {fmt.money(row['trip_margin'])} trip margin"
+        )
+        if row["trip_margin_pct"] is not None:
+            sentence += (
+                f" ({fmt.percent(row['trip_margin_pct'])} of {fmt.money(row['trip_revenue'])}"
+            )
+        else:
+            sentence += f" (on {fmt.money(row['trip_revenue'])} of trip revenue"
+        if row["margin_per_nm"] is not None:
+            sentence += f", {fmt.money(row['margin_per_nm'])} per nm"
+        sentence += ")"
+        if losses:
+            worst = losses[0]
+            sentence += (
+                f"; {len(losses)} lost money, {worst['trip_id']} most "
+                f"({fmt.money(worst['trip_margin'])})"
+            )
+    result = row["result_after_overhead"]
+    if result >= 0:
+        return sentence + (
+            f"; after {fmt.money(row['overhead'])} overhead, {fmt.money(result)} is left."
+        )
+    return sentence + (
+        f"; {fmt.money(row['overhead'])} overhead turns that into a loss of {fmt.money(-result)}."
+    )
+
+
+def _headlines(row: dict, prev: dict) -> list[Headline]:
+    target = row["margin_target"]
+    return [
+        Headline("Trips", "integer", row["trips"], prev.get("trips"), glossary="trips"),
+        Headline(
+            "Trip margin",
+            "money",
+            row["trip_margin"],
+            prev.get("trip_margin"),
+            better="higher",
+            glossary="trip_margin",
+        ),
+        Headline(
+            "Trip margin %",
+            "percent",
+            row["trip_margin_pct"],
+            prev.get("trip_margin_pct"),
+            target=target,
+            better="higher" if target is not None else None,
+            glossary="trip_margin_pct",
+            note="no trips",
+        ),
+        Headline(
+            "Margin per nautical mile",
+            "money",
+            row["margin_per_nm"],
+            prev.get("margin_per_nm"),
+            better="higher",
+            glossary="margin_per_nm",
+            note="no miles",
+        ),
+        Headline(
+            "Result after overhead",
+            "money",
+            row["result_after_overhead"],
+            prev.get("result_after_overhead"),
+            better="higher",
+            glossary="result_after_overhead",
+        ),
+    ]
+
+
+def _trip_chart(trips: list[dict], month: date, fmt: Formatter) -> Chart:
+    title = f"Margin per trip, {fmt.month(month)}"
+    png = bar_chart(
+        title,
+        [
+            f"{t['trip_id']} ({fmt.number(t['nautical_miles'], 0)} nm)"
+            if t["nautical_miles"]
+            else t["trip_id"]
+            for t in trips
+        ],
+        [as_float(t["trip_margin"]) for t in trips],
+        fmt.money_compact,
+        good=[t["trip_margin"] >= 0 for t in trips],
+    )
+    return Chart(
+        "trips",
+        title,
+        png,
+        "Each trip departing this month with its margin (revenue less fuel, crew and other "
+        "trip costs) and its distance; green earned money, red lost it.",
+    )
+
+
+def _trend_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart | None:
+    months = history[::-1]
+    if not any(r["margin_per_nm"] is not None for r in months):
+        return None
+    title = f"Margin per nautical mile, last {len(months)} months"
+    png = line_chart(
+        title,
+        month_labels(months),
+        [Series("Margin per nm", [as_float(r["margin_per_nm"]) for r in months])],
+        fmt.money,
+    )
+    return Chart(
+        "margin_per_nm",
+        title,
+        png,
+        f"{entity.name}'s trip margin per nautical mile for the trips departing each month over "
+        f"the last {len(months)} months; a gap is a month without trips.",
+    )
+
+
+def _trips_section(conn, entity: Entity, month: date, row: dict, fmt, no_bookings: bool):
+    section = Section("trips", f"Trips departing in {fmt.month(month)}")
+    if no_bookings:
+        section.empty = missing_file_line(entity, "bookings", BOOKINGS_WHAT)
+        return section
+    trips = query(conn, "reports/logistics_trips", entity_id=entity.id, month=month)
+    if not trips:
+        section.empty = f"No trip departed in {fmt.month(month)}."
+        return section
+    section.lines.append(
+        "A trip's costs are the ledger cost lines whose description names its booking id, "
+        "whenever they were paid. Worst margin first."
+    )
+    provisional = [t["trip_id"] for t in trips if not t["crew_cost"]]
+    if provisional:
+        section.lines.append(
+            f"No crew cost names {', '.join(provisional)} yet: if the crew is still to be paid, "
+            "the margin shown is too high."
+        )
+    section.charts.append(_trip_chart(trips, month, fmt))
+    total = {**row, "trip_id": "Total"}
+    section.tables.append(Table(TRIP_COLUMNS, trips, total=total, attachment="trips.csv"))
+    return section
 
 
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    names = {e.id: e.name for e in config.entities}
-    report = Report(
-        KIND, ROLE, TITLE, config, month, entity_id, names.get(entity_id) if entity_id else None
+    report, entity = domain_report(KIND, ROLE, TITLE, ENTITY_KIND, config, month, entity_id)
+    report.data = data_notes(conn, month, tables=("bookings",), entity_id=report.entity_id)
+    if entity is None:
+        report.sections = [no_entity_section(ENTITY_KIND)]
+        return report
+    fmt = report.fmt
+    this = query(conn, "reports/logistics_month", entity_id=entity.id, month=month)
+    if not this:
+        line = no_month_line(entity, month, report.data, fmt)
+        report.verdicts = [line]
+        report.sections = [
+            Section(key, title, empty=line)
+            for key, title in (
+                ("trips", f"Trips departing in {fmt.month(month)}"),
+                ("trend", "Trips and overhead, month by month"),
+                ("costs", "Fuel and crew"),
+                ("distance", "Which trips pay"),
+            )
+        ]
+        return report
+    row = this[0]
+    last = query(conn, "reports/logistics_month", entity_id=entity.id, month=previous_month(month))
+    prev = last[0] if last else {}
+    no_bookings = missing_file(report.data, entity, "bookings")
+    losses_this_month = [
+        t
+        for t in query(conn, "reports/logistics_trips", entity_id=entity.id, month=month)
+        if t["trip_margin"] < 0
+    ]
+
+    report.headlines = _headlines(row, prev)
+    report.verdicts = [verdict(entity, row, month, losses_this_month, fmt)]
+
+    history = query(
+        conn, "reports/logistics_history", entity_id=entity.id, month=month, months=TABLE_MONTHS
     )
-    report.sections = [Section("pending", "Contents", empty="This report is being written.")]
-    report.data = data_notes(conn, month)
+    year = query(conn, "reports/logistics_year", entity_id=entity.id, month=month)[0]
+    year_label = f"Last {len(history)} months"
+    trend = Section(
+        "trend",
+        "Trips and overhead, month by month",
+        lines=[
+            "Overhead is the month's costs that name no trip (insurance, advertising, software, "
+            "bookkeeping); the result is the trip margin less that overhead."
+        ],
+        tables=[
+            Table(
+                MONTH_COLUMNS,
+                history,
+                total={**year, "month": year_label},
+                attachment="months.csv",
+            )
+        ],
+    )
+    chart = _trend_chart(history, entity, fmt)
+    if chart:
+        trend.charts.append(chart)
+
+    costs = Section(
+        "costs",
+        "Fuel and crew",
+        lines=[
+            "Trip costs by type, for the trips departing each month: fuel and crew are told "
+            "apart by the account's name in the chart of accounts."
+        ],
+        tables=[Table(COST_COLUMNS, history, total={**year, "month": year_label})],
+    )
+
+    distance = Section("distance", f"Which trips pay, last {len(history)} months")
+    if no_bookings:
+        distance.empty = missing_file_line(entity, "bookings", BOOKINGS_WHAT)
+    else:
+        bands = query(conn, "reports/logistics_distance", entity_id=entity.id, month=month)
+        losses = query(conn, "reports/logistics_losses", entity_id=entity.id, month=month)
+        if not bands:
+            distance.empty = "No trip with known nautical miles in the last 12 months."
+        else:
+            distance.lines.append(
+                "Trips by distance: under 100 nm, 100-299 nm, 300-599 nm, 600 nm and more."
+            )
+            for loss in losses:
+                distance.lines.append(
+                    f"{loss['trip_id']} ({fmt.number(loss['nautical_miles'], 0)} nm, departed "
+                    f"{loss['departs_on'].isoformat()}) lost {fmt.money(-loss['trip_margin'])}: "
+                    f"revenue {fmt.money(loss['trip_revenue'])}, fuel "
+                    f"{fmt.money(loss['fuel_cost'])}, crew {fmt.money(loss['crew_cost'])}."
+                )
+            distance.tables.append(
+                Table(DISTANCE_COLUMNS, bands, total={**year, "distance": "All trips"})
+            )
+
+    report.sections = [
+        _trips_section(conn, entity, month, row, fmt, no_bookings),
+        trend,
+        costs,
+        distance,
+        findings_section(conn, config, month, entity),
+    ]
     return report

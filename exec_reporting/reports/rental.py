@@ -1,26 +1,313 @@
-"""The Rental property report (being written: see the open issue [2/7])."""
+"""The Rental property report: is the property let, is the rent coming in, and does its net
+operating income cover the loans? One report per entity of kind rental."""
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from exec_reporting.config import ReportingConfig
-from exec_reporting.reports.common import data_notes
-from exec_reporting.reports.model import Report, Section
+from exec_reporting.charts import Series, line_chart
+from exec_reporting.config import Entity, ReportingConfig
+from exec_reporting.formatting import Formatter
+from exec_reporting.reports.common import data_notes, month_end, previous_month
+from exec_reporting.reports.domain import (
+    as_float,
+    domain_report,
+    findings_section,
+    missing_file,
+    missing_file_line,
+    month_labels,
+    no_entity_section,
+    no_month_line,
+)
+from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.sqlfiles import query
 
 KIND = "rental"
 ROLE = "Rental"
 TITLE = "Rental property report"
 PERSONA = "ceo"
 ENTITY_KIND = "rental"
-READS: tuple[str, ...] = ("raw.ledger", "config.entities")
+READS: tuple[str, ...] = (
+    "config.entities",
+    "config.kpis",
+    "raw.ledger",
+    "raw.bookings",
+    "metrics.burn",
+    "metrics.rental_rent_roll",
+    "metrics.rental_monthly",
+    "metrics.finding_status",
+)
+
+# The debt service coverage lenders commonly require of a rental property. reporting.yaml has no
+# setting for it yet, so it is the report's fixed target.
+DSCR_TARGET = Decimal("1.25")
+TABLE_MONTHS = 12
+CHART_MONTHS = 24
+
+RENT_ROLL_COLUMNS = [
+    Column("unit", "Unit", glossary="unit"),
+    Column("lease_id", "Lease month", glossary="lease_id"),
+    Column("rent", "Rent", "money", "rent"),
+    Column("rent_status", "Status", glossary="rent_status"),
+    Column("rent_paid_on", "Paid on", "date", "rent_paid_on"),
+]
+
+OCCUPANCY_COLUMNS = [
+    Column("month", "Month", "month"),
+    Column("units_available", "Units", "integer", "units_available"),
+    Column("units_occupied", "Let", "integer", "units_occupied"),
+    Column("occupancy_rate", "Occupancy", "percent", "occupancy_rate"),
+    Column("rent_scheduled", "Rent due", "money", "rent_scheduled"),
+    Column("rent_collected", "Rent collected", "money", "rent_collected"),
+]
+
+NOI_COLUMNS = [
+    Column("month", "Month", "month"),
+    Column("revenue", "Revenue", "money", "revenue"),
+    Column("operating_costs", "Op. costs", "money", "operating_costs"),
+    Column("noi", "NOI", "money", "noi"),
+    Column("interest_paid", "Interest", "money", "interest_paid"),
+    Column("principal_paid", "Principal", "money", "principal_paid"),
+    Column("debt_service", "Debt service", "money", "debt_service"),
+    Column("dscr", "Coverage", "percent", "dscr"),
+]
+
+
+def verdict(entity: Entity, row: dict, fmt: Formatter) -> str:
+    """One sentence that answers the owner's question about the property on its own."""
+    parts = []
+    if row["units_available"]:
+        parts.append(
+            f"{row['units_occupied']} of {row['units_available']} units let "
+            f"({fmt.percent(row['occupancy_rate'])})"
+        )
+    if row["rent_scheduled"]:
+        parts.append(
+            f"{fmt.money(row['rent_collected'])} of {fmt.money(row['rent_scheduled'])} rent "
+            "collected"
+        )
+    sentence = f"{entity.name}: " + (", ".join(parts) + "; " if parts else "")
+    sentence += (
+        f"net operating income {fmt.money(row['noi'])} this month and "
+        f"{fmt.money(row['noi_12m'])} over 12 months"
+    )
+    coverage = row["dscr_12m"]
+    if coverage is None:
+        return sentence + ", with no debt service to cover."
+    covered = f"{fmt.percent(coverage)} of debt service"
+    target = fmt.percent(DSCR_TARGET)
+    if coverage >= DSCR_TARGET:
+        return sentence + f", covering {covered} (lenders look for {target})."
+    if coverage >= 1:
+        return sentence + f", covering only {covered}, below the {target} lenders look for."
+    return sentence + f", covering {covered}: the loans were partly paid from other money."
+
+
+def _headlines(row: dict, prev: dict) -> list[Headline]:
+    return [
+        Headline(
+            "Occupancy",
+            "percent",
+            row["occupancy_rate"],
+            prev.get("occupancy_rate"),
+            better="higher",
+            glossary="occupancy_rate",
+            note="no units",
+        ),
+        Headline(
+            "Rent collected",
+            "money",
+            row["rent_collected"],
+            prev.get("rent_collected"),
+            target=row["rent_scheduled"],
+            better="higher",
+            glossary="rent_collected",
+        ),
+        Headline(
+            "Net operating income",
+            "money",
+            row["noi"],
+            prev.get("noi"),
+            better="higher",
+            glossary="noi",
+        ),
+        Headline(
+            "Debt service coverage, 12 months",
+            "percent",
+            row["dscr_12m"],
+            prev.get("dscr_12m"),
+            target=DSCR_TARGET,
+            better="higher",
+            glossary="dscr_12m",
+            note="no debt service",
+        ),
+        Headline(
+            "Cash at month end",
+            "money",
+            row["cash_end"],
+            prev.get("cash_end"),
+            target=row["cash_end_target"],
+            better="higher" if row["cash_end_target"] is not None else None,
+            glossary="cash_end",
+        ),
+    ]
+
+
+def _rent_roll_section(conn, entity: Entity, month: date, row: dict, fmt, no_bookings: bool):
+    section = Section("rent_roll", f"Rent roll, {fmt.month(month)}")
+    if no_bookings:
+        section.empty = missing_file_line(
+            entity, "bookings", "one booking per unit and month (booking_id <unit>-YYYY-MM)"
+        )
+        return section
+    roll = query(conn, "reports/rental_rent_roll", entity_id=entity.id, month=month)
+    if not roll:
+        section.empty = (
+            f"No lease month in {fmt.month(month)} and no unit let in the 12 months before: "
+            "the rent roll is empty."
+        )
+        return section
+    for line in roll:
+        if line["unit"] is None:
+            line["unit"] = "(no unit)"
+        if line["lease_id"] is None:
+            line["lease_id"] = "vacant"
+    section.lines.append(
+        f"{row['units_occupied']} of {row['units_available']} units let; "
+        f"{fmt.money(row['rent_collected'])} of {fmt.money(row['rent_scheduled'])} rent due "
+        f"collected by {month_end(month).isoformat()}."
+    )
+    if row["rent_in_advance"]:
+        section.lines.append(
+            f"Rent received this month for a later month: {fmt.money(row['rent_in_advance'])}. "
+            "It is in this month's revenue and net operating income."
+        )
+    unitless = sum(1 for line in roll if line["unit"] == "(no unit)")
+    if unitless:
+        section.lines.append(
+            f"{unitless} lease month(s) name no unit (their booking id does not end in "
+            "-YYYY-MM): listed, but not counted in occupancy."
+        )
+    total = {"unit": "Total", "rent": row["rent_scheduled"]}
+    section.tables.append(Table(RENT_ROLL_COLUMNS, roll, total=total, attachment="rent_roll.csv"))
+    return section
+
+
+def _occupancy_chart(conn, entity: Entity, month: date) -> Chart | None:
+    history = query(
+        conn, "reports/rental_history", entity_id=entity.id, month=month, months=CHART_MONTHS
+    )[::-1]
+    if not any(r["occupancy_rate"] is not None for r in history):
+        return None
+    png = line_chart(
+        f"Occupancy, last {len(history)} months",
+        month_labels(history),
+        [Series("Occupancy", [as_float(r["occupancy_rate"]) for r in history])],
+        lambda v: f"{v:.0%}",
+    )
+    return Chart(
+        "occupancy",
+        f"Occupancy, last {len(history)} months",
+        png,
+        f"The share of {entity.name}'s units let each month over the last {len(history)} "
+        "months; a dip is a vacancy.",
+    )
+
+
+def _noi_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart:
+    months = history[::-1]
+    png = line_chart(
+        "Net operating income and debt service",
+        month_labels(months),
+        [
+            Series("NOI", [as_float(r["noi"]) for r in months]),
+            Series("Debt service", [as_float(r["debt_service"]) for r in months], dashed=True),
+        ],
+        fmt.money_compact,
+    )
+    return Chart(
+        "noi",
+        "Net operating income and debt service",
+        png,
+        f"{entity.name}'s net operating income (solid line) against its debt service (dashed) "
+        f"each month over the last {len(months)} months; NOI below the dashed line did not "
+        "cover the loan payments that month.",
+    )
 
 
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    names = {e.id: e.name for e in config.entities}
-    report = Report(
-        KIND, ROLE, TITLE, config, month, entity_id, names.get(entity_id) if entity_id else None
+    report, entity = domain_report(KIND, ROLE, TITLE, ENTITY_KIND, config, month, entity_id)
+    report.data = data_notes(conn, month, tables=("bookings",), entity_id=report.entity_id)
+    if entity is None:
+        report.sections = [no_entity_section(ENTITY_KIND)]
+        return report
+    fmt = report.fmt
+    this = query(conn, "reports/rental_month", entity_id=entity.id, month=month)
+    if not this:
+        line = no_month_line(entity, month, report.data, fmt)
+        report.verdicts = [line]
+        report.sections = [
+            Section(key, title, empty=line)
+            for key, title in (
+                ("rent_roll", f"Rent roll, {fmt.month(month)}"),
+                ("occupancy", "Occupancy and rent collection"),
+                ("noi", "Net operating income and debt service"),
+            )
+        ]
+        return report
+    row = this[0]
+    last = query(conn, "reports/rental_month", entity_id=entity.id, month=previous_month(month))
+    prev = last[0] if last else {}
+    no_bookings = missing_file(report.data, entity, "bookings")
+
+    report.headlines = _headlines(row, prev)
+    report.verdicts = [verdict(entity, row, fmt)]
+
+    history = query(
+        conn, "reports/rental_history", entity_id=entity.id, month=month, months=TABLE_MONTHS
     )
-    report.sections = [Section("pending", "Contents", empty="This report is being written.")]
-    report.data = data_notes(conn, month)
+    year = query(conn, "reports/rental_year", entity_id=entity.id, month=month)[0]
+    total = {**year, "month": f"Last {len(history)} months"}
+
+    occupancy = Section("occupancy", "Occupancy and rent collection")
+    if no_bookings:
+        occupancy.empty = missing_file_line(
+            entity, "bookings", "one booking per unit and month (booking_id <unit>-YYYY-MM)"
+        )
+    else:
+        occupancy.lines.append(
+            f"Over the last {len(history)} months the units were let "
+            f"{fmt.percent(row['occupancy_rate_12m'])} of the time. A unit counts as available "
+            "in a month when it had a lease month within the 12 months up to it."
+        )
+        chart = _occupancy_chart(conn, entity, month)
+        if chart:
+            occupancy.charts.append(chart)
+        occupancy.tables.append(
+            Table(
+                OCCUPANCY_COLUMNS,
+                history,
+                total={**total, "units_available": None, "units_occupied": None},
+            )
+        )
+
+    noi = Section(
+        "noi",
+        "Net operating income and debt service",
+        lines=[
+            "Net operating income is revenue less every cost but debt service. Debt service is "
+            'interest (cost accounts whose name contains "interest") plus principal (money '
+            "paid out on liability accounts). Coverage is NOI / debt service: below 100% the "
+            "loans were paid partly from other money."
+        ],
+        charts=[_noi_chart(history, entity, fmt)],
+        tables=[Table(NOI_COLUMNS, history, total=total, attachment="noi.csv")],
+    )
+    report.sections = [
+        _rent_roll_section(conn, entity, month, row, fmt, no_bookings),
+        occupancy,
+        noi,
+        findings_section(conn, config, month, entity),
+    ]
     return report

@@ -1,6 +1,7 @@
--- metrics.expense_findings: the expense flags as findings, one row per flag and report month in
--- which it is under review: the month of its transaction and the months after it, up to the
--- configured review window (config.parameters.review_months).
+-- metrics.expense_findings: the expense audit as findings, one row per finding and report month in
+-- which it is under review: each expense flag and each spending outlier is reviewed in its own
+-- month and the months after it, up to the configured review window
+-- (config.parameters.review_months), then expires.
 -- owner: accounting
 with flags as (
     select
@@ -27,23 +28,68 @@ severity as (
             else rule
         end as label
     from flags
+),
+
+flag_findings as (
+    select
+        entity_id,
+        month,
+        'F-' || upper(left(md5('expense|' || entity_id || '|' || rule || '|' || txn_id), 8))
+            as finding_id,
+        rule,
+        severity,
+        label || ': ' || coalesce(counterparty, 'no counterparty') || ', '
+            || strftime(date, '%Y-%m-%d') as title,
+        -- the line's own txn first: a duplicate's detail names the earlier txn too
+        'txn ' || txn_id || ': ' || detail as detail,
+        -amount as amount,
+        open_until
+    from severity
+),
+
+-- A month's spend on an account far above its usual level: one finding per account and month,
+-- the money at stake being the spend above the usual (median) level.
+outlier_findings as (
+    select
+        outliers.entity_id,
+        outliers.month,
+        'F-' || upper(left(md5('expense|' || outliers.entity_id || '|outlier|'
+            || outliers.account_code || '|' || strftime(outliers.month, '%Y-%m')), 8))
+            as finding_id,
+        'outlier' as rule,
+        'medium' as severity,
+        'Unusual spending: ' || outliers.account_code || ' ' || outliers.account_name || ', '
+            || strftime(outliers.month, '%Y-%m') as title,
+        format('{:,.2f}', outliers.account_spend) || ' spent on ' || outliers.account_code || ' '
+            || outliers.account_name || ' in ' || strftime(outliers.month, '%Y-%m') || ', '
+            || format('{:.2f}', outliers.outlier_ratio) || ' times its median month of '
+            || format('{:,.2f}', outliers.median_spend) || ' over the previous '
+            || outliers.history_months || ' month(s) with spending' as detail,
+        outliers.account_spend - outliers.median_spend as amount,
+        (outliers.month + to_months(parameters.review_months - 1))::date as open_until
+    from metrics.expense_outliers as outliers
+    cross join config.parameters as parameters
+),
+
+findings as (
+    select * from flag_findings
+    union all by name
+    select * from outlier_findings
 )
 
 select
     months.month,
-    severity.entity_id,
-    'F-' || upper(left(md5('expense|' || severity.entity_id || '|' || severity.rule || '|'
-        || severity.txn_id), 8)) as finding_id,
+    findings.entity_id,
+    findings.finding_id,
     'expense' as source,
-    severity.rule,
-    severity.severity,
-    severity.label || ': ' || coalesce(severity.counterparty, 'no counterparty') || ', '
-        || strftime(severity.date, '%Y-%m-%d') as title,
-    severity.detail || ' (txn ' || severity.txn_id || ')' as detail,
-    -severity.amount as amount,
-    severity.open_until
-from severity
+    findings.rule,
+    findings.severity,
+    findings.title,
+    findings.detail,
+    findings.amount::decimal(18, 2) as amount,
+    findings.open_until
+from findings
 inner join metrics.entity_months as months
-    on months.entity_id = severity.entity_id
-    and months.month between severity.month and severity.open_until
-order by months.month, severity.entity_id, finding_id
+    on months.entity_id = findings.entity_id
+    and months.month between findings.month and findings.open_until
+order by months.month, findings.entity_id, findings.finding_id

@@ -4,6 +4,7 @@
 -- owner: ceo
 select * from metrics.expense_findings
 -- Each source adds itself here as one more `union all by name select * from metrics.<source>`:
--- [stack findings]
--- [revenue recognition and chart of accounts findings]
--- [invoice findings]
+union all by name select * from metrics.stack_findings
+union all by name select * from metrics.revenue_recognition_findings
+union all by name select * from metrics.chart_findings
+union all by name select * from metrics.invoice_findings

@@ -1,0 +1,107 @@
+"""What the three domain reports (rental, logistics, agency) share: the entity a report is about,
+the lines a section says when the data is missing, the entity's findings and month labels.
+
+A domain report is about one entity; the asset builds one per entity of the report's kind.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from exec_reporting.config import Entity, ReportingConfig
+from exec_reporting.reports.common import findings_table
+from exec_reporting.reports.model import DataNotes, Report, Section
+from exec_reporting.sqlfiles import query
+
+# Every finding source: a domain report shows all of its entity's findings.
+FINDING_SOURCES = ("invoice", "expense", "stack", "revenue_recognition", "chart")
+
+
+def domain_report(
+    kind: str,
+    role: str,
+    title: str,
+    entity_kind: str,
+    config: ReportingConfig,
+    month: date,
+    entity_id: str | None,
+) -> tuple[Report, Entity | None]:
+    """The report model for one entity. Without an entity id, the first entity of the report's
+    kind (None when reporting.yaml has none: the report then says so)."""
+    matches = [
+        e for e in config.entities if (e.id == entity_id if entity_id else e.kind == entity_kind)
+    ]
+    entity = matches[0] if matches else None
+    report = Report(
+        kind,
+        role,
+        title,
+        config,
+        month,
+        entity.id if entity else entity_id,
+        entity.name if entity else None,
+    )
+    return report, entity
+
+
+def no_entity_section(kind: str) -> Section:
+    return Section(
+        "entity",
+        "Entity",
+        empty=f"No entity of kind {kind} in reporting.yaml: add one to get this report.",
+    )
+
+
+def no_month_line(entity: Entity, month: date, data: DataNotes, fmt) -> str:
+    """Said by every section when the entity has no data for the report month."""
+    last = next((e.last_ledger_date for e in data.as_of if e.entity_id == entity.id), None)
+    ends = f" (its ledger ends {last.isoformat()})" if last else " (it has no ledger lines)"
+    return f"No ledger data for {entity.name} in {fmt.month(month)}{ends}."
+
+
+def missing_file(data: DataNotes, entity: Entity, table: str) -> bool:
+    return f"{entity.id}/{table}.csv" in data.missing_files
+
+
+def missing_file_line(entity: Entity, table: str, what: str) -> str:
+    """One line naming the file that would fill a section."""
+    return (
+        f"No {table}.csv for {entity.name}: add data/{entity.id}/{table}.csv with {what} "
+        "(see docs/data-contract.md)."
+    )
+
+
+def findings_section(
+    conn,
+    config: ReportingConfig,
+    month: date,
+    entity: Entity,
+    title: str = "Findings",
+    sources: tuple[str, ...] = FINDING_SOURCES,
+    key: str = "findings",
+    none: str = "No open or resolved findings",
+) -> Section:
+    """The entity's findings of the month from the given sources, newest and largest first."""
+    rows = [
+        r
+        for r in query(conn, "reports/findings", month=month, sources=list(sources))
+        if r["entity_id"] == entity.id
+    ]
+    return Section(
+        key,
+        title,
+        tables=[findings_table(rows, config, with_entity=False)] if rows else [],
+        empty=None if rows else f"{none} for {entity.name} this month.",
+    )
+
+
+def month_labels(rows: list[dict[str, Any]]) -> list[str]:
+    """Month labels for a chart, from rows with a `month`: "Oct" for a year or less (each is
+    shown, so they must be short), "Oct 26" for longer series (every third is shown)."""
+    pattern = "%b" if len(rows) <= 12 else "%b %y"
+    return [r["month"].strftime(pattern) for r in rows]
+
+
+def as_float(value) -> float | None:
+    return None if value is None else float(value)

@@ -1,0 +1,54 @@
+-- The portfolio's CEO figures for one report month ($month): revenue and cash against their
+-- targets, added up over the entities that have that target (sum of actuals against sum of
+-- targets, so one entity above target offsets another below it), the totals over every entity,
+-- the KPIs met and the open critical findings.
+with shortfall as (
+    select *
+    from metrics.shortfall_by_entity
+    where month = $month
+),
+
+totals as (
+    select
+        count(*) as entities,
+        sum(revenue) as revenue_all,
+        sum(revenue) filter (where revenue_target is not null) as revenue,
+        sum(revenue_target) as revenue_target,
+        count(revenue_target) as revenue_entities,
+        sum(cash_end) as cash_all,
+        sum(cash_end) filter (where cash_target is not null) as cash_end,
+        sum(cash_target) as cash_target,
+        count(cash_target) as cash_entities
+    from shortfall
+),
+
+kpis as (
+    select
+        count(*) as kpis,
+        count(*) filter (where met) as kpis_met,
+        count(*) filter (where not met) as kpis_missed
+    from metrics.kpi_gaps
+    where month = $month
+),
+
+critical as (
+    select count(*) as critical_findings
+    from metrics.finding_status
+    where month = $month
+        and severity = 'critical'
+        and status in ('new', 'still open')
+)
+
+select
+    totals.*,
+    -- revenue and cash targets are floors: the portfolio falls short when the targets add up to
+    -- more than the actuals
+    greatest(totals.revenue_target - totals.revenue, 0)::decimal(18, 2) as revenue_shortfall,
+    greatest(totals.cash_target - totals.cash_end, 0)::decimal(18, 2) as cash_shortfall,
+    kpis.kpis,
+    kpis.kpis_met,
+    kpis.kpis_missed,
+    critical.critical_findings
+from totals
+cross join kpis
+cross join critical
