@@ -1,11 +1,12 @@
-"""Delivery: send each rendered report of a month to its persona's recipients."""
+"""Delivery: send each rendered report of a month to its recipients, exactly once per content
+(the send ledger, delivery.messages, is in the warehouse; see exec_reporting/delivery.py)."""
 
 import dagster as dg
 
 from exec_reporting.config import ReportingConfig
-from exec_reporting.delivery import outgoing_messages
+from exec_reporting.delivery import PreflightError, deliver
 from exec_reporting.reports import builders
-from resources.mail import OutboxTransport
+from resources.warehouse import POOL, WarehouseResource
 
 
 def build_delivery_asset(
@@ -20,28 +21,48 @@ def build_delivery_asset(
         deps=list(reports.values()),
         partitions_def=partitions,
         group_name="delivery",
-        kinds={"email"},
+        kinds={"email", config.delivery.transport},
         owners=["team:ceo"],
+        pool=POOL,
         description=(
-            "Sends each report of the month to its persona's recipients, one message per "
-            "recipient, with the archive addresses in BCC."
+            "Sends each report of the month to its recipients: one message per recipient, the "
+            "archive addresses in BCC, exactly once per content. A rerun with unchanged reports "
+            "sends nothing; a changed report goes out once as a correction. Messages whose "
+            "outcome is unknown wait for `exec-reporting resend --unknown`."
         ),
     )
-    def emails(context: dg.AssetExecutionContext, mailer: OutboxTransport):
+    def emails(
+        context: dg.AssetExecutionContext,
+        warehouse: WarehouseResource,
+        mailer: dg.ConfigurableResource,
+    ):
         period = context.partition_key
-        sent = []
-        for outgoing in outgoing_messages(config, period, kinds):
-            message_id = mailer.send(
-                outgoing.message,
-                envelope_to=outgoing.envelope_to,
-                period=period,
-                report=outgoing.report,
-                recipient=outgoing.recipient,
+        with warehouse.get_connection() as conn:
+            try:
+                result = deliver(conn, config, period, kinds, mailer, log=context.log.info)
+            except PreflightError as error:
+                raise dg.Failure(description=f"pre-flight failed, nothing sent: {error}") from None
+        table = [
+            {"report": o.report, "to": o.recipient, "status": o.status, "error": o.error or ""}
+            for o in result.outcomes
+        ]
+        if result.problems:
+            lines = [
+                f"{o.report} -> {o.recipient}: {o.status} ({o.error})" for o in result.problems
+            ]
+            raise dg.Failure(
+                description=f"{len(result.problems)} message(s) not delivered for {period}:\n"
+                + "\n".join(lines)
+                + "\nSee `exec-reporting deliveries`.",
+                metadata={"messages": dg.MetadataValue.json(table)},
             )
-            sent.append({"report": outgoing.report, "to": outgoing.recipient, "id": message_id})
-            context.log.info(f"sent {outgoing.report} for {period} to {outgoing.recipient}")
         return dg.MaterializeResult(
-            metadata={"messages": len(sent), "sent": dg.MetadataValue.json(sent)}
+            metadata={
+                "summary": result.summary(),
+                "sent": result.count("sent"),
+                "skipped_already_sent": result.count("skipped"),
+                "messages": dg.MetadataValue.json(table),
+            }
         )
 
     return emails

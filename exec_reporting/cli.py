@@ -180,6 +180,99 @@ def cmd_ui(args) -> int:
     return 0  # not reached
 
 
+def _mailer_and_config(args):
+    config = load_config(args.config)
+    prepare_environment(config)
+    from exec_reporting.definitions import build_definitions
+
+    defs = build_definitions(config)
+    return config, defs.resources["mailer"], defs.resources["warehouse"]
+
+
+def cmd_deliveries(args) -> int:
+    """List the send ledger's messages that need a look (or all of them)."""
+    from exec_reporting.delivery import open_messages
+
+    config, _, warehouse = _mailer_and_config(args)
+    statuses = (
+        ("pending", "sent", "failed", "unknown") if args.all else ("pending", "unknown", "failed")
+    )
+    with warehouse.get_connection() as conn:
+        rows = open_messages(conn, statuses, args.month)
+    if not rows:
+        print("No messages " + ("recorded" if args.all else "pending, unknown or failed") + ".")
+        return 0
+    print(
+        f"{'month':<8} {'report':<34} {'recipient':<32} {'ed':>2} {'status':<8} {'tries':>5}  error"
+    )
+    for r in rows:
+        print(
+            f"{r['period']:<8} {r['report']:<34} {r['recipient']:<32} {r['edition']:>2} "
+            f"{r['status']:<8} {r['attempts']:>5}  {r['error'] or ''}"
+        )
+    waiting = [r for r in rows if r["status"] in ("pending", "unknown")]
+    if waiting:
+        print(
+            f"\n{len(waiting)} message(s) may or may not have arrived (pending: the run stopped "
+            "during the send; unknown: a timeout or a server error). Check with the recipients or "
+            "the mail service's logs, then `exec-reporting resend --unknown` sends them again."
+        )
+    return 0
+
+
+def cmd_resend(args) -> int:
+    from exec_reporting.delivery import PreflightError, resend_open
+
+    if not args.unknown:
+        raise UserError(
+            "resend needs --unknown: it resends the messages whose outcome is not known"
+        )
+    config, mailer, warehouse = _mailer_and_config(args)
+    with warehouse.get_connection() as conn:
+        try:
+            result = resend_open(conn, config, mailer, period=args.month)
+        except PreflightError as error:
+            raise UserError(f"pre-flight failed, nothing sent: {error}") from None
+    print(f"resend: {result.summary()}")
+    return 1 if result.problems else 0
+
+
+def cmd_send_test(args) -> int:
+    """Send one report to one address, to check the transport and how it looks."""
+    from exec_reporting.delivery import (
+        Pace,
+        PreflightError,
+        ReportFiles,
+        build_raw,
+        send_with_retries,
+    )
+
+    config, mailer, _ = _mailer_and_config(args)
+    folder = config.reports_path
+    months = sorted(p.name for p in folder.glob("*-*") if p.is_dir()) if folder.exists() else []
+    month = args.month or (months[-1] if months else None)
+    if not month or not (folder / month / f"{args.report}.json").exists():
+        raise UserError(
+            f"no rendered {args.report} report for {month or 'any month'} in {folder}: run "
+            "`exec-reporting run` first"
+        )
+    report = ReportFiles.read(folder / month, args.report)
+    raw, subject = build_raw(report, config, args.to, None)
+    try:
+        mailer.preflight(config.delivery.sender)
+    except PreflightError as error:
+        raise UserError(f"pre-flight failed, nothing sent: {error}") from None
+    meta = {"report": f"test-{args.report}", "period": month, "recipient": args.to, "edition": 1}
+    attempt = send_with_retries(
+        mailer, raw, config.delivery.sender, [args.to], [], meta, config, Pace(None)
+    )
+    print(
+        f"send-test: {subject} -> {args.to} through {mailer.name}: {attempt.status}"
+        + (f" ({attempt.error})" if attempt.error else "")
+    )
+    return 0 if attempt.status == "sent" else 1
+
+
 def cmd_check(args) -> int:
     config = load_config(args.config)
     prepare_environment(config)
@@ -212,6 +305,23 @@ def build_parser() -> argparse.ArgumentParser:
     ui.set_defaults(func=cmd_ui)
     check = sub.add_parser("check", help="validate reporting.yaml and the definitions")
     check.set_defaults(func=cmd_check)
+    deliveries = sub.add_parser(
+        "deliveries", help="list messages pending, unknown or failed in the send ledger"
+    )
+    deliveries.add_argument("--month", help="YYYY-MM (default: every month)")
+    deliveries.add_argument("--all", action="store_true", help="list sent messages too")
+    deliveries.set_defaults(func=cmd_deliveries)
+    resend = sub.add_parser(
+        "resend", help="send again, byte for byte, the messages whose outcome is unknown"
+    )
+    resend.add_argument("--unknown", action="store_true", help="pending and unknown messages")
+    resend.add_argument("--month", help="YYYY-MM (default: every month)")
+    resend.set_defaults(func=cmd_resend)
+    send_test = sub.add_parser("send-test", help="send one report to one address, for a check")
+    send_test.add_argument("--to", required=True, help="the address to send to")
+    send_test.add_argument("--report", default="cfo", help="report file name (default: cfo)")
+    send_test.add_argument("--month", help="YYYY-MM (default: the latest rendered month)")
+    send_test.set_defaults(func=cmd_send_test)
     return parser
 
 
@@ -225,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, UserError) as error:
         print(f"exec-reporting: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (`| head`) has seen enough
+        return 0
 
 
 if __name__ == "__main__":

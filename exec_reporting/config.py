@@ -94,13 +94,69 @@ class Recipients(_Model):
 DOMAIN_REPORTS = ("rental", "logistics", "agency")
 
 
+class SesSettings(_Model):
+    """Amazon SES v2 through boto3. Credentials come only from boto3's own chain (environment,
+    shared profile, instance or task role): there is no key for them here."""
+
+    region_name: str | None = None
+    profile_name: str | None = None
+    # Another endpoint (a local stand-in such as moto's server, or a VPC endpoint).
+    endpoint_url: str | None = None
+    configuration_set: str | None = None
+    connect_timeout: Annotated[float, Field(gt=0)] = 10.0
+    read_timeout: Annotated[float, Field(gt=0)] = 30.0
+
+
+class SmtpSettings(_Model):
+    """Any SMTP server (also SES's SMTP interface). The user name and password are read from the
+    environment variables named here, never written in this file."""
+
+    host: str
+    port: Annotated[int, Field(gt=0, lt=65536)] = 587
+    # starttls (587), ssl (implicit TLS, 465) or none (a local relay only)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
+    username_env: str | None = "SMTP_USERNAME"
+    password_env: str | None = "SMTP_PASSWORD"
+    # A CA bundle to trust instead of the system's (a private relay's own certificate).
+    ca_file: Path | None = None
+    timeout: Annotated[float, Field(gt=0)] = 30.0
+
+
 class DeliveryConfig(_Model):
-    transport: Literal["outbox"] = "outbox"
+    transport: Literal["outbox", "ses", "smtp"] = "outbox"
     sender: EmailStr
     bcc: list[EmailStr] = Field(default_factory=list)
     outbox_dir: Path = Path("state/outbox")
+    ses: SesSettings | None = None
+    smtp: SmtpSettings | None = None
     # Recipients of the domain reports; a domain report not listed goes to the CEO and the CFO.
     domain_reports: dict[Literal[DOMAIN_REPORTS], Recipients] = Field(default_factory=dict)  # type: ignore[valid-type]
+    # SES v1's limit. A larger message goes without its attachments, and says so.
+    max_message_bytes: Annotated[int, Field(gt=0)] = 10 * 1024 * 1024
+    # Messages a second at most. Default: the SES account's MaxSendRate (1 when it cannot be
+    # read); 1 for SMTP; no limit for the outbox.
+    max_send_rate: Annotated[float, Field(gt=0)] | None = None
+    # Sends tried at most this many times when the error proves nothing was sent (throttling,
+    # connection refused), with exponential backoff from `retry_base_seconds` and jitter.
+    max_attempts: Annotated[int, Field(ge=1, le=20)] = 5
+    retry_base_seconds: Annotated[float, Field(ge=0)] = 1.0
+    # Who gets the alert when a run fails, and the UI address its link points to.
+    alerts_to: list[EmailStr] = Field(default_factory=list)
+    dagster_ui_url: str = "http://127.0.0.1:3000"
+
+    @model_validator(mode="after")
+    def _transport_settings(self) -> DeliveryConfig:
+        if self.transport == "smtp" and self.smtp is None:
+            raise ValueError("delivery.smtp: required when transport is smtp (at least host)")
+        return self
+
+
+class ScheduleConfig(_Model):
+    # The monthly pack runs on the first day of each month at this hour (configured timezone),
+    # for the previous month. Off until you say so: `schedule: {enabled: true}`.
+    enabled: bool = False
+    hour: Annotated[int, Field(ge=0, le=23)] = 7
+    day_of_month: Annotated[int, Field(ge=1, le=28)] = 1
 
 
 Rate = Annotated[Decimal, Field(ge=-1, le=10)]
@@ -211,6 +267,7 @@ class ReportingConfig(_Model):
     cfo: CfoConfig = Field(default_factory=CfoConfig)
     cmo: CmoConfig = Field(default_factory=CmoConfig)
     accounting: AccountingConfig = Field(default_factory=AccountingConfig)
+    schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
 
     # Where the file was read from; every relative path above is resolved against it.
     _source: Path | None = PrivateAttr(default=None)

@@ -14,12 +14,43 @@ from assets.ingest import build_ingest_assets
 from assets.metrics import build_metric_assets
 from assets.partitions import monthly_partitions
 from assets.reports import build_report_assets
+from assets.schedules import build_monthly_schedule
+from assets.sensors import build_failure_sensor
 from exec_reporting.config import ReportingConfig, load_config
 from resources.console import concise_console
-from resources.mail import OutboxTransport
+from resources.mail import OutboxTransport, SmtpTransport
 from resources.warehouse import WarehouseResource
 
 MONTHLY_JOB = "monthly_pack"
+
+
+def build_mailer(config: ReportingConfig) -> dg.ConfigurableResource:
+    """The transport `delivery.transport` names, configured from reporting.yaml."""
+    delivery = config.delivery
+    if delivery.transport == "ses":
+        from resources.ses import SesTransport  # boto3 and dagster-aws only when used
+
+        ses = delivery.ses.model_dump() if delivery.ses else {}
+        return SesTransport(
+            region_name=ses.get("region_name"),
+            profile_name=ses.get("profile_name"),
+            endpoint_url=ses.get("endpoint_url"),
+            configuration_set=ses.get("configuration_set"),
+            connect_timeout=ses.get("connect_timeout", 10.0),
+            read_timeout=ses.get("read_timeout", 30.0),
+        )
+    if delivery.transport == "smtp":
+        smtp = delivery.smtp
+        return SmtpTransport(
+            host=smtp.host,
+            port=smtp.port,
+            security=smtp.security,
+            username_env=smtp.username_env,
+            password_env=smtp.password_env,
+            ca_file=str(config.path(smtp.ca_file)) if smtp.ca_file else None,
+            timeout=smtp.timeout,
+        )
+    return OutboxTransport(outbox_dir=str(config.outbox_path))
 
 
 def build_definitions(config: ReportingConfig) -> dg.Definitions:
@@ -40,10 +71,12 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
     return dg.Definitions(
         assets=all_assets,
         jobs=[monthly_pack],
+        schedules=[build_monthly_schedule(config, monthly_pack)],
+        sensors=[build_failure_sensor(config)],
         loggers={"console": concise_console},
         resources={
             "warehouse": WarehouseResource(database=str(config.warehouse_path)),
-            "mailer": OutboxTransport(outbox_dir=str(config.outbox_path)),
+            "mailer": build_mailer(config),
         },
     )
 

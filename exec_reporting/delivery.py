@@ -1,34 +1,94 @@
-"""Which messages a report month sends, built from the rendered reports on disk.
+"""Delivery: exactly one email per report, month, recipient and content, whatever happens.
 
-Each recipient gets a message of their own (To: that recipient), with the archive addresses
-only in the envelope (BCC), so a recipient never sees who else got it. Persona reports go to
-their persona's recipients; domain reports to their configured recipients, else to the CEO and
-the CFO.
+Each recipient gets a message of their own (To: that recipient), with the archive addresses only
+in the envelope (BCC). Persona reports go to their persona's recipients; domain reports to their
+configured recipients, else to the CEO and the CFO.
+
+The send ledger (delivery.messages, sql/delivery/schema.sql) makes it exact:
+- a row is written as `pending`, with the exact bytes, before the send call, and updated after;
+- a message whose content was sent before is not sent again; changed content (a correction) goes
+  out once, subject "Corrected: ...", opening with what changed;
+- only errors that prove nothing was sent (throttling, connection refused) are retried, with
+  exponential backoff and jitter; a timeout or a server error leaves the row `unknown`, which
+  nothing resends until an operator says so (`resend_open`);
+- a refused message is `failed` and is tried again by the next run;
+- one recipient's failure never stops the others.
+
+This module knows nothing of Dagster: a transport is any object with `preflight(sender)` and
+`send(raw, sender, to, bcc, meta)` (see resources/mail.py).
 """
 
 from __future__ import annotations
 
+import csv
+import hashlib
+import io
 import json
+import random
 import re
-from dataclasses import dataclass
-from email.message import EmailMessage
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Protocol
 
+from exec_reporting import corrections
 from exec_reporting.config import ReportingConfig
-from exec_reporting.mime import Image, MessageParts, build_message
+from exec_reporting.formatting import Formatter
+from exec_reporting.mime import Attachment, Image, MessageParts, build_message
 from exec_reporting.reports import DOMAIN_REPORTS
+from exec_reporting.sqlfiles import execute, query
 
 _CHART_SRC = re.compile(r'src="([A-Za-z0-9_.-]+\.png)"')
 CID_DOMAIN = "exec-reporting"
+WHAT_CHANGED_MARK = "<!-- exec-reporting:what-changed -->"
+# A CSV cell a spreadsheet would read as a formula starts with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-@dataclass
-class Outgoing:
-    report: str  # the report's name: cfo, rental-<entity>, ...
-    period: str
-    recipient: str
-    envelope_to: list[str]
-    message: EmailMessage
+# -- errors a transport raises -----------------------------------------------------------------
+
+
+class SendError(Exception):
+    """A send that did not succeed; the subclass says whether anything may have been sent."""
+
+
+class NotSent(SendError):
+    """Proven not sent and worth retrying: throttling, connection refused."""
+
+
+class Refused(SendError):
+    """Refused by the service (an unverified address, a rejected message): nothing was sent.
+    Not retried in this run; the next run tries again."""
+
+
+class OutcomeUnknown(SendError):
+    """Maybe sent, maybe not: a timeout or a server error. Never resent automatically."""
+
+
+class PreflightError(Exception):
+    """The transport cannot send at all (unverified sender, quota used up, login refused)."""
+
+
+@dataclass(frozen=True)
+class Preflight:
+    # Messages a second the account allows (None: the transport has no such limit).
+    max_send_rate: float | None = None
+    note: str = ""
+
+
+class Transport(Protocol):
+    name: str
+
+    def preflight(self, sender: str) -> Preflight: ...
+
+    def send(
+        self, raw: bytes, sender: str, to: list[str], bcc: list[str], meta: dict[str, Any]
+    ) -> str: ...
+
+
+# -- what a month sends ------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -53,30 +113,448 @@ def planned_reports(config: ReportingConfig, kinds: dict[str, str | None]) -> li
     return planned
 
 
-def message_parts(folder: Path, name: str) -> MessageParts:
-    """The message of one rendered report: its subject, text, HTML and charts by Content-ID."""
-    html = (folder / f"{name}.html").read_text(encoding="utf-8")
-    text = (folder / f"{name}.txt").read_text(encoding="utf-8")
-    subject = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))["subject"]
-    images = []
-    for file_name in dict.fromkeys(_CHART_SRC.findall(html)):
-        cid = f"{file_name}@{CID_DOMAIN}"
-        images.append(Image(cid, (folder / file_name).read_bytes(), file_name))
-    html = _CHART_SRC.sub(lambda m: f'src="cid:{m.group(1)}@{CID_DOMAIN}"', html)
-    return MessageParts(subject=subject, text=text, html=html, images=images)
+def _csv_cell(value: Any) -> Any:
+    """A cell safe to open in a spreadsheet: text that starts like a formula gets a quote in
+    front. Numbers stay numbers (a negative amount is not a formula)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
 
 
-def outgoing_messages(
-    config: ReportingConfig, period: str, kinds: dict[str, str | None]
-) -> list[Outgoing]:
+def table_csv(table: dict[str, Any]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([_csv_cell(c["label"]) for c in table["columns"]])
+    rows = list(table["rows"]) + ([table["total"]] if table.get("total") else [])
+    for row in rows:
+        writer.writerow(
+            [
+                "" if row.get(c["key"]) is None else _csv_cell(row.get(c["key"]))
+                for c in table["columns"]
+            ]
+        )
+    return buffer.getvalue().encode("utf-8")
+
+
+@dataclass
+class ReportFiles:
+    """One rendered report as delivery reads it from reports_dir/<YYYY-MM>/."""
+
+    name: str
+    folder: Path
+    figures: dict[str, Any]
+    content_sha256: str
+    html: str
+    text: str
+
+    @classmethod
+    def read(cls, folder: Path, name: str) -> ReportFiles:
+        raw_json = (folder / f"{name}.json").read_bytes()
+        return cls(
+            name=name,
+            folder=folder,
+            figures=json.loads(raw_json),
+            content_sha256=hashlib.sha256(raw_json).hexdigest(),
+            html=(folder / f"{name}.html").read_text(encoding="utf-8"),
+            text=(folder / f"{name}.txt").read_text(encoding="utf-8"),
+        )
+
+    @property
+    def subject(self) -> str:
+        return self.figures["subject"]
+
+    def parts(
+        self, what_changed: list[str] | None = None, attachments: bool = True
+    ) -> MessageParts:
+        """The message: text, HTML with its charts by Content-ID, key tables as CSV files. A
+        correction (`what_changed` given) is marked in the subject and opens with the changes."""
+        html, text, subject = self.html, self.text, self.subject
+        if what_changed is not None:
+            subject = "Corrected: " + subject
+            html = html.replace(WHAT_CHANGED_MARK, corrections.section_html(what_changed), 1)
+            head, _, rest = text.partition("\n\n")
+            text = f"{head}\n\n{corrections.section_text(what_changed)}\n{rest}"
+        images = []
+        for file_name in dict.fromkeys(_CHART_SRC.findall(html)):
+            images.append(
+                Image(
+                    f"{file_name}@{CID_DOMAIN}", (self.folder / file_name).read_bytes(), file_name
+                )
+            )
+        html = _CHART_SRC.sub(lambda m: f'src="cid:{m.group(1)}@{CID_DOMAIN}"', html)
+        files = []
+        if attachments:
+            for section in self.figures.get("sections", []):
+                for table in section.get("tables", []):
+                    if table.get("attachment"):
+                        files.append(Attachment(table["attachment"], table_csv(table)))
+        return MessageParts(subject=subject, text=text, html=html, images=images, attachments=files)
+
+
+def build_raw(
+    report: ReportFiles,
+    config: ReportingConfig,
+    recipient: str,
+    what_changed: list[str] | None,
+) -> tuple[bytes, str]:
+    """The message's bytes and subject, within delivery.max_message_bytes: a message that would
+    be larger goes without its attachments, and says so in its text and HTML."""
+    limit = config.delivery.max_message_bytes
+    parts = report.parts(what_changed)
+    raw = build_message(parts, sender=config.delivery.sender, to=[recipient]).as_bytes()
+    if len(raw) > limit and parts.attachments:
+        names = ", ".join(a.filename for a in parts.attachments)
+        note = (
+            f"The attachments ({names}) were left out: with them this message would be "
+            f"{len(raw) / 1_048_576:.1f} MB, over the {limit / 1_048_576:.1f} MB limit. The same "
+            f"tables are in the report files ({report.folder / (report.name + '.json')})."
+        )
+        lean = report.parts(what_changed, attachments=False)
+        lean.text = f"{note}\n\n{lean.text}"
+        lean.html = lean.html.replace(
+            "<body>", f'<body><p style="font-family:Arial,sans-serif;font-size:12px">{note}</p>', 1
+        )
+        raw = build_message(lean, sender=config.delivery.sender, to=[recipient]).as_bytes()
+        parts = lean
+    if len(raw) > limit:
+        raise Refused(
+            f"message of {len(raw):,} bytes is over delivery.max_message_bytes ({limit:,}) even "
+            "without attachments"
+        )
+    return raw, parts.subject
+
+
+# -- sending with retries and a rate limit -----------------------------------------------------
+
+
+@dataclass
+class Pace:
+    """At most `rate` sends a second."""
+
+    rate: float | None
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+    _last: float | None = None
+
+    def wait(self) -> None:
+        if not self.rate:
+            return
+        now = self.clock()
+        if self._last is not None:
+            gap = 1.0 / self.rate - (now - self._last)
+            if gap > 0:
+                self.sleep(gap)
+                now = self.clock()
+        self._last = now
+
+
+@dataclass
+class Attempt:
+    status: str  # sent, failed, unknown
+    attempts: int
+    message_id: str | None = None
+    error: str | None = None
+
+
+def send_with_retries(
+    transport: Transport,
+    raw: bytes,
+    sender: str,
+    to: list[str],
+    bcc: list[str],
+    meta: dict[str, Any],
+    config: ReportingConfig,
+    pace: Pace,
+    sleep: Callable[[float], None] = time.sleep,
+    rng: random.Random | None = None,
+) -> Attempt:
+    """Send once; retry only what proves nothing was sent, with exponential backoff and jitter."""
+    rng = rng or random.Random()
+    attempts = 0
+    base = config.delivery.retry_base_seconds
+    while True:
+        attempts += 1
+        pace.wait()
+        try:
+            message_id = transport.send(raw, sender, to, bcc, meta)
+            return Attempt("sent", attempts, message_id=message_id)
+        except NotSent as error:
+            if attempts >= config.delivery.max_attempts:
+                return Attempt(
+                    "failed", attempts, error=f"{error} (gave up after {attempts} attempts)"
+                )
+            sleep(base * 2 ** (attempts - 1) + rng.uniform(0, base))
+        except Refused as error:
+            return Attempt("failed", attempts, error=str(error))
+        except OutcomeUnknown as error:
+            return Attempt("unknown", attempts, error=str(error))
+
+
+# -- the ledger --------------------------------------------------------------------------------
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def ensure_ledger(conn) -> None:
+    execute(conn, "delivery/schema")
+
+
+@dataclass
+class Outcome:
+    report: str
+    recipient: str
+    status: str  # sent, failed, unknown, skipped (already sent), waiting (pending/unknown)
+    correction: bool = False
+    attempts: int = 0
+    error: str | None = None
+
+
+@dataclass
+class DeliveryResult:
+    period: str
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def problems(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status in ("failed", "unknown", "waiting")]
+
+    def summary(self) -> str:
+        parts = [
+            f"{self.count(s)} {s}"
+            for s in ("sent", "skipped", "failed", "unknown", "waiting")
+            if self.count(s)
+        ]
+        return ", ".join(parts) or "nothing to send"
+
+
+def _record(conn, **row: Any) -> None:
+    conn.execute(
+        "insert or replace into delivery.messages (report, period, recipient, content_sha256, "
+        "edition, correction, subject, envelope, status, message_id, attempts, error, raw, "
+        "created_at, updated_at, sent_at) values ($report, $period, $recipient, $content_sha256, "
+        "$edition, $correction, $subject, $envelope, $status, $message_id, $attempts, $error, "
+        "$raw, $created_at, $updated_at, $sent_at)",
+        row,
+    )
+
+
+def _update(conn, key: dict[str, str], attempt: Attempt) -> None:
+    conn.execute(
+        "update delivery.messages set status = $status, message_id = $message_id, "
+        "attempts = attempts + $attempts, error = $error, updated_at = $now, "
+        "sent_at = case when $status = 'sent' then $now else sent_at end "
+        "where report = $report and period = $period and recipient = $recipient "
+        "and content_sha256 = $content_sha256",
+        {
+            **key,
+            "status": attempt.status,
+            "message_id": attempt.message_id,
+            "attempts": attempt.attempts,
+            "error": attempt.error,
+            "now": _now(),
+        },
+    )
+
+
+def deliver(
+    conn,
+    config: ReportingConfig,
+    period: str,
+    kinds: dict[str, str | None],
+    transport: Transport,
+    log: Callable[[str], None] = print,
+    sleep: Callable[[float], None] = time.sleep,
+    only: dict[str, list[str]] | None = None,
+) -> DeliveryResult:
+    """Send what the month's reports still owe their recipients. `only` restricts the run to
+    some reports' recipients ({report name: [recipients]}), for a test send."""
+    ensure_ledger(conn)
     folder = config.reports_path / period
-    out: list[Outgoing] = []
+    result = DeliveryResult(period)
+    fmt = Formatter(config.currency, config.locale)
+    todo: list[tuple[ReportFiles, str, int, list[str] | None, int]] = []
     for planned in planned_reports(config, kinds):
-        if not planned.recipients:
+        recipients = planned.recipients if only is None else only.get(planned.name, [])
+        if not recipients:
             continue
-        parts = message_parts(folder, planned.name)
-        for recipient in planned.recipients:
-            message = build_message(parts, sender=config.delivery.sender, to=[recipient])
-            envelope = [recipient, *config.delivery.bcc]
-            out.append(Outgoing(planned.name, period, recipient, envelope, message))
-    return out
+        report = ReportFiles.read(folder, planned.name)
+        for recipient in recipients:
+            history = query(
+                conn, "delivery/history", report=planned.name, period=period, recipient=recipient
+            )
+            same = [h for h in history if h["content_sha256"] == report.content_sha256]
+            if same and same[0]["status"] == "sent":
+                result.outcomes.append(Outcome(planned.name, recipient, "skipped"))
+                continue
+            if same and same[0]["status"] in ("pending", "unknown"):
+                # it may have arrived: only the operator can say (resend --unknown)
+                result.outcomes.append(
+                    Outcome(
+                        planned.name, recipient, "waiting", error=f"ledger says {same[0]['status']}"
+                    )
+                )
+                continue
+            delivered_before = [
+                h
+                for h in history
+                if h["content_sha256"] != report.content_sha256
+                and h["status"] in ("sent", "unknown", "pending")
+            ]
+            edition = (
+                same[0]["edition"]
+                if same
+                else (max((h["edition"] for h in history), default=0) + 1)
+            )
+            what_changed = None
+            if delivered_before:
+                previous = query(
+                    conn,
+                    "delivery/previous_edition",
+                    report=planned.name,
+                    period=period,
+                    recipient=recipient,
+                    content_sha256=report.content_sha256,
+                )
+                old = json.loads(previous[0]["figures"]) if previous else {}
+                what_changed = corrections.describe(corrections.changes(old, report.figures), fmt)
+            # a refused message (failed) is tried again: its attempts keep counting
+            tried = same[0]["attempts"] if same else 0
+            todo.append((report, recipient, edition, what_changed, tried))
+
+    if not todo:
+        log(f"delivery {period}: {result.summary()}")
+        return result
+
+    preflight = transport.preflight(config.delivery.sender)
+    rate = config.delivery.max_send_rate or preflight.max_send_rate
+    pace = Pace(rate, sleep=sleep)
+    log(
+        f"delivery {period}: {len(todo)} message(s) to send through {transport.name}"
+        + (f" at most {rate:g} a second" if rate else "")
+        + (f" ({preflight.note})" if preflight.note else "")
+    )
+    for report, recipient, edition, what_changed, tried in todo:
+        correction = what_changed is not None
+        key = {
+            "report": report.name,
+            "period": period,
+            "recipient": recipient,
+            "content_sha256": report.content_sha256,
+        }
+        conn.execute(
+            "insert or ignore into delivery.editions values ($report, $period, $sha, $figures, $now)",
+            {
+                "report": report.name,
+                "period": period,
+                "sha": report.content_sha256,
+                "figures": json.dumps(report.figures),
+                "now": _now(),
+            },
+        )
+        try:
+            raw, subject = build_raw(report, config, recipient, what_changed)
+        except Refused as error:
+            result.outcomes.append(
+                Outcome(report.name, recipient, "failed", correction, 0, str(error))
+            )
+            continue
+        envelope = [recipient, *config.delivery.bcc]
+        now = _now()
+        _record(
+            conn,
+            **key,
+            edition=edition,
+            correction=correction,
+            subject=subject,
+            envelope=envelope,
+            status="pending",
+            message_id=None,
+            attempts=tried,
+            error=None,
+            raw=raw,
+            created_at=now,
+            updated_at=now,
+            sent_at=None,
+        )
+        attempt = send_with_retries(
+            transport,
+            raw,
+            config.delivery.sender,
+            [recipient],
+            list(config.delivery.bcc),
+            {**key, "edition": edition},
+            config,
+            pace,
+            sleep=sleep,
+        )
+        _update(conn, key, attempt)
+        result.outcomes.append(
+            Outcome(
+                report.name, recipient, attempt.status, correction, attempt.attempts, attempt.error
+            )
+        )
+        label = "correction " if correction else ""
+        log(
+            f"{report.name} {period} -> {recipient}: {label}{attempt.status}"
+            + (f" after {attempt.attempts} attempts" if attempt.attempts > 1 else "")
+            + (f" ({attempt.error})" if attempt.error else "")
+        )
+    log(f"delivery {period}: {result.summary()}")
+    return result
+
+
+def open_messages(
+    conn, statuses: tuple[str, ...], period: str | None = None
+) -> list[dict[str, Any]]:
+    ensure_ledger(conn)
+    return query(conn, "delivery/open_messages", statuses=list(statuses), period=period)
+
+
+def resend_open(
+    conn,
+    config: ReportingConfig,
+    transport: Transport,
+    period: str | None = None,
+    statuses: tuple[str, ...] = ("pending", "unknown"),
+    log: Callable[[str], None] = print,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryResult:
+    """On the operator's word: send again, byte for byte, the messages whose outcome is not
+    known (pending after a crash, unknown after a timeout or a server error)."""
+    rows = conn.execute(
+        "select report, period, recipient, content_sha256, edition, correction, envelope, raw "
+        "from delivery.messages where status in (select unnest($statuses::varchar[])) "
+        "and ($period is null or period = $period) order by period, report, recipient",
+        {"statuses": list(statuses), "period": period},
+    ).fetchall()
+    result = DeliveryResult(period or "all")
+    if not rows:
+        log("resend: nothing pending or unknown")
+        return result
+    preflight = transport.preflight(config.delivery.sender)
+    pace = Pace(config.delivery.max_send_rate or preflight.max_send_rate, sleep=sleep)
+    for report, month, recipient, sha, edition, correction, envelope, raw in rows:
+        key = {"report": report, "period": month, "recipient": recipient, "content_sha256": sha}
+        bcc = [address for address in envelope if address != recipient]
+        attempt = send_with_retries(
+            transport,
+            bytes(raw),
+            config.delivery.sender,
+            [recipient],
+            bcc,
+            {**key, "edition": edition},
+            config,
+            pace,
+            sleep=sleep,
+        )
+        _update(conn, key, attempt)
+        result.outcomes.append(
+            Outcome(report, recipient, attempt.status, correction, attempt.attempts, attempt.error)
+        )
+        log(f"{report} {month} -> {recipient}: resent, {attempt.status}")
+    return result

@@ -108,6 +108,7 @@ class Table:
             "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in self.columns],
             "rows": [{k: row.get(k) for k in keys} for row in self.rows],
             "total": {k: self.total.get(k) for k in keys} if self.total else None,
+            "attachment": self.attachment,
         }
 
 

@@ -1,0 +1,41 @@
+-- The send ledger: one row per report, month, recipient and edition of the report's content.
+-- A row is written as pending before the send call and updated after it, so a crash can never
+-- leave a send unrecorded: what is pending or unknown waits for the operator
+-- (`exec-reporting deliveries`, `exec-reporting resend --unknown`).
+create schema if not exists delivery;
+
+create table if not exists delivery.messages (
+    report varchar not null,
+    period varchar not null,
+    recipient varchar not null,
+    -- SHA-256 of the report's JSON edition: the content this message carries
+    content_sha256 varchar not null,
+    -- 1 for the first edition a recipient gets, 2 and on for corrections
+    edition integer not null,
+    correction boolean not null,
+    subject varchar not null,
+    -- every address of the envelope: the recipient and the BCC archive addresses
+    envelope varchar[] not null,
+    -- pending (about to be sent), sent, failed (refused: nothing sent), unknown (may or may not
+    -- have been sent: a timeout or a server error)
+    status varchar not null,
+    message_id varchar,
+    attempts integer not null default 0,
+    error varchar,
+    -- the exact bytes sent: a resend sends them again
+    raw blob not null,
+    created_at timestamp not null,
+    updated_at timestamp not null,
+    sent_at timestamp,
+    primary key (report, period, recipient, content_sha256)
+);
+
+-- The JSON edition of each report content that was sent, to say what changed in a correction.
+create table if not exists delivery.editions (
+    report varchar not null,
+    period varchar not null,
+    content_sha256 varchar not null,
+    figures varchar not null,
+    recorded_at timestamp not null,
+    primary key (report, period, content_sha256)
+);
