@@ -3,7 +3,7 @@ failing step, the failed checks and a link to the run in the Dagster UI (`dagste
 
 import dagster as dg
 
-from exec_reporting.alerts import failure_alert
+from exec_reporting.alerts import clean_error, failure_alert
 from exec_reporting.config import ReportingConfig
 from exec_reporting.delivery import PreflightError, SendError
 
@@ -51,7 +51,7 @@ def build_failure_sensor(config: ReportingConfig):
                 config.delivery.sender,
                 recipients,
                 [],
-                {"report": "alert", "period": run.run_id[:8], "recipient": recipients[0]},
+                {"report": f"run-{run.run_id[:8]}", "period": "alerts", "recipient": recipients[0]},
             )
         except (PreflightError, SendError) as error:
             context.log.error(f"could not send the failure alert for run {run.run_id}: {error}")
@@ -64,4 +64,4 @@ def build_failure_sensor(config: ReportingConfig):
 def _innermost(error) -> str:
     while error is not None and error.cause is not None:
         error = error.cause
-    return error.message.strip() if error else ""
+    return clean_error(error.message) if error else ""

@@ -4,9 +4,16 @@ checks failed, and a link to the run in the Dagster UI."""
 from __future__ import annotations
 
 import html
+import re
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.mime import MessageParts, build_message
+
+
+def clean_error(message: str) -> str:
+    """An error message without the exception's dotted class path:
+    "dagster._core.definitions.events.Failure: why" -> "why"."""
+    return re.sub(r"^[\w.]+\.(\w*(Error|Failure|Exception)): ", "", message.strip())
 
 
 def failure_alert(

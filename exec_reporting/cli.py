@@ -1,9 +1,14 @@
-"""The `exec-reporting` command: run the pipeline for a month, the demo, the Dagster UI.
+"""The `exec-reporting` command: run the pipeline for a month, the demo, the Dagster UI, and
+look after the send ledger.
 
-exec-reporting run [--month YYYY-MM]   materialize everything for a month on the instance
-exec-reporting demo                    generate the demo portfolio if missing, then run it
-exec-reporting ui                      the Dagster UI on the same instance
-exec-reporting check                   validate reporting.yaml and the Dagster definitions
+    exec-reporting run [--month YYYY-MM]   materialize everything for a month on the instance
+    exec-reporting demo                    generate the demo portfolio if missing, then run it
+    exec-reporting ui                      the Dagster UI on the same instance
+    exec-reporting check                   validate reporting.yaml and the Dagster definitions
+    exec-reporting deliveries              messages pending, unknown or failed in the send ledger
+    exec-reporting resend --unknown        send those again, on the operator's word
+    exec-reporting mark-sent ...           record one as sent (you checked it arrived)
+    exec-reporting send-test --to ADDRESS  one report to one address, to check the transport
 """
 
 from __future__ import annotations
@@ -11,13 +16,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import re
 import shutil
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
+from exec_reporting.alerts import clean_error
 from exec_reporting.config import CONFIG_ENV, ConfigError, ReportingConfig, load_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -109,9 +114,7 @@ def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bo
             # the user's error is the innermost cause ("Error occurred while executing op" wraps it)
             while error is not None and error.cause is not None:
                 error = error.cause
-            message = error.message.strip() if error else "(no error message)"
-            # "dagster._core.definitions.events.Failure: why" -> "why"
-            message = re.sub(r"^[\w.]+\.(\w*(Error|Failure|Exception)): ", "", message)
+            message = clean_error(error.message) if error else "(no error message)"
             out(f"  failed step: {event.step_key}\n  reason: {message}")
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
@@ -126,9 +129,12 @@ def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bo
 
 def report_locations(config: ReportingConfig, month: str, out=print) -> None:
     reports = config.reports_path / month
-    outbox = config.outbox_path / month
     out(f"Reports: {reports}/ ({', '.join(sorted(p.name for p in reports.glob('*.html')))})")
-    out(f"Outbox:  {outbox}/ ({sum(1 for _ in outbox.rglob('*.eml'))} message(s))")
+    if config.delivery.transport == "outbox":
+        outbox = config.outbox_path / month
+        out(f"Outbox:  {outbox}/ ({sum(1 for _ in outbox.rglob('*.eml'))} message(s))")
+    else:
+        out(f"Email:   sent through {config.delivery.transport}; `exec-reporting deliveries --all`")
     out(f"Browse runs and lineage with `make ui` (Dagster instance {config.dagster_home}).")
 
 
@@ -215,7 +221,9 @@ def cmd_deliveries(args) -> int:
         print(
             f"\n{len(waiting)} message(s) may or may not have arrived (pending: the run stopped "
             "during the send; unknown: a timeout or a server error). Check with the recipients or "
-            "the mail service's logs, then `exec-reporting resend --unknown` sends them again."
+            "the mail service's logs. Those that arrived: `exec-reporting mark-sent --month M "
+            "--report R --to ADDRESS`; the rest: `exec-reporting resend --unknown` sends them "
+            "again (add --report/--to for one message)."
         )
     return 0
 
@@ -230,11 +238,31 @@ def cmd_resend(args) -> int:
     config, mailer, warehouse = _mailer_and_config(args)
     with warehouse.get_connection() as conn:
         try:
-            result = resend_open(conn, config, mailer, period=args.month)
+            result = resend_open(
+                conn, config, mailer, period=args.month, report=args.report, recipient=args.to
+            )
         except PreflightError as error:
             raise UserError(f"pre-flight failed, nothing sent: {error}") from None
     print(f"resend: {result.summary()}")
     return 1 if result.problems else 0
+
+
+def cmd_mark_sent(args) -> int:
+    """The operator checked: a pending or unknown message did arrive. Record it as sent."""
+    from exec_reporting.delivery import mark_sent
+
+    if not (args.month and args.report and args.to):
+        raise UserError("mark-sent needs --month, --report and --to: one message at a time")
+    _, _, warehouse = _mailer_and_config(args)
+    with warehouse.get_connection() as conn:
+        changed = mark_sent(conn, period=args.month, report=args.report, recipient=args.to)
+    if not changed:
+        raise UserError(
+            f"no pending or unknown {args.report} message for {args.to} in {args.month} "
+            "(see `exec-reporting deliveries`)"
+        )
+    print(f"mark-sent: {args.report} {args.month} -> {args.to} recorded as sent")
+    return 0
 
 
 def cmd_send_test(args) -> int:
@@ -316,7 +344,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     resend.add_argument("--unknown", action="store_true", help="pending and unknown messages")
     resend.add_argument("--month", help="YYYY-MM (default: every month)")
+    resend.add_argument("--report", help="only this report (file name, such as cfo)")
+    resend.add_argument("--to", help="only this recipient")
     resend.set_defaults(func=cmd_resend)
+    mark = sub.add_parser(
+        "mark-sent", help="record a pending or unknown message as sent (you checked it arrived)"
+    )
+    mark.add_argument("--month", help="YYYY-MM")
+    mark.add_argument("--report", help="report file name, such as cfo")
+    mark.add_argument("--to", help="the recipient")
+    mark.set_defaults(func=cmd_mark_sent)
     send_test = sub.add_parser("send-test", help="send one report to one address, for a check")
     send_test.add_argument("--to", required=True, help="the address to send to")
     send_test.add_argument("--report", default="cfo", help="report file name (default: cfo)")

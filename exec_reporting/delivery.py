@@ -30,17 +30,19 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Protocol
 
 from exec_reporting import corrections
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.mime import Attachment, Image, MessageParts, build_message
+from exec_reporting.mime import Attachment, Image, MessageParts, build_message, clean_header
 from exec_reporting.reports import DOMAIN_REPORTS
 from exec_reporting.sqlfiles import execute, query
 
 _CHART_SRC = re.compile(r'src="([A-Za-z0-9_.-]+\.png)"')
+_BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 CID_DOMAIN = "exec-reporting"
 WHAT_CHANGED_MARK = "<!-- exec-reporting:what-changed -->"
 # A CSV cell a spreadsheet would read as a formula starts with one of these.
@@ -206,14 +208,19 @@ def build_raw(
         names = ", ".join(a.filename for a in parts.attachments)
         note = (
             f"The attachments ({names}) were left out: with them this message would be "
-            f"{len(raw) / 1_048_576:.1f} MB, over the {limit / 1_048_576:.1f} MB limit. The same "
-            f"tables are in the report files ({report.folder / (report.name + '.json')})."
+            f"{len(raw):,} bytes, over the limit of {limit:,}. The same tables are in this "
+            "report's JSON edition in the report archive "
+            f"({report.folder.name}/{report.name}.json)."
         )
         lean = report.parts(what_changed, attachments=False)
         lean.text = f"{note}\n\n{lean.text}"
-        lean.html = lean.html.replace(
-            "<body>", f'<body><p style="font-family:Arial,sans-serif;font-size:12px">{note}</p>', 1
+        # the rendered <body> tag carries inlined styles: insert after it, whatever its attributes
+        paragraph = (
+            f'<p style="font-family:Arial,sans-serif;font-size:12px">{html_escape(note)}</p>'
         )
+        lean.html, found = _BODY_OPEN.subn(lambda m: m.group(0) + paragraph, lean.html, count=1)
+        if not found:
+            lean.html = paragraph + lean.html
         raw = build_message(lean, sender=config.delivery.sender, to=[recipient]).as_bytes()
         parts = lean
     if len(raw) > limit:
@@ -456,31 +463,31 @@ def deliver(
                 "now": _now(),
             },
         )
-        try:
-            raw, subject = build_raw(report, config, recipient, what_changed)
-        except Refused as error:
-            result.outcomes.append(
-                Outcome(report.name, recipient, "failed", correction, 0, str(error))
-            )
-            continue
         envelope = [recipient, *config.delivery.bcc]
         now = _now()
-        _record(
-            conn,
-            **key,
+        row = dict(
+            key,
             edition=edition,
             correction=correction,
-            subject=subject,
             envelope=envelope,
-            status="pending",
             message_id=None,
             attempts=tried,
-            error=None,
-            raw=raw,
             created_at=now,
             updated_at=now,
             sent_at=None,
         )
+        try:
+            raw, subject = build_raw(report, config, recipient, what_changed)
+        except Refused as error:
+            # nothing can be sent; the ledger says why, and the next run tries again
+            subject = clean_header(report.subject)
+            _record(conn, **row, subject=subject, status="failed", error=str(error), raw=b"")
+            result.outcomes.append(
+                Outcome(report.name, recipient, "failed", correction, 0, str(error))
+            )
+            log(f"{report.name} {period} -> {recipient}: failed ({error})")
+            continue
+        _record(conn, **row, subject=clean_header(subject), status="pending", error=None, raw=raw)
         attempt = send_with_retries(
             transport,
             raw,
@@ -515,6 +522,38 @@ def open_messages(
     return query(conn, "delivery/open_messages", statuses=list(statuses), period=period)
 
 
+def _open_rows(conn, statuses, period, report, recipient):
+    return conn.execute(
+        "select report, period, recipient, content_sha256, edition, correction, envelope, raw "
+        "from delivery.messages where status in (select unnest($statuses::varchar[])) "
+        "and ($period is null or period = $period) and ($report is null or report = $report) "
+        "and ($recipient is null or recipient = $recipient) order by period, report, recipient",
+        {"statuses": list(statuses), "period": period, "report": report, "recipient": recipient},
+    ).fetchall()
+
+
+def mark_sent(
+    conn,
+    period: str | None = None,
+    report: str | None = None,
+    recipient: str | None = None,
+) -> int:
+    """On the operator's word (the message did arrive): record pending or unknown messages as
+    sent, so that nothing resends them. Returns how many rows changed."""
+    ensure_ledger(conn)
+    rows = _open_rows(conn, ("pending", "unknown"), period, report, recipient)
+    for row in rows:
+        key = {"report": row[0], "period": row[1], "recipient": row[2], "content_sha256": row[3]}
+        conn.execute(
+            "update delivery.messages set status = 'sent', sent_at = $now, updated_at = $now, "
+            "error = coalesce(error || '; ', '') || 'marked sent by the operator' "
+            "where report = $report and period = $period and recipient = $recipient "
+            "and content_sha256 = $content_sha256",
+            {**key, "now": _now()},
+        )
+    return len(rows)
+
+
 def resend_open(
     conn,
     config: ReportingConfig,
@@ -523,29 +562,27 @@ def resend_open(
     statuses: tuple[str, ...] = ("pending", "unknown"),
     log: Callable[[str], None] = print,
     sleep: Callable[[float], None] = time.sleep,
+    report: str | None = None,
+    recipient: str | None = None,
 ) -> DeliveryResult:
     """On the operator's word: send again, byte for byte, the messages whose outcome is not
     known (pending after a crash, unknown after a timeout or a server error)."""
-    rows = conn.execute(
-        "select report, period, recipient, content_sha256, edition, correction, envelope, raw "
-        "from delivery.messages where status in (select unnest($statuses::varchar[])) "
-        "and ($period is null or period = $period) order by period, report, recipient",
-        {"statuses": list(statuses), "period": period},
-    ).fetchall()
+    ensure_ledger(conn)
+    rows = _open_rows(conn, statuses, period, report, recipient)
     result = DeliveryResult(period or "all")
     if not rows:
         log("resend: nothing pending or unknown")
         return result
     preflight = transport.preflight(config.delivery.sender)
     pace = Pace(config.delivery.max_send_rate or preflight.max_send_rate, sleep=sleep)
-    for report, month, recipient, sha, edition, correction, envelope, raw in rows:
-        key = {"report": report, "period": month, "recipient": recipient, "content_sha256": sha}
-        bcc = [address for address in envelope if address != recipient]
+    for name, month, to, sha, edition, correction, envelope, raw in rows:
+        key = {"report": name, "period": month, "recipient": to, "content_sha256": sha}
+        bcc = [address for address in envelope if address != to]
         attempt = send_with_retries(
             transport,
             bytes(raw),
             config.delivery.sender,
-            [recipient],
+            [to],
             bcc,
             {**key, "edition": edition},
             config,
@@ -554,7 +591,7 @@ def resend_open(
         )
         _update(conn, key, attempt)
         result.outcomes.append(
-            Outcome(report, recipient, attempt.status, correction, attempt.attempts, attempt.error)
+            Outcome(name, to, attempt.status, correction, attempt.attempts, attempt.error)
         )
-        log(f"{report} {month} -> {recipient}: resent, {attempt.status}")
+        log(f"{name} {month} -> {to}: resent, {attempt.status}")
     return result

@@ -78,7 +78,13 @@ def build_message(
             )
     for attachment in parts.attachments:
         maintype, _, subtype = attachment.mime_type.partition("/")
+        # text without a charset is US-ASCII (RFC 2046): the CSV files are UTF-8
+        params = {"charset": "utf-8"} if maintype == "text" else None
         message.add_attachment(
-            attachment.data, maintype=maintype, subtype=subtype, filename=attachment.filename
+            attachment.data,
+            maintype=maintype,
+            subtype=subtype,
+            filename=attachment.filename,
+            params=params,
         )
     return message

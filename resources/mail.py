@@ -162,6 +162,13 @@ class SmtpTransport(dg.ConfigurableResource):
                 smtp.ehlo()
         login = self._login()
         if login:
+            if self.security == "none":
+                smtp.close()
+                raise PreflightError(
+                    f"refusing to send the login of ${self.username_env} to {self.host}:"
+                    f"{self.port} without TLS: set delivery.smtp.security to starttls or ssl, "
+                    f"or unset ${self.username_env} for a relay that needs no login"
+                )
             smtp.login(*login)
         return smtp
 
@@ -170,6 +177,8 @@ class SmtpTransport(dg.ConfigurableResource):
         try:
             smtp = self._connect()
             smtp.quit()
+        except PreflightError:
+            raise
         except smtplib.SMTPAuthenticationError as error:
             raise PreflightError(
                 f"the SMTP server {where} refused the login of ${self.username_env} "
@@ -190,6 +199,8 @@ class SmtpTransport(dg.ConfigurableResource):
     ) -> str:
         try:
             smtp = self._connect()
+        except PreflightError as error:
+            raise Refused(str(error)) from None
         except (ConnectionRefusedError, smtplib.SMTPConnectError, socket.gaierror) as error:
             raise NotSent(f"cannot connect to {self.host}:{self.port}: {error}") from None
         except (OSError, smtplib.SMTPException) as error:
