@@ -1,13 +1,12 @@
 """Ingest: one asset per input table, loading every entity's file into raw.<table>, and the
 configuration tables (entities, KPIs) that SQL reads."""
 
-import hashlib
-
 import dagster as dg
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES, Table
 from exec_reporting.ingest import IngestError, LoadResult, load_table
+from exec_reporting.metrics import content_version
 from exec_reporting.settings import config_rows, config_version, write_config_tables
 from exec_reporting.sqlfiles import sql_path
 from resources.warehouse import POOL, WarehouseResource
@@ -58,7 +57,16 @@ def _preview(result: LoadResult) -> str:
     return "\n".join(lines)
 
 
-def _ingest_asset(config: ReportingConfig, table: Table) -> dg.AssetsDefinition:
+class IngestConfig(dg.Config):
+    """Reload only these entities' files (empty: every entity). The data_dir sensor sets it to
+    the entities whose file changed."""
+
+    entities: list[str] = []
+
+
+def _ingest_asset(
+    reporting: ReportingConfig, table: Table, source: dg.SourceAsset
+) -> dg.AssetsDefinition:
     where = (
         f"`{table.file_name}` at the top of data_dir"
         if table.scope == "portfolio"
@@ -67,6 +75,7 @@ def _ingest_asset(config: ReportingConfig, table: Table) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=["raw", table.name],
+        deps=[source],
         group_name="ingest",
         kinds={"duckdb", "csv"},
         owners=[f"team:{table.owner}"],
@@ -81,22 +90,27 @@ def _ingest_asset(config: ReportingConfig, table: Table) -> dg.AssetsDefinition:
             "contract": dg.MetadataValue.path("docs/data-contract.md"),
         },
     )
-    def ingest_table(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+    def ingest_table(
+        context: dg.AssetExecutionContext, warehouse: WarehouseResource, config: IngestConfig
+    ):
+        unknown = sorted(set(config.entities) - {e.id for e in reporting.entities})
+        if unknown:
+            raise dg.Failure(description=f"no such entity in reporting.yaml: {', '.join(unknown)}")
         with warehouse.get_connection() as conn:
             try:
-                result = load_table(conn, config, table)
+                result = load_table(conn, reporting, table, entities=config.entities or None)
             except IngestError as error:
                 raise dg.Failure(
                     description=str(error),
                     metadata={"problems": dg.MetadataValue.json(error.problems)},
                 ) from None
+        scope = f" (entities {', '.join(config.entities)})" if config.entities else ""
         context.log.info(
             f"raw.{table.name}: {result.rows_loaded:,} rows loaded, "
-            f"{result.rows_quarantined:,} quarantined, from {len(result.files)} file(s)"
+            f"{result.rows_quarantined:,} quarantined, from {len(result.files)} file(s){scope}"
         )
-        version = hashlib.sha256(
-            "".join(sorted(f.source_file + f.sha256 for f in result.files)).encode()
-        ).hexdigest()[:16]
+        with warehouse.get_connection() as conn:
+            version = content_version(conn, f"raw.{table.name}")
         return dg.MaterializeResult(
             metadata={
                 "rows_read": result.rows_read,
@@ -111,9 +125,13 @@ def _ingest_asset(config: ReportingConfig, table: Table) -> dg.AssetsDefinition:
     return ingest_table
 
 
-def build_ingest_assets(config: ReportingConfig) -> dict[str, dg.AssetsDefinition]:
+def build_ingest_assets(
+    config: ReportingConfig, sources: dict[str, dg.SourceAsset]
+) -> dict[str, dg.AssetsDefinition]:
     """Asset per warehouse table name ("raw.ledger", "config.entities", ...)."""
-    assets = {f"raw.{table.name}": _ingest_asset(config, table) for table in TABLES}
+    assets = {
+        f"raw.{table.name}": _ingest_asset(config, table, sources[table.name]) for table in TABLES
+    }
 
     descriptions = {
         "entities": "The entities of reporting.yaml: id, name, kind, opening cash.",

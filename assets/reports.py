@@ -8,6 +8,7 @@ from types import ModuleType
 
 import dagster as dg
 
+from assets.report_inputs import build_report_inputs
 from exec_reporting.config import ReportingConfig
 from exec_reporting.render import render
 from exec_reporting.reports import builders
@@ -28,7 +29,7 @@ def _report_asset(
     config: ReportingConfig,
     builder: ModuleType,
     partitions: dg.PartitionsDefinition,
-    deps: list[dg.AssetKey],
+    deps: list,
 ) -> dg.AssetsDefinition:
     kind = builder.KIND
     summary = (builder.__doc__ or kind).strip().split("\n\n")[0].replace("\n", " ")
@@ -86,13 +87,17 @@ def build_report_assets(
     config: ReportingConfig,
     partitions: dg.PartitionsDefinition,
     upstream: dict[str, dg.AssetsDefinition],
-) -> dict[str, dg.AssetsDefinition]:
-    """One asset per report kind, wired to the warehouse tables its builder reads."""
-    assets = {}
-    for kind, builder in builders().items():
+) -> tuple[dict[str, dg.AssetsDefinition], list]:
+    """One asset per report kind. A report month depends on its inputs' month (inputs/<kind>,
+    which carries the data version of what it reads) and on the step that observes them."""
+    kinds = builders()
+    for kind, builder in kinds.items():
         unknown = [name for name in builder.READS if name not in upstream]
         if unknown:
             raise ValueError(f"report {kind} reads tables no asset produces: {unknown}")
-        deps = [dg.AssetKey(name.split(".")) for name in builder.READS]
-        assets[kind] = _report_asset(config, builder, partitions, deps)
-    return assets
+    observer, specs = build_report_inputs(config, partitions, kinds, upstream)
+    assets = {
+        kind: _report_asset(config, builder, partitions, [specs[kind], observer])
+        for kind, builder in kinds.items()
+    }
+    return assets, [observer, *specs.values()]

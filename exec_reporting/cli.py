@@ -82,6 +82,53 @@ def resolve_month(config: ReportingConfig, requested: str | None, partitions) ->
     return month
 
 
+PID_TAG = "exec_reporting/pid"
+HOST_TAG = "exec_reporting/host"
+
+
+def _run_tags() -> dict[str, str]:
+    import socket
+
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_dead_runs(instance, out=print) -> int:
+    """Runs this command started on this machine whose process is gone (killed, crashed) would
+    keep their warehouse concurrency slot forever: mark them failed and free their slots."""
+    import socket
+
+    import dagster as dg
+
+    records = instance.get_run_records(
+        filters=dg.RunsFilter(
+            statuses=[dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.STARTING],
+            tags={HOST_TAG: socket.gethostname()},
+        )
+    )
+    reaped = 0
+    for record in records:
+        run = record.dagster_run
+        pid = int(run.tags.get(PID_TAG, "0") or 0)
+        if pid and not _alive(pid) and pid != os.getpid():
+            instance.report_run_failed(
+                run, f"exec-reporting: the process {pid} of this run is gone (killed or crashed)"
+            )
+            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            out(f"exec-reporting: run {run.run_id} had died (process {pid}); marked failed")
+            reaped += 1
+    return reaped
+
+
 def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bool, str]:
     """Materialize the whole graph for one month through Dagster on the persistent instance.
 
@@ -97,10 +144,12 @@ def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bo
     out(f"exec-reporting: running {MONTHLY_JOB} for {month} (Dagster instance: {home})")
     started = time.monotonic()
     with dg.DagsterInstance.get() as instance:
+        reap_dead_runs(instance, out)
         result = job.execute_in_process(
             instance=instance,
             partition_key=month,
             raise_on_error=False,
+            tags=_run_tags(),
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
     elapsed = time.monotonic() - started
@@ -184,6 +233,75 @@ def cmd_ui(args) -> int:
     os.chdir(PROJECT_ROOT)
     os.execv(dagster, argv)
     return 0  # not reached
+
+
+def stale_report_partitions(defs, instance) -> dict[str, list[str]]:
+    """{month: [report kinds]} whose report partition Dagster reports as stale."""
+    from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView
+    from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
+    from dagster._core.definitions.temporal_context import TemporalContext
+    from dagster._time import get_current_datetime
+
+    graph = defs.resolve_asset_graph()
+    view = AssetGraphView(
+        temporal_context=TemporalContext(effective_dt=get_current_datetime(), last_event_id=None),
+        instance=instance,
+        asset_graph=graph,
+    )
+    resolver = CachingStaleStatusResolver(instance, graph, view)
+    stale: dict[str, list[str]] = {}
+    for key in sorted(graph.get_all_asset_keys(), key=str):
+        if key.path[0] != "reports":
+            continue
+        node = graph.get(key)
+        for month in node.partitions_def.get_partition_keys():
+            if resolver.get_status(key, month) == StaleStatus.STALE:
+                stale.setdefault(month, []).append(key.path[-1])
+    return stale
+
+
+def cmd_backfill(args) -> int:
+    """Re-render the stale report months (after a correction) and deliver their corrections."""
+    import dagster as dg
+
+    from exec_reporting.definitions import MONTHLY_JOB, build_definitions
+
+    if not args.stale:
+        raise UserError("backfill needs --stale: it re-renders the report months marked stale")
+    config = load_config(args.config)
+    home = prepare_environment(config)
+    defs = build_definitions(config)
+    job = defs.resolve_job_def(MONTHLY_JOB)
+    with dg.DagsterInstance.get() as instance:
+        reap_dead_runs(instance)
+        stale = stale_report_partitions(defs, instance)
+        if not stale:
+            print("backfill: no stale report month (nothing changed since the last render)")
+            return 0
+        for month, kinds in sorted(stale.items()):
+            print(f"backfill: {month}: {', '.join(kinds)}")
+        if args.dry_run:
+            return 0
+        failed = []
+        for month, kinds in sorted(stale.items()):
+            selection = [dg.AssetKey(["reports", k]) for k in kinds]
+            selection.append(dg.AssetKey(["delivery", "emails"]))
+            print(f"backfill: running {month} on {home}", flush=True)
+            result = job.execute_in_process(
+                instance=instance,
+                partition_key=month,
+                asset_selection=selection,
+                raise_on_error=False,
+                tags={"exec_reporting/backfill": "stale", **_run_tags()},
+                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            )
+            if not result.success:
+                failed.append(month)
+    if failed:
+        print(f"backfill: FAILED for {', '.join(failed)} (see the runs in the UI)")
+        return 1
+    print(f"backfill: re-rendered {sum(len(k) for k in stale.values())} report month(s)")
+    return 0
 
 
 def _mailer_and_config(args):
@@ -333,6 +451,12 @@ def build_parser() -> argparse.ArgumentParser:
     ui.set_defaults(func=cmd_ui)
     check = sub.add_parser("check", help="validate reporting.yaml and the definitions")
     check.set_defaults(func=cmd_check)
+    backfill = sub.add_parser(
+        "backfill", help="re-render the stale report months and send their corrections"
+    )
+    backfill.add_argument("--stale", action="store_true", help="the months marked stale")
+    backfill.add_argument("--dry-run", action="store_true", help="list them, run nothing")
+    backfill.set_defaults(func=cmd_backfill)
     deliveries = sub.add_parser(
         "deliveries", help="list messages pending, unknown or failed in the send ledger"
     )

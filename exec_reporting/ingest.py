@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,7 +23,13 @@ import duckdb
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES, Table
-from exec_reporting.sqlfiles import create_table_as, execute, query
+from exec_reporting.sqlfiles import (
+    create_table_as,
+    execute,
+    execute_on_table,
+    insert_into,
+    query,
+)
 
 log = logging.getLogger(__name__)
 
@@ -196,10 +203,22 @@ def _stage_file(
 
 
 def load_table(
-    conn: duckdb.DuckDBPyConnection, config: ReportingConfig, table: Table
+    conn: duckdb.DuckDBPyConnection,
+    config: ReportingConfig,
+    table: Table,
+    entities: list[str] | None = None,
 ) -> LoadResult:
-    """Load every entity's file of `table` into raw.<table> and quarantine.rows, atomically."""
+    """Load every entity's file of `table` into raw.<table> and quarantine.rows, atomically.
+
+    With `entities`, reload only those entities' files (a file of theirs changed): their rows
+    are replaced and every other entity's rows stay as they are."""
     present, absent = source_files(config, table)
+    partial = (
+        bool(entities) and table.scope == "entity" and _table_exists(conn, f"raw.{table.name}")
+    )
+    if partial:
+        present = [s for s in present if s.entity_id in entities]
+        absent = [p for p in absent if p.parent.name in entities]
     problems = [
         f"{path}: missing: every {'entity' if table.scope == 'entity' else 'portfolio'} needs "
         f"{table.file_name} (see docs/data-contract.md)"
@@ -231,13 +250,19 @@ def load_table(
         table_name=table.name,
         key_columns=", ".join(table.key),
     )
+    # the entities whose rows this load replaces (None: all of the table)
+    scope = {"t": table.name, "entities": list(entities) if partial else None}
     conn.execute("begin transaction")
     try:
-        create_table_as(conn, raw_table, f"raw/{table.name}")
-        conn.execute("delete from quarantine.rows where table_name = $t", {"t": table.name})
+        if partial:
+            execute_on_table(conn, "ingest/forget_entities", raw_table, entities=scope["entities"])
+            insert_into(conn, raw_table, f"raw/{table.name}")
+        else:
+            create_table_as(conn, raw_table, f"raw/{table.name}")
+        execute(conn, "ingest/forget_quarantine", **scope)
         conn.execute("insert into quarantine.rows by name select * from load_quarantine")
         create_table_as(conn, "load_counts", "ingest/file_counts", temp=True, raw_table=raw_table)
-        conn.execute("delete from ingest.file_loads where table_name = $t", {"t": table.name})
+        execute(conn, "ingest/forget_file_loads", **scope)
         execute(conn, "ingest/record_file_loads", table_name=table.name)
         conn.execute("commit")
     except BaseException:
@@ -248,6 +273,24 @@ def load_table(
     files = [FileLoad(**dict(zip(names, row, strict=True))) for row in counts.fetchall()]
     missing = [] if table.required else [str(p) for p in absent]
     return LoadResult(table.name, files, missing)
+
+
+def _table_exists(conn, name: str) -> bool:
+    schema, _, table = name.partition(".")
+    found = conn.execute(
+        "select count(*) from information_schema.tables where table_schema = $s and table_name = $t",
+        {"s": schema, "t": table},
+    ).fetchall()
+    return found[0][0] > 0
+
+
+def table_version(config: ReportingConfig, table: Table) -> tuple[str, dict[str, str]]:
+    """The content version of a table's input files (a hash of every file's path and SHA-256),
+    and the SHA-256 of each file by its path under data_dir."""
+    present, _ = source_files(config, table)
+    hashes = {source.name: file_sha256(source.path) for source in present}
+    digest = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:16]
+    return digest, hashes
 
 
 def load_all(

@@ -66,3 +66,20 @@ def create_table_as(conn, table: str, name: str, *, temp: bool = False, **params
     sql = read_sql(name)
     kind = "temp table" if temp else "table"
     conn.execute(f"create or replace {kind} {table} as\n{sql}", _bind(sql, params))
+
+
+def insert_into(conn, table: str, name: str, **params: Any) -> None:
+    """Append the rows of the SELECT in sql/<name>.sql to `table` (matched by column name)."""
+    if not _IDENTIFIER.match(table):
+        raise ValueError(f"not a table name: {table!r}")
+    sql = read_sql(name)
+    conn.execute(f"insert into {table} by name\n{sql}", _bind(sql, params))
+
+
+def execute_on_table(conn, name: str, raw_table: str, **params: Any) -> None:
+    """Run sql/<name>.sql, whose {raw_table} names the table it acts on (DuckDB takes no
+    parameter for a table to delete from); the name is checked to be an identifier."""
+    if not _IDENTIFIER.match(raw_table):
+        raise ValueError(f"not a table name: {raw_table!r}")
+    sql = read_sql(name).replace("{raw_table}", raw_table)
+    conn.execute(sql, _bind(sql, params))

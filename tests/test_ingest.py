@@ -322,3 +322,36 @@ def test_the_documented_contract_matches_the_code():
             )
             if column.required:
                 assert f"{column.name} (required" in documented, (contract_table.name, column.name)
+
+
+def test_reloading_one_entity_replaces_its_rows_and_keeps_the_others(portfolio, tmp_path):
+    path = portfolio(
+        {
+            "a/ledger.csv": LEDGER_HEADER
+            + "A1,2025-01-05,4000,1.00,x,y\nA1,2025-01-06,4000,1,x,y\n",
+            "b/ledger.csv": LEDGER_HEADER
+            + "B1,2025-01-05,4000,2.00,x,y\nB2,2025-13-01,4000,2,x,y\n",
+        }
+    )
+    config = load_config(path)
+    conn = duckdb.connect()
+    load_table(conn, config, table("ledger"))
+    (tmp_path / "data" / "a" / "ledger.csv").write_text(
+        LEDGER_HEADER + "A1,2025-01-05,4000,5.00,x,y\nA2,2025-01-07,4000,6.00,x,y\n"
+    )
+    # b's file breaks too, but only a is reloaded: b keeps what it had
+    (tmp_path / "data" / "b" / "ledger.csv").write_text("not,a,ledger\n")
+    result = load_table(conn, config, table("ledger"), entities=["a"])
+    assert [f.source_file for f in result.files] == ["a/ledger.csv"]
+    assert rows(conn, "select entity_id, txn_id, amount from raw.ledger order by all") == [
+        {"entity_id": "a", "txn_id": "A1", "amount": Decimal("5.00")},
+        {"entity_id": "a", "txn_id": "A2", "amount": Decimal("6.00")},
+        {"entity_id": "b", "txn_id": "B1", "amount": Decimal("2.00")},
+    ]
+    # a's duplicate is gone from the quarantine, b's bad date is still there
+    assert [(r["source_file"], r["line"]) for r in quarantine(conn)] == [("b/ledger.csv", 3)]
+    loads = rows(conn, "select source_file, rows_read from ingest.file_loads order by 1")
+    assert loads == [
+        {"source_file": "a/ledger.csv", "rows_read": 2},
+        {"source_file": "b/ledger.csv", "rows_read": 2},
+    ]
