@@ -4,7 +4,13 @@
 import dagster as dg
 
 from exec_reporting.config import ReportingConfig
-from exec_reporting.delivery import PreflightError, deliver
+from exec_reporting.delivery import (
+    PreflightError,
+    deliver,
+    hold_period,
+    period_gaps,
+    release_period,
+)
 from exec_reporting.reports import builders
 from resources.warehouse import POOL, WarehouseResource
 
@@ -38,10 +44,25 @@ def build_delivery_asset(
     ):
         period = context.partition_key
         with warehouse.get_connection() as conn:
+            gaps = period_gaps(conn, config, period)
+            if gaps:
+                # period close: the pack waits until every entity's data covers the month
+                hold_period(conn, period, gaps)
+                raise dg.Failure(
+                    description=(
+                        f"holding the {period} pack, nothing sent: the data does not cover the "
+                        f"month yet ({'; '.join(g.describe() for g in gaps)}). It goes out when "
+                        "every entity's ledger reaches the month's last day (re-run the month "
+                        f"then), or list {period} under closed_months in reporting.yaml if "
+                        "nothing more is coming."
+                    ),
+                    metadata={"held_for": dg.MetadataValue.json([g.describe() for g in gaps])},
+                )
             try:
                 result = deliver(conn, config, period, kinds, mailer, log=context.log.info)
             except PreflightError as error:
                 raise dg.Failure(description=f"pre-flight failed, nothing sent: {error}") from None
+            release_period(conn, period)
         table = [
             {"report": o.report, "to": o.recipient, "status": o.status, "error": o.error or ""}
             for o in result.outcomes

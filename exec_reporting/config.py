@@ -151,6 +151,12 @@ class DeliveryConfig(_Model):
         return self
 
 
+class QualityConfig(_Model):
+    # The reports are held back (a blocking check fails) when a table's quarantined rows are
+    # more than this share of the rows read: a file that mostly fails the contract.
+    max_quarantined_share: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.05")
+
+
 class ScheduleConfig(_Model):
     # The monthly pack runs on the first day of each month at this hour (configured timezone),
     # for the previous month. Off until you say so: `schedule: {enabled: true}`.
@@ -268,6 +274,10 @@ class ReportingConfig(_Model):
     cmo: CmoConfig = Field(default_factory=CmoConfig)
     accounting: AccountingConfig = Field(default_factory=AccountingConfig)
     schedule: ScheduleConfig = Field(default_factory=ScheduleConfig)
+    quality: QualityConfig = Field(default_factory=QualityConfig)
+    # Months whose pack goes out even though an entity's data stops before the month's end
+    # (the owner closed the month: nothing more is coming). YYYY-MM.
+    closed_months: list[MonthStr] = Field(default_factory=list)
 
     # Where the file was read from; every relative path above is resolved against it.
     _source: Path | None = PrivateAttr(default=None)

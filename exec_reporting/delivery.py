@@ -20,6 +20,7 @@ This module knows nothing of Dagster: a transport is any object with `preflight(
 
 from __future__ import annotations
 
+import calendar
 import csv
 import hashlib
 import io
@@ -29,7 +30,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Protocol
@@ -513,6 +514,51 @@ def deliver(
         )
     log(f"delivery {period}: {result.summary()}")
     return result
+
+
+@dataclass(frozen=True)
+class Gap:
+    entity_id: str
+    name: str
+    last_ledger_date: Any
+
+    def describe(self) -> str:
+        if self.last_ledger_date is None:
+            return f"{self.name} has no ledger lines"
+        return f"{self.name}'s ledger ends {self.last_ledger_date.isoformat()}"
+
+
+def period_gaps(conn, config: ReportingConfig, period: str) -> list[Gap]:
+    """The entities whose data does not cover the month yet; none when the month is closed in
+    reporting.yaml (`closed_months`)."""
+    if period in config.closed_months:
+        return []
+    year, month = (int(part) for part in period.split("-"))
+    last_day = calendar.monthrange(year, month)[1]
+    rows = query(conn, "delivery/period_gaps", month_end=date(year, month, last_day))
+    return [Gap(**row) for row in rows]
+
+
+def hold_period(conn, period: str, gaps: list[Gap]) -> None:
+    """Record that the month's pack waits for data (the CEO report lists it)."""
+    ensure_ledger(conn)
+    conn.execute("delete from delivery.held_periods where period = $p", {"p": period})
+    for gap in gaps:
+        conn.execute(
+            "insert into delivery.held_periods values ($p, $e, $n, $d, $t)",
+            {
+                "p": period,
+                "e": gap.entity_id,
+                "n": gap.name,
+                "d": gap.last_ledger_date,
+                "t": _now(),
+            },
+        )
+
+
+def release_period(conn, period: str) -> None:
+    ensure_ledger(conn)
+    conn.execute("delete from delivery.held_periods where period = $p", {"p": period})
 
 
 def open_messages(

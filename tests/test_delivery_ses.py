@@ -119,6 +119,8 @@ def portfolio(root: Path, delivery: dict, personas: dict | None = None) -> Path:
         entities=[{"id": "shop", "name": "The Shop", "kind": "charter", "opening_cash": 0}],
         personas=personas or {"cfo": {"to": ["cfo@example.com"]}},
         delivery=delivery,
+        # the ledger stops before the month's end: the month is closed so its pack goes out
+        closed_months=[MONTH],
     )
 
 

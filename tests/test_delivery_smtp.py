@@ -281,6 +281,7 @@ def monthly_run(tmp_path_factory) -> Iterator[MonthlyRun]:
                 "max_send_rate": 100,
                 "smtp": smtp_settings(server, cert[0]),
             },
+            closed_months=[MONTH],
         )
         with pytest.MonkeyPatch.context() as env:
             env.setenv("SMTP_USERNAME", USERNAME)

@@ -50,6 +50,10 @@ def config_path(portfolio):
         FILES,
         entities=ENTITIES,
         personas={"cfo": {"to": ["cfo@example.com", "partner@example.com"]}},
+        # the cafe's ledger stops before March's end: the month is closed so its pack goes out
+        closed_months=["2025-03"],
+        # one bad line in fourteen is on purpose here: above the default 5 % gate
+        quality={"max_quarantined_share": 0.10},
     )
 
 

@@ -23,7 +23,7 @@ from exec_reporting.charts import bar_chart
 from exec_reporting.config import KPI_METRICS, PERSONAS, ConfigError, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.glossary import glossary
-from exec_reporting.reports.common import data_notes, month_end, previous_month
+from exec_reporting.reports.common import data_notes, month_end, month_start, previous_month
 from exec_reporting.reports.model import Chart, Column, Headline, Kind, Report, Section, Table
 from exec_reporting.sqlfiles import execute, query
 
@@ -653,6 +653,30 @@ def _float(value) -> float | None:
 # -- the report ------------------------------------------------------------------------------------
 
 
+HELD_COLUMNS = [
+    Column("month", "Month", "month"),
+    Column("name", "Entity"),
+    Column("last_ledger_date", "Its ledger ends", "date"),
+]
+
+
+def _held_section(held: list[dict], fmt: Formatter) -> Section:
+    """Earlier months whose pack was held back (period close): nobody got those reports yet."""
+    months = sorted({row["period"] for row in held})
+    rows = [{**row, "month": month_start(row["period"])} for row in held]
+    return Section(
+        "period_close",
+        "Packs held back: data missing",
+        lines=[
+            f"The reports of {', '.join(fmt.month(month_start(m)) for m in months)} have not "
+            "gone out: an entity's data does not cover the month yet. They go out when the "
+            "missing data arrives, or when the month is listed under closed_months in "
+            "reporting.yaml."
+        ],
+        tables=[Table(HELD_COLUMNS, rows)],
+    )
+
+
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
     report = Report(KIND, ROLE, TITLE, config, month)
     fmt = report.fmt
@@ -678,7 +702,9 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
         len([a for a in previous_actions if a["rank"] is not None]),
     )
     report.verdicts = [verdict(row, planned, month, fmt) for row in entities]
+    held = query(conn, "reports/ceo_held_periods", month=month)
     report.sections = [
+        *([_held_section(held, fmt)] if held else []),
         _shortfall_section(entities, portfolio, month, fmt),
         _kpi_section(kpis, portfolio, config, month, fmt),
         _actions_section(actions, config, month, fmt, len(rules)),

@@ -39,3 +39,14 @@ create table if not exists delivery.editions (
     recorded_at timestamp not null,
     primary key (report, period, content_sha256)
 );
+
+-- Months whose pack is held back because an entity's data does not cover the month yet: the
+-- delivery step writes them, the CEO report of a later month lists them, and a month is
+-- released (its rows deleted) once its pack goes out.
+create table if not exists delivery.held_periods (
+    period varchar not null,
+    entity_id varchar not null,
+    name varchar not null,
+    last_ledger_date date,
+    noted_at timestamp not null
+);
