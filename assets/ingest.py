@@ -1,5 +1,16 @@
 """Ingest: one asset per input table, loading every entity's file into raw.<table>, and the
-configuration tables (entities, KPIs) that SQL reads."""
+configuration tables (entities, KPIs) that SQL reads.
+
+Each input table's quality gates run in its ingest step, as blocking asset checks: a failed one
+fails the step, so nothing downstream of the table (metrics, reports, delivery) runs. A check is
+a file under sql/checks/raw/ returning the rows that break a rule: `<table>__<check>.sql` for one
+table, `<check>.sql` (no table prefix) for every table. A check gets the named parameters
+$table_name and $max_quarantined_share (reporting.yaml `quality`); its first comment line is its
+description. A check may return a boolean column `fails`: only the rows where it is true fail
+the check; the others are counted in its metadata as tolerated.
+"""
+
+from typing import Any
 
 import dagster as dg
 
@@ -8,8 +19,103 @@ from exec_reporting.contract import TABLES, Table
 from exec_reporting.ingest import IngestError, LoadResult, load_table
 from exec_reporting.metrics import content_version
 from exec_reporting.settings import config_rows, config_version, write_config_tables
-from exec_reporting.sqlfiles import sql_path
+from exec_reporting.sqlfiles import SQL_DIR, create_table_as, header_comment, sql_path
 from resources.warehouse import POOL, WarehouseResource
+
+RAW_CHECKS_DIR = SQL_DIR / "checks" / "raw"
+SAMPLE_ROWS = 10
+
+
+def raw_checks(table: Table) -> dict[str, str]:
+    """The checks of an input table: {check name: SQL file name under sql/}."""
+    found = {
+        path.stem: f"checks/raw/{path.stem}"
+        for path in RAW_CHECKS_DIR.glob("*.sql")
+        if "__" not in path.stem
+    }
+    for path in RAW_CHECKS_DIR.glob(f"{table.name}__*.sql"):
+        check = path.stem.split("__", 1)[1]
+        if check in found:
+            raise ValueError(f"{path}: check {check!r} already runs for every table")
+        found[check] = f"checks/raw/{path.stem}"
+    return dict(sorted(found.items()))
+
+
+def raw_check_description(sql_name: str) -> str:
+    """The opening comment of a check file: what the check guards."""
+    return header_comment(sql_name)
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: v if v is None or isinstance(v, (bool, int, float, str)) else str(v)
+        for k, v in row.items()
+    }
+
+
+# The rows of a check's result (all of them, or the failing or tolerated ones) and their count.
+_ALL_ROWS = ("select count(*) from raw_check_result", "select * from raw_check_result limit $n")
+_GRADED_ROWS = (
+    "select count(*) from raw_check_result where fails = $fails",
+    "select * exclude (fails) from raw_check_result where fails = $fails limit $n",
+)
+
+
+def _check_rows(
+    conn, queries: tuple[str, str], params: dict[str, Any]
+) -> tuple[int, list[dict[str, Any]]]:
+    """How many rows of the check's result the queries select, and the first SAMPLE_ROWS."""
+    count_sql, rows_sql = queries
+    count = conn.execute(count_sql, params or None).fetchall()[0][0]
+    cursor = conn.execute(rows_sql, {**params, "n": SAMPLE_ROWS})
+    names = [d[0] for d in cursor.description]
+    sample = [_jsonable(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
+    return count, sample
+
+
+def run_raw_check(
+    conn, reporting: ReportingConfig, table: Table, check: str, sql_name: str
+) -> dg.AssetCheckResult:
+    """Run one check of an input table on the loaded warehouse; the result shows the failing rows
+    (the first SAMPLE_ROWS of them) and, for a check with a `fails` column, the tolerated ones."""
+    create_table_as(
+        conn,
+        "raw_check_result",
+        sql_name,
+        temp=True,
+        table_name=table.name,
+        max_quarantined_share=reporting.quality.max_quarantined_share,
+    )
+    try:
+        columns = [d[0] for d in conn.execute("select * from raw_check_result limit 0").description]
+        if "fails" in columns:
+            failures, sample = _check_rows(conn, _GRADED_ROWS, {"fails": True})
+            tolerated, tolerated_sample = _check_rows(conn, _GRADED_ROWS, {"fails": False})
+            metadata = {
+                "failing_rows": failures,
+                "sample": dg.MetadataValue.json(sample),
+                "tolerated_rows": tolerated,
+                "tolerated_sample": dg.MetadataValue.json(tolerated_sample),
+            }
+        else:
+            failures, sample = _check_rows(conn, _ALL_ROWS, {})
+            metadata = {"failing_rows": failures, "sample": dg.MetadataValue.json(sample)}
+    finally:
+        conn.execute("drop table if exists raw_check_result")
+    return dg.AssetCheckResult(
+        check_name=check,
+        passed=failures == 0,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata=metadata,
+    )
+
+
+def check_results(conn, reporting: ReportingConfig, table: Table) -> list[dg.AssetCheckResult]:
+    """Every check of an input table, run on the warehouse as it is after its load."""
+    return [
+        run_raw_check(conn, reporting, table, check, sql_name)
+        for check, sql_name in raw_checks(table).items()
+    ]
 
 
 def _files_table(result: LoadResult) -> dg.TableMetadataValue:
@@ -73,13 +179,22 @@ def _ingest_asset(
         else f"`<entity>/{table.file_name}` of every entity"
     )
 
+    key = dg.AssetKey(["raw", table.name])
+    check_specs = [
+        dg.AssetCheckSpec(
+            check, asset=key, blocking=True, description=raw_check_description(sql_name)
+        )
+        for check, sql_name in raw_checks(table).items()
+    ]
+
     @dg.asset(
-        key=["raw", table.name],
+        key=key,
         deps=[source],
         group_name="ingest",
         kinds={"duckdb", "csv"},
         owners=[f"team:{table.owner}"],
         pool=POOL,
+        check_specs=check_specs,
         description=(
             f"{table.description} Loaded from {where} into `raw.{table.name}`; rows that break "
             "the input contract go to `quarantine.rows` with file, line, column and reason."
@@ -111,6 +226,10 @@ def _ingest_asset(
         )
         with warehouse.get_connection() as conn:
             version = content_version(conn, f"raw.{table.name}")
+            checks = check_results(conn, reporting, table)
+        failed = [c.check_name for c in checks if not c.passed]
+        if failed:
+            context.log.error(f"raw.{table.name}: FAILED checks: {', '.join(failed)}")
         return dg.MaterializeResult(
             metadata={
                 "rows_read": result.rows_read,
@@ -119,6 +238,7 @@ def _ingest_asset(
                 "files": _files_table(result),
                 "preview": dg.MetadataValue.md(_preview(result)),
             },
+            check_results=checks,
             data_version=dg.DataVersion(version),
         )
 

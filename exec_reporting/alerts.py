@@ -34,7 +34,7 @@ def failure_alert(
     lines = [f"The run {run_id} of {job}{month} failed.", ""]
     for step, reason in steps:
         lines.append(f"Failed step: {step}")
-        lines.append(f"  Reason: {reason}")
+        lines.append("  Reason: " + reason.replace("\n", "\n    "))
     for check in failed_checks:
         lines.append(f"Failed check: {check}")
     if not steps and not failed_checks:

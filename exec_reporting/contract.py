@@ -106,6 +106,23 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        name="balances",
+        scope="entity",
+        required=False,
+        key=("date",),
+        owner="cfo",
+        description="The bank statement's closing balance of the entity, one row per date.",
+        columns=(
+            Column("date", "date", required=True, description="The statement date."),
+            Column(
+                "balance",
+                "money",
+                required=True,
+                description="The closing balance on that date, as the bank states it.",
+            ),
+        ),
+    ),
+    Table(
         name="bookings",
         scope="entity",
         required=False,

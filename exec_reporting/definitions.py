@@ -91,6 +91,10 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
         schedules=[build_monthly_schedule(config, monthly_pack)],
         sensors=[build_failure_sensor(config), build_data_dir_sensor(config, ingest_job)],
         loggers={"console": concise_console},
+        # one process per run, as `exec-reporting run` does: Dagster's default (a process per
+        # step) pays this module's import ~60 times a run, minutes for seconds of work, and the
+        # warehouse steps are serialized by the pool anyway (docs/operations.md, Executors)
+        executor=dg.in_process_executor,
         resources={
             "warehouse": WarehouseResource(database=str(config.warehouse_path)),
             "mailer": build_mailer(config),

@@ -39,6 +39,10 @@ Conventions the reports can rely on:
   (invoice_id DC-UNB-..., issued_on and due_on the last day of the month worked, no payment).
   Retainer invoices are net 15, project invoices net 30. A partial payment has paid_amount below
   amount.
+- balances.csv (every entity): the bank statement's closing balance on the last day of every
+  month, which is the opening cash plus every ledger line dated on or before that day, so the
+  statements reconcile with the ledger (metrics.balance_reconciliation's check passes). Written
+  from the finished ledger; it draws nothing from the random generator.
 - stack.csv is a snapshot as of the end month. Rows of category saas are run by their vendor:
   ci and monitoring are "yes" (the vendor's), and deploy and dependency dates are empty.
 
@@ -170,6 +174,7 @@ CHANNELS_HEADER = contract_columns("channels")
 ASSETS_HEADER = contract_columns("assets")
 STACK_HEADER = contract_columns("stack")
 CHART_HEADER = contract_columns("chart_of_accounts")
+BALANCES_HEADER = contract_columns("balances")
 
 BANK = "Harborline Example Bank"
 INTEREST_EARNED = ("0.40", "6.90")  # credited on the last day of every month
@@ -1920,6 +1925,26 @@ def logistics(window: Window, rng: random.Random) -> dict[str, tuple]:
     }
 
 
+# -- bank statements ------------------------------------------------------------------------------
+
+
+def balance_rows(
+    window: Window, ledger_rows: list[tuple[str, ...]], opening_cash: str
+) -> list[tuple[str, ...]]:
+    """The bank's closing balance on the last day of every month of the window: the opening cash
+    plus every ledger line dated on or before it (the ledger is every cash movement)."""
+    date_at, amount_at = LEDGER_HEADER.index("date"), LEDGER_HEADER.index("amount")
+    moved: dict[Month, int] = defaultdict(int)
+    for row in ledger_rows:
+        moved[month_of(date.fromisoformat(row[date_at]))] += cents(row[amount_at])
+    balance = cents(opening_cash)
+    rows = []
+    for month in window.months:
+        balance += moved[month]
+        rows.append((month.last.isoformat(), money(balance)))
+    return rows
+
+
 # -- writing --------------------------------------------------------------------------------------
 
 
@@ -1968,7 +1993,12 @@ def generate(
     for entity_id, _, _ in ENTITIES:
         # Each entity draws from its own stream, so changing one leaves the others as they were.
         rng = random.Random(f"{seed}:{entity_id}")
-        for table, (header, rows) in builders[entity_id](rng).items():
+        tables = builders[entity_id](rng)
+        tables["balances"] = (
+            BALANCES_HEADER,
+            balance_rows(window, tables["ledger"][1], OPENING_CASH[entity_id]),
+        )
+        for table, (header, rows) in tables.items():
             name = f"{entity_id}/{table}.csv"
             files[name] = write_csv(data_dir / name, header, rows)
     return {

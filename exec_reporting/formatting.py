@@ -68,6 +68,15 @@ class Formatter:
             return NOT_AVAILABLE
         if abs(number) < 1000:
             return self.money(number)
+        # babel rounds half to even: round half up here, to the digit the compact form shows
+        step = (
+            Decimal(100)
+            if abs(number) < 10**6
+            else Decimal(10**5)
+            if abs(number) < 10**9
+            else Decimal(10**8)
+        )
+        number = (number / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
         return format_compact_currency(number, self.currency, locale=self.locale, fraction_digits=1)
 
     def number(self, value, places: int = 1) -> str:

@@ -17,7 +17,7 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-from exec_reporting.sqlfiles import SQL_DIR, create_table_as, query, read_sql
+from exec_reporting.sqlfiles import SQL_DIR, create_table_as, header_comment, query
 
 METRICS_DIR = SQL_DIR / "metrics"
 _TABLE_REFERENCE = re.compile(r"\b(raw|config|metrics)\.([a-z_][a-z0-9_]*)\b")
@@ -130,6 +130,5 @@ def run_check(
 
 
 def check_description(relation: Relation, check: str) -> str:
-    """The first comment line of a check file: what the check guards."""
-    first = read_sql(f"checks/{relation.name}__{check}").strip().splitlines()[0]
-    return first.removeprefix("--").strip()
+    """The opening comment of a check file: what the check guards."""
+    return header_comment(f"checks/{relation.name}__{check}")

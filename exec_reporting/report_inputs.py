@@ -45,7 +45,10 @@ def input_versions(
     )
     conn.executemany("insert into report_reads values (?, ?)", pairs)
     conn.execute("create or replace temp table report_scope (kind varchar, entity_id varchar)")
-    scope_rows = [(kind, e) for kind, entities in (scopes or {}).items() for e in entities]
+    # a kind with no entity still gets a row (entity NULL): it is scoped, to nothing
+    scope_rows = [
+        (kind, e) for kind, entities in (scopes or {}).items() for e in (entities or [None])
+    ]
     if scope_rows:
         conn.executemany("insert into report_scope values (?, ?)", scope_rows)
     conn.execute(

@@ -83,3 +83,13 @@ def execute_on_table(conn, name: str, raw_table: str, **params: Any) -> None:
         raise ValueError(f"not a table name: {raw_table!r}")
     sql = read_sql(name).replace("{raw_table}", raw_table)
     conn.execute(sql, _bind(sql, params))
+
+
+def header_comment(name: str) -> str:
+    """The comment lines that open sql/<name>.sql, as one sentence: what the file is for."""
+    lines = []
+    for line in read_sql(name).strip().splitlines():
+        if not line.startswith("--"):
+            break
+        lines.append(line.removeprefix("--").strip())
+    return " ".join(line for line in lines if line)

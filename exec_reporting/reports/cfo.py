@@ -26,6 +26,9 @@ READS: tuple[str, ...] = (
     "metrics.cash_projection",
     "metrics.cash_reserve",
     "metrics.capital_plan",
+    # not shown, but a bank balance that does not reconcile must hold the reports back: its
+    # blocking check then stops everything downstream of it
+    "metrics.balance_reconciliation",
 )
 
 BURN_COLUMNS = [

@@ -19,10 +19,10 @@ inner join input_hashes as hashes
         hashes.month is null
         or hashes.month between report_months.month - interval 11 month and report_months.month
     )
-left join report_scope as scope
-    on scope.kind = reads.kind
+-- a scoped kind (a domain report, even one with no entity of its kind) takes only the rows of
+-- its own entities; the others take every entity's
 where hashes.entity_id is null
-    or scope.kind is null
+    or reads.kind not in (select kind from report_scope)
     or hashes.entity_id in (
         select entity_id from report_scope as own where own.kind = reads.kind
     )
