@@ -145,7 +145,9 @@ def test_cli_run_uses_the_instance_beside_the_warehouse_and_reports_failures(con
         f"Reports: {tmp_path}/state/reports/2025-03/ (accounting.html, ceo.html, cfo.html"
         in done.stdout
     )
-    assert "metric_store" in done.stderr and "metrics.burn:" in done.stderr  # progress, step by step
+    assert (
+        "metric_store" in done.stderr and "metrics.burn:" in done.stderr
+    )  # progress, step by step
     home = tmp_path / "state" / "dagster"
     assert (home / "dagster.yaml").exists()
     with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:

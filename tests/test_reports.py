@@ -106,11 +106,11 @@ def test_json_holds_the_figures_the_page_shows(demo):
                 assert model.fmt.money(headline["value"]) in shown, (name, headline["label"])
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium: `make chromium`")
 def test_each_page_shows_its_key_figures_and_every_chart_loads_in_chromium(demo):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
+        assert CHROMIUM, "needs Debian's chromium: `make chromium` installs it (make test does)"
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         dialogs = []
@@ -162,7 +162,6 @@ def test_a_ledger_only_portfolio_gets_five_persona_reports_with_no_data_sections
     assert "stack.csv" in cto.text
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium: `make chromium`")
 def test_a_script_in_a_vendor_name_is_shown_as_text(tmp_path):
     from playwright.sync_api import sync_playwright
 
@@ -184,6 +183,7 @@ def test_a_script_in_a_vendor_name_is_shown_as_text(tmp_path):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
         rendered.write(folder)
     with sync_playwright() as playwright:
+        assert CHROMIUM, "needs Debian's chromium: `make chromium` installs it (make test does)"
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
         dialogs = []

@@ -469,7 +469,6 @@ def _lineage_url(server: Server) -> str:
     )
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium: `make chromium`")
 def test_screenshots_of_the_correction_workflow_for_the_operations_guide(
     server, launched_run, correction
 ):
@@ -484,6 +483,7 @@ def test_screenshots_of_the_correction_workflow_for_the_operations_guide(
     shots: dict[str, str] = {}
 
     with sync_playwright() as playwright:
+        assert CHROMIUM, "needs Debian's chromium: `make chromium` installs it (make test does)"
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport=VIEWPORT)
         page.set_default_timeout(60_000)
