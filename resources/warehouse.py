@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
@@ -24,8 +25,12 @@ class WarehouseResource(DuckDBResource):
     def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self.database != ":memory:":
             Path(self.database).parent.mkdir(parents=True, exist_ok=True)
+        log = dg.get_dagster_logger()
         with super().get_connection() as conn:
+            # in the run's event log: proof that no two steps ever held the file at once
+            log.debug(f"warehouse connection opened: {self.database}")
             try:
                 yield conn
             finally:
+                log.debug(f"warehouse connection closing: {self.database}")
                 conn.close()

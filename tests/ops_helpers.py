@@ -149,6 +149,22 @@ def step_intervals(instance: dg.DagsterInstance, run_id: str) -> dict[str, tuple
     return intervals
 
 
+def warehouse_intervals(instance: dg.DagsterInstance, run_id: str) -> list[tuple[float, float]]:
+    """When each step of a run held the warehouse open: (opened, closing) times, from the log
+    lines resources/warehouse.py writes around every connection."""
+    intervals, opened = [], None
+    for entry in instance.all_logs(run_id):
+        message = entry.user_message or ""
+        if message.startswith("warehouse connection opened"):
+            assert opened is None, "a step opened the warehouse twice at once"
+            opened = entry.timestamp
+        elif message.startswith("warehouse connection closing"):
+            intervals.append((opened, entry.timestamp))
+            opened = None
+    assert opened is None, f"run {run_id} left the warehouse open"
+    return intervals
+
+
 def running_steps(instance: dg.DagsterInstance, run_id: str) -> list[str]:
     """The steps of a run that started and have not ended (yet)."""
     started = []
