@@ -10,20 +10,19 @@ description. A check may return a boolean column `fails`: only the rows where it
 the check; the others are counted in its metadata as tolerated.
 """
 
-from typing import Any
-
 import dagster as dg
 
+from assets.checks import asset_check_result
+from exec_reporting.checks import run_check_file
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES, Table
 from exec_reporting.ingest import IngestError, LoadResult, load_table
 from exec_reporting.metrics import content_version
 from exec_reporting.settings import config_rows, config_version, write_config_tables
-from exec_reporting.sqlfiles import SQL_DIR, create_table_as, header_comment, sql_path
+from exec_reporting.sqlfiles import SQL_DIR, header_comment, sql_path
 from resources.warehouse import POOL, WarehouseResource
 
 RAW_CHECKS_DIR = SQL_DIR / "checks" / "raw"
-SAMPLE_ROWS = 10
 
 
 def raw_checks(table: Table) -> dict[str, str]:
@@ -46,74 +45,18 @@ def raw_check_description(sql_name: str) -> str:
     return header_comment(sql_name)
 
 
-def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: v if v is None or isinstance(v, (bool, int, float, str)) else str(v)
-        for k, v in row.items()
-    }
-
-
-# The rows of a check's result (all of them, or the failing or tolerated ones) and their count.
-_ALL_ROWS = ("select count(*) from raw_check_result", "select * from raw_check_result limit $n")
-_GRADED_ROWS = (
-    "select count(*) from raw_check_result where fails = $fails",
-    "select * exclude (fails) from raw_check_result where fails = $fails limit $n",
-)
-
-
-def _check_rows(
-    conn, queries: tuple[str, str], params: dict[str, Any]
-) -> tuple[int, list[dict[str, Any]]]:
-    """How many rows of the check's result the queries select, and the first SAMPLE_ROWS."""
-    count_sql, rows_sql = queries
-    count = conn.execute(count_sql, params or None).fetchall()[0][0]
-    cursor = conn.execute(rows_sql, {**params, "n": SAMPLE_ROWS})
-    names = [d[0] for d in cursor.description]
-    sample = [_jsonable(dict(zip(names, row, strict=True))) for row in cursor.fetchall()]
-    return count, sample
-
-
-def run_raw_check(
-    conn, reporting: ReportingConfig, table: Table, check: str, sql_name: str
-) -> dg.AssetCheckResult:
-    """Run one check of an input table on the loaded warehouse; the result shows the failing rows
-    (the first SAMPLE_ROWS of them) and, for a check with a `fails` column, the tolerated ones."""
-    create_table_as(
-        conn,
-        "raw_check_result",
-        sql_name,
-        temp=True,
-        table_name=table.name,
-        max_quarantined_share=reporting.quality.max_quarantined_share,
-    )
-    try:
-        columns = [d[0] for d in conn.execute("select * from raw_check_result limit 0").description]
-        if "fails" in columns:
-            failures, sample = _check_rows(conn, _GRADED_ROWS, {"fails": True})
-            tolerated, tolerated_sample = _check_rows(conn, _GRADED_ROWS, {"fails": False})
-            metadata = {
-                "failing_rows": failures,
-                "sample": dg.MetadataValue.json(sample),
-                "tolerated_rows": tolerated,
-                "tolerated_sample": dg.MetadataValue.json(tolerated_sample),
-            }
-        else:
-            failures, sample = _check_rows(conn, _ALL_ROWS, {})
-            metadata = {"failing_rows": failures, "sample": dg.MetadataValue.json(sample)}
-    finally:
-        conn.execute("drop table if exists raw_check_result")
-    return dg.AssetCheckResult(
-        check_name=check,
-        passed=failures == 0,
-        severity=dg.AssetCheckSeverity.ERROR,
-        metadata=metadata,
-    )
-
-
 def check_results(conn, reporting: ReportingConfig, table: Table) -> list[dg.AssetCheckResult]:
     """Every check of an input table, run on the warehouse as it is after its load."""
     return [
-        run_raw_check(conn, reporting, table, check, sql_name)
+        asset_check_result(
+            check,
+            run_check_file(
+                conn,
+                sql_name,
+                table_name=table.name,
+                max_quarantined_share=reporting.quality.max_quarantined_share,
+            ),
+        )
         for check, sql_name in raw_checks(table).items()
     ]
 

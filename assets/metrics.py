@@ -10,13 +10,14 @@ stops the relations built from it in the same step, as separate steps would.
 
 import dagster as dg
 
+from assets.checks import asset_check_result
+from exec_reporting.checks import run_check_file
 from exec_reporting.metrics import (
     Relation,
     build,
     check_description,
     content_version,
     relations,
-    run_check,
 )
 from exec_reporting.sqlfiles import sql_path
 from resources.warehouse import POOL, WarehouseResource
@@ -44,24 +45,12 @@ def _spec(relation: Relation, keys: dict[str, dg.AssetKey]) -> dg.AssetSpec:
 
 
 def _check_results(conn, relation: Relation) -> list[dg.AssetCheckResult]:
-    results = []
-    for check in relation.checks:
-        failures, sample = run_check(conn, relation, check)
-        results.append(
-            dg.AssetCheckResult(
-                asset_key=_key(relation),
-                check_name=check,
-                passed=failures == 0,
-                severity=dg.AssetCheckSeverity.ERROR,
-                metadata={
-                    "failing_rows": failures,
-                    "sample": dg.MetadataValue.json(
-                        [{k: str(v) for k, v in row.items()} for row in sample]
-                    ),
-                },
-            )
+    return [
+        asset_check_result(
+            check, run_check_file(conn, f"checks/{relation.name}__{check}"), _key(relation)
         )
-    return results
+        for check in relation.checks
+    ]
 
 
 def build_metric_assets(

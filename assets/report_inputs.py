@@ -16,7 +16,7 @@ from types import ModuleType
 import dagster as dg
 
 from exec_reporting.config import ReportingConfig
-from exec_reporting.report_inputs import input_versions
+from exec_reporting.report_inputs import changed_versions, input_versions, record_versions
 from exec_reporting.reports.common import month_start
 from resources.warehouse import POOL, WarehouseResource
 
@@ -72,20 +72,7 @@ def build_report_inputs(
         instance_dir = str(context.instance.root_directory)
         with warehouse.get_connection() as conn:
             versions = input_versions(conn, reads, months, scopes)
-            conn.execute("create schema if not exists meta")
-            conn.execute(
-                "create table if not exists meta.report_input_versions (instance varchar, "
-                "kind varchar, period varchar, version varchar)"
-            )
-            known = {
-                (kind, period): version
-                for kind, period, version in conn.execute(
-                    "select kind, period, version from meta.report_input_versions "
-                    "where instance = $i",
-                    {"i": instance_dir},
-                ).fetchall()
-            }
-            changed = {key: v for key, v in versions.items() if known.get(key) != v}
+            changed = changed_versions(conn, instance_dir, versions)
             for (kind, period), version in sorted(changed.items()):
                 context.log_event(
                     dg.AssetObservation(
@@ -94,21 +81,7 @@ def build_report_inputs(
                         tags={DATA_VERSION_TAG: version},
                     )
                 )
-            conn.execute("begin transaction")
-            try:
-                conn.execute(
-                    "delete from meta.report_input_versions where instance = $i",
-                    {"i": instance_dir},
-                )
-                if versions:
-                    conn.executemany(
-                        "insert into meta.report_input_versions values (?, ?, ?, ?)",
-                        [(instance_dir, k, p, v) for (k, p), v in sorted(versions.items())],
-                    )
-                conn.execute("commit")
-            except BaseException:
-                conn.execute("rollback")
-                raise
+            record_versions(conn, instance_dir, versions)
         by_kind = sorted({kind for kind, _ in changed})
         context.log.info(
             f"report inputs: {len(changed)} of {len(versions)} report months changed"

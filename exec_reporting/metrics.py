@@ -17,6 +17,7 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
+from exec_reporting.checks import run_check_file
 from exec_reporting.sqlfiles import SQL_DIR, create_table_as, header_comment, query
 
 METRICS_DIR = SQL_DIR / "metrics"
@@ -120,13 +121,8 @@ def run_check(
     conn, relation: Relation, check: str, sample: int = 10
 ) -> tuple[int, list[dict[str, Any]]]:
     """Run one check; return how many rows break it and the first few of them."""
-    create_table_as(conn, "check_result", f"checks/{relation.name}__{check}", temp=True)
-    count = conn.execute("select count(*) from check_result").fetchall()[0][0]
-    cursor = conn.execute("select * from check_result limit $n", {"n": sample})
-    columns = [d[0] for d in cursor.description]
-    found = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-    conn.execute("drop table check_result")
-    return count, found
+    outcome = run_check_file(conn, f"checks/{relation.name}__{check}", sample)
+    return outcome.failures, outcome.sample
 
 
 def check_description(relation: Relation, check: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from exec_reporting.sqlfiles import create_table_as, query
+from exec_reporting.sqlfiles import create_table_as, execute, query
 
 # What every report shows besides its own tables (report/common.py data_notes).
 NOTES = ("as_of", "quarantine")
@@ -77,3 +77,33 @@ def input_versions(
         (r["kind"], f"{r['month'].year:04d}-{r['month'].month:02d}"): r["version"]
         for r in query(conn, "meta/report_input_versions")
     }
+
+
+def changed_versions(
+    conn, instance: str, versions: dict[tuple[str, str], str]
+) -> dict[tuple[str, str], str]:
+    """The versions that differ from those last recorded for this Dagster instance (all of them
+    on a new instance)."""
+    execute(conn, "meta/report_input_versions_schema")
+    known = {
+        (r["kind"], r["period"]): r["version"]
+        for r in query(conn, "meta/known_report_input_versions", instance=instance)
+    }
+    return {key: v for key, v in versions.items() if known.get(key) != v}
+
+
+def record_versions(conn, instance: str, versions: dict[tuple[str, str], str]) -> None:
+    """Record the versions observed on this instance, in place of the last ones. Called after
+    the observations are logged: a crash in between observes them again next time."""
+    conn.execute("begin transaction")
+    try:
+        conn.execute("delete from meta.report_input_versions where instance = $i", {"i": instance})
+        if versions:
+            conn.executemany(
+                "insert into meta.report_input_versions values (?, ?, ?, ?)",
+                [(instance, kind, period, v) for (kind, period), v in sorted(versions.items())],
+            )
+        conn.execute("commit")
+    except BaseException:
+        conn.execute("rollback")
+        raise

@@ -4,22 +4,21 @@ per entity of kind agency."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import data_notes, month_end, previous_month
+from exec_reporting.reports.common import month_end
 from exec_reporting.reports.domain import (
     FINDING_SOURCES,
     as_float,
-    domain_report,
     findings_section,
     missing_file,
     missing_file_line,
     month_labels,
-    no_entity_section,
-    no_month_line,
+    open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
 from exec_reporting.sqlfiles import query
@@ -276,34 +275,29 @@ def _clients_section(conn, entity: Entity, month: date, fmt, no_invoices: bool):
 
 
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    report, entity = domain_report(KIND, ROLE, TITLE, ENTITY_KIND, config, month, entity_id)
-    report.data = data_notes(conn, month, tables=("invoices",), entity_id=report.entity_id)
+    opening = open_report(
+        conn,
+        sys.modules[__name__],
+        config,
+        month,
+        entity_id,
+        tables=("invoices",),
+        month_sql="reports/agency_month",
+        sections=(
+            ("aging", "Receivables aging"),
+            ("dso", "Days sales outstanding"),
+            ("clients", "Clients: billing, hours and rate"),
+        ),
+        missing=("invoices", INVOICES_WHAT),
+    )
+    report, entity, row, prev = opening.report, opening.entity, opening.row, opening.previous
     if entity is None:
-        report.sections = [no_entity_section(ENTITY_KIND)]
         return report
     fmt = report.fmt
     no_invoices = missing_file(report.data, entity, "invoices")
-    this = query(conn, "reports/agency_month", entity_id=entity.id, month=month)
-    if not this:
-        line = (
-            missing_file_line(entity, "invoices", INVOICES_WHAT)
-            if no_invoices
-            else no_month_line(entity, month, report.data, fmt)
-        )
-        report.verdicts = [line]
-        report.sections = [
-            Section(key, title, empty=line)
-            for key, title in (
-                ("aging", "Receivables aging"),
-                ("dso", "Days sales outstanding"),
-                ("clients", "Clients: billing, hours and rate"),
-            )
-        ]
+    if row is None:
         report.sections.append(_other_findings(conn, config, month, entity))
         return report
-    row = this[0]
-    last = query(conn, "reports/agency_month", entity_id=entity.id, month=previous_month(month))
-    prev = last[0] if last else {}
     aging = query(conn, "reports/agency_aging", entity_id=entity.id, month=month)
 
     report.headlines = _headlines(row, prev)

@@ -6,11 +6,13 @@ A domain report is about one entity; the asset builds one per entity of the repo
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 from exec_reporting.config import Entity, ReportingConfig
-from exec_reporting.reports.common import findings_table
+from exec_reporting.reports.common import data_notes, findings_table, previous_month
 from exec_reporting.reports.model import DataNotes, Report, Section
 from exec_reporting.sqlfiles import query
 
@@ -58,6 +60,57 @@ def no_month_line(entity: Entity, month: date, data: DataNotes, fmt) -> str:
     last = next((e.last_ledger_date for e in data.as_of if e.entity_id == entity.id), None)
     ends = f" (its ledger ends {last.isoformat()})" if last else " (it has no ledger lines)"
     return f"No ledger data for {entity.name} in {fmt.month(month)}{ends}."
+
+
+@dataclass
+class Opening:
+    """What every domain builder starts from."""
+
+    report: Report
+    entity: Entity | None
+    # this month's figures; None when the report is already complete (no entity of its kind,
+    # or no data for the month: each section says so)
+    row: dict[str, Any] | None = None
+    previous: dict[str, Any] = field(default_factory=dict)
+
+
+def open_report(
+    conn,
+    builder: ModuleType,
+    config: ReportingConfig,
+    month: date,
+    entity_id: str | None,
+    *,
+    tables: tuple[str, ...],
+    month_sql: str,
+    sections: tuple[tuple[str, str], ...],
+    missing: tuple[str, str] | None = None,
+) -> Opening:
+    """The report for one entity with its notes on the data, and the month's and last month's
+    row of `month_sql`. Without them, every section of `sections` ((key, title; "{month}" in a
+    title is the report month)) says why in one line: the file that would fill it (`missing`:
+    (table, what it holds)) or the data's end."""
+    report, entity = domain_report(
+        builder.KIND, builder.ROLE, builder.TITLE, builder.ENTITY_KIND, config, month, entity_id
+    )
+    report.data = data_notes(conn, month, tables=tables, entity_id=report.entity_id)
+    if entity is None:
+        report.sections = [no_entity_section(builder.ENTITY_KIND)]
+        return Opening(report, None)
+    this = query(conn, month_sql, entity_id=entity.id, month=month)
+    if not this:
+        if missing and missing_file(report.data, entity, missing[0]):
+            line = missing_file_line(entity, *missing)
+        else:
+            line = no_month_line(entity, month, report.data, report.fmt)
+        report.verdicts = [line]
+        label = report.fmt.month(month)
+        report.sections = [
+            Section(key, title.format(month=label), empty=line) for key, title in sections
+        ]
+        return Opening(report, entity)
+    last = query(conn, month_sql, entity_id=entity.id, month=previous_month(month))
+    return Opening(report, entity, this[0], last[0] if last else {})
 
 
 def missing_file(data: DataNotes, entity: Entity, table: str) -> bool:

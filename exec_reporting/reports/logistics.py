@@ -4,21 +4,19 @@ entity of kind logistics."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import data_notes, previous_month
 from exec_reporting.reports.domain import (
     as_float,
-    domain_report,
     findings_section,
     missing_file,
     missing_file_line,
     month_labels,
-    no_entity_section,
-    no_month_line,
+    open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
 from exec_reporting.sqlfiles import query
@@ -235,29 +233,25 @@ def _trips_section(conn, entity: Entity, month: date, row: dict, fmt, no_booking
 
 
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    report, entity = domain_report(KIND, ROLE, TITLE, ENTITY_KIND, config, month, entity_id)
-    report.data = data_notes(conn, month, tables=("bookings",), entity_id=report.entity_id)
-    if entity is None:
-        report.sections = [no_entity_section(ENTITY_KIND)]
+    opening = open_report(
+        conn,
+        sys.modules[__name__],
+        config,
+        month,
+        entity_id,
+        tables=("bookings",),
+        month_sql="reports/logistics_month",
+        sections=(
+            ("trips", "Trips departing in {month}"),
+            ("trend", "Trips and overhead, month by month"),
+            ("costs", "Fuel and crew"),
+            ("distance", "Which trips pay"),
+        ),
+    )
+    report, entity, row, prev = opening.report, opening.entity, opening.row, opening.previous
+    if row is None:
         return report
     fmt = report.fmt
-    this = query(conn, "reports/logistics_month", entity_id=entity.id, month=month)
-    if not this:
-        line = no_month_line(entity, month, report.data, fmt)
-        report.verdicts = [line]
-        report.sections = [
-            Section(key, title, empty=line)
-            for key, title in (
-                ("trips", f"Trips departing in {fmt.month(month)}"),
-                ("trend", "Trips and overhead, month by month"),
-                ("costs", "Fuel and crew"),
-                ("distance", "Which trips pay"),
-            )
-        ]
-        return report
-    row = this[0]
-    last = query(conn, "reports/logistics_month", entity_id=entity.id, month=previous_month(month))
-    prev = last[0] if last else {}
     no_bookings = missing_file(report.data, entity, "bookings")
     losses_this_month = [
         t

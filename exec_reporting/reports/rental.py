@@ -3,22 +3,21 @@ operating income cover the loans? One report per entity of kind rental."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from decimal import Decimal
 
 from exec_reporting.charts import Series, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import data_notes, month_end, previous_month
+from exec_reporting.reports.common import month_end
 from exec_reporting.reports.domain import (
     as_float,
-    domain_report,
     findings_section,
     missing_file,
     missing_file_line,
     month_labels,
-    no_entity_section,
-    no_month_line,
+    open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
 from exec_reporting.sqlfiles import query
@@ -237,28 +236,24 @@ def _noi_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart:
 
 
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    report, entity = domain_report(KIND, ROLE, TITLE, ENTITY_KIND, config, month, entity_id)
-    report.data = data_notes(conn, month, tables=("bookings",), entity_id=report.entity_id)
-    if entity is None:
-        report.sections = [no_entity_section(ENTITY_KIND)]
+    opening = open_report(
+        conn,
+        sys.modules[__name__],
+        config,
+        month,
+        entity_id,
+        tables=("bookings",),
+        month_sql="reports/rental_month",
+        sections=(
+            ("rent_roll", "Rent roll, {month}"),
+            ("occupancy", "Occupancy and rent collection"),
+            ("noi", "Net operating income and debt service"),
+        ),
+    )
+    report, entity, row, prev = opening.report, opening.entity, opening.row, opening.previous
+    if row is None:
         return report
     fmt = report.fmt
-    this = query(conn, "reports/rental_month", entity_id=entity.id, month=month)
-    if not this:
-        line = no_month_line(entity, month, report.data, fmt)
-        report.verdicts = [line]
-        report.sections = [
-            Section(key, title, empty=line)
-            for key, title in (
-                ("rent_roll", f"Rent roll, {fmt.month(month)}"),
-                ("occupancy", "Occupancy and rent collection"),
-                ("noi", "Net operating income and debt service"),
-            )
-        ]
-        return report
-    row = this[0]
-    last = query(conn, "reports/rental_month", entity_id=entity.id, month=previous_month(month))
-    prev = last[0] if last else {}
     no_bookings = missing_file(report.data, entity, "bookings")
 
     report.headlines = _headlines(row, prev)
