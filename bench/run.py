@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import tempfile
 import time
 from datetime import date, timedelta
@@ -22,14 +21,11 @@ from pathlib import Path
 import duckdb
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from exec_reporting.config import load_config  # noqa: E402
-from exec_reporting.contract import table  # noqa: E402
-from exec_reporting.ingest import load_all, load_table  # noqa: E402
-from exec_reporting.metrics import build_all  # noqa: E402
-from exec_reporting.settings import write_config_tables  # noqa: E402
+from exec_reporting.config import load_config
+from exec_reporting.contract import table
+from exec_reporting.ingest import load_all, load_table
+from exec_reporting.metrics import build_all
+from exec_reporting.settings import write_config_tables
 
 CHART = (
     "code,name,type,behavior\n4000,Sales,revenue,\n5000,Fuel,cogs,variable\n"

@@ -12,11 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 WIDTH, HEIGHT, DPI = 6.4, 2.8, 100
 INK = "#102a43"
@@ -25,7 +22,7 @@ GOOD = "#1d7a46"
 BAD = "#b42318"
 PALETTE = ["#2563eb", "#d97706", "#0f766e", "#9333ea", "#be123c", "#4d7c0f", "#0369a1"]
 
-plt.rcParams.update(
+matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
         "font.size": 8,
@@ -54,7 +51,6 @@ class Series:
 def _png(figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    plt.close(figure)
     return buffer.getvalue()
 
 
@@ -91,7 +87,8 @@ def line_chart(
     zero_line: bool = True,
 ) -> bytes:
     """Lines over months; each line is named at its last point, with that point's value."""
-    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    figure = Figure(figsize=(WIDTH, HEIGHT))
+    axes = figure.subplots()
     positions = list(range(len(labels)))
     ends = []  # (x, y, text, color) of each line's last point
     for index, line in enumerate(series):
@@ -136,7 +133,8 @@ def bar_chart(
 ) -> bytes:
     """Horizontal bars, each labelled with its value; green or red when good or bad is known,
     and a tick at its target when one is given."""
-    figure, axes = plt.subplots(figsize=(WIDTH, max(1.4, 0.9 + 0.34 * len(labels))))
+    figure = Figure(figsize=(WIDTH, max(1.4, 0.9 + 0.34 * len(labels))))
+    axes = figure.subplots()
     positions = list(range(len(labels)))[::-1]
     numbers = [v if v is not None else 0.0 for v in values]
     colors = [
@@ -176,7 +174,8 @@ def grouped_bar_chart(
     label: Callable[[float], str],
 ) -> bytes:
     """Vertical bars per category, one colour per series, named once above the chart."""
-    figure, axes = plt.subplots(figsize=(WIDTH, HEIGHT))
+    figure = Figure(figsize=(WIDTH, HEIGHT))
+    axes = figure.subplots()
     count = max(1, len(series))
     width = 0.8 / count
     for index, bars in enumerate(series):
