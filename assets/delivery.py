@@ -11,7 +11,8 @@ from exec_reporting.delivery import (
     period_gaps,
     release_period,
 )
-from exec_reporting.reports import builders
+from exec_reporting.reports import specs
+from exec_reporting.sqlfiles import code_version
 from resources.warehouse import POOL, WarehouseResource
 
 
@@ -20,7 +21,7 @@ def build_delivery_asset(
     partitions: dg.PartitionsDefinition,
     reports: dict[str, dg.AssetsDefinition],
 ) -> dg.AssetsDefinition:
-    kinds = {kind: builder.ENTITY_KIND for kind, builder in builders().items() if kind in reports}
+    kinds = {kind: spec.entity_kind for kind, spec in specs().items() if kind in reports}
 
     @dg.asset(
         key=["delivery", "emails"],
@@ -30,6 +31,12 @@ def build_delivery_asset(
         kinds={"email", config.delivery.transport},
         owners=["team:ceo"],
         pool=POOL,
+        code_version=code_version(
+            "exec_reporting/delivery.py",
+            "exec_reporting/mime.py",
+            "exec_reporting/corrections.py",
+            "sql/delivery/*.sql",
+        ),
         description=(
             "Sends each report of the month to its recipients: one message per recipient, the "
             "archive addresses in BCC, exactly once per content. A rerun with unchanged reports "

@@ -13,13 +13,14 @@ the check; the others are counted in its metadata as tolerated.
 import dagster as dg
 
 from assets.checks import asset_check_result
+from assets.metrics import sql_metadata
 from exec_reporting.checks import run_check_file
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES, Table
 from exec_reporting.ingest import IngestError, LoadResult, load_table
 from exec_reporting.metrics import content_version
 from exec_reporting.settings import config_rows, config_version, write_config_tables
-from exec_reporting.sqlfiles import SQL_DIR, header_comment, sql_path
+from exec_reporting.sqlfiles import SQL_DIR, code_version, header_comment
 from resources.warehouse import POOL, WarehouseResource
 
 RAW_CHECKS_DIR = SQL_DIR / "checks" / "raw"
@@ -117,7 +118,7 @@ def _ingest_asset(
     reporting: ReportingConfig, table: Table, source: dg.SourceAsset
 ) -> dg.AssetsDefinition:
     where = (
-        f"`{table.file_name}` at the top of data_dir"
+        f"`{table.file_name}` at the top of `data_dir`"
         if table.scope == "portfolio"
         else f"`<entity>/{table.file_name}` of every entity"
     )
@@ -133,6 +134,12 @@ def _ingest_asset(
     @dg.asset(
         key=key,
         deps=[source],
+        code_version=code_version(
+            "exec_reporting/ingest.py",
+            "exec_reporting/contract.py",
+            "sql/ingest/*.sql",
+            f"sql/raw/{table.name}.sql",
+        ),
         group_name="ingest",
         kinds={"duckdb", "csv"},
         owners=[f"team:{table.owner}"],
@@ -144,7 +151,7 @@ def _ingest_asset(
         ),
         metadata={
             "table": f"raw.{table.name}",
-            "sql": dg.MetadataValue.path(str(sql_path(f"raw/{table.name}"))),
+            **sql_metadata(f"raw/{table.name}"),
             "contract": dg.MetadataValue.path("docs/data-contract.md"),
         },
     )
@@ -204,6 +211,9 @@ def build_ingest_assets(
         "capital_candidates": "Candidate uses of cash the CFO report ranks by payback.",
         "otas": "Online travel agencies with their commission and audience.",
         "milestones": "The dated marketing milestones of the CMO report.",
+        "action_rules": "The CEO's action rules, from the rules file (`ceo.action_rules`).",
+        "report_settings": "A fingerprint of the settings that shape what the reports say: "
+        "every report reads it, so a changed setting marks them stale.",
     }
     assert set(descriptions) == set(config_rows(config)), "describe every config table"
 
@@ -215,6 +225,11 @@ def build_ingest_assets(
                 kinds={"duckdb", "yaml"},
                 owners=["team:ceo"],
                 description=f"{text} From reporting.yaml, table `config.{table}`.",
+                code_version=code_version(
+                    "exec_reporting/settings.py",
+                    "exec_reporting/action_rules.py",
+                    "sql/config/schema.sql",
+                ),
             )
             for table, text in descriptions.items()
         ],

@@ -19,8 +19,22 @@ from exec_reporting.metrics import (
     content_version,
     relations,
 )
-from exec_reporting.sqlfiles import sql_path
+from exec_reporting.sqlfiles import read_sql, sql_path
 from resources.warehouse import POOL, WarehouseResource
+
+
+def sql_metadata(sql_name: str) -> dict:
+    """The SQL an asset runs, on its page: the file (a code reference the UI links to) and its
+    text, so lineage reaches the formula in one click."""
+    path = str(sql_path(sql_name))
+    return {
+        "sql": dg.MetadataValue.md(f"`sql/{sql_name}.sql`\n\n```sql\n{read_sql(sql_name)}\n```"),
+        "dagster/code_references": dg.CodeReferencesMetadataValue(
+            code_references=[
+                dg.LocalFileCodeReference(file_path=path, line_number=1, label=f"{sql_name}.sql")
+            ]
+        ),
+    }
 
 
 def _key(relation: Relation) -> dg.AssetKey:
@@ -36,9 +50,10 @@ def _spec(relation: Relation, keys: dict[str, dg.AssetKey]) -> dg.AssetSpec:
         owners=[f"team:{relation.owner}"],
         description=relation.description,
         skippable=True,
+        code_version=relation.code_version,
         metadata={
             "table": relation.table,
-            "sql": dg.MetadataValue.path(str(sql_path(relation.sql_name))),
+            **sql_metadata(relation.sql_name),
             "definitions": dg.MetadataValue.path("docs/metrics.md"),
         },
     )

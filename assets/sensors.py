@@ -1,76 +1,18 @@
-"""Sensors: one watches data_dir and starts ingest for the entity whose file changed; one emails
-the admin address (`delivery.alerts_to`) when a run fails, with the failing step, the failed
-checks and a link to the run in the Dagster UI (`dagster_ui_url`)."""
+"""Sensors: `watch_data_dir` watches the input files and starts ingest for the entity whose file
+changed; `rerender_stale_reports` proposes the runs that re-render exactly the stale report
+months. (The run-failure alert is in assets/alerts.py.)"""
 
 import hashlib
 import json
+import time
 
 import dagster as dg
+import duckdb
 
-from exec_reporting.alerts import clean_error, failure_alert
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES
-from exec_reporting.delivery import PreflightError, SendError
 from exec_reporting.ingest import table_version
-
-
-def build_failure_sensor(config: ReportingConfig):
-    @dg.run_failure_sensor(
-        name="alert_on_run_failure",
-        description="Emails delivery.alerts_to when a run fails: the failing step, the failed "
-        "checks and a link to the run.",
-        default_status=dg.DefaultSensorStatus.RUNNING,
-        monitor_all_code_locations=False,
-    )
-    def alert_on_run_failure(context: dg.RunFailureSensorContext, mailer: dg.ConfigurableResource):
-        if not config.delivery.alerts_to:
-            context.log.info("delivery.alerts_to is empty: no alert sent")
-            return
-        run = context.dagster_run
-        steps = [
-            (event.step_key, _innermost(event.dagster_event.step_failure_data.error))
-            for event in context.instance.all_logs(
-                run.run_id, of_type=dg.DagsterEventType.STEP_FAILURE
-            )
-        ]
-        checks = [
-            f"{e.dagster_event.event_specific_data.asset_key.to_user_string()} "
-            f"{e.dagster_event.event_specific_data.check_name}"
-            for e in context.instance.all_logs(
-                run.run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION
-            )
-            if not e.dagster_event.event_specific_data.passed
-        ]
-        raw, recipients = failure_alert(
-            config,
-            run_id=run.run_id,
-            job=run.job_name,
-            partition=run.tags.get("dagster/partition"),
-            steps=steps,
-            failed_checks=checks,
-            run_error=context.failure_event.message or "",
-        )
-        try:
-            mailer.preflight(config.delivery.sender)
-            mailer.send(
-                raw,
-                config.delivery.sender,
-                recipients,
-                [],
-                {"report": f"run-{run.run_id[:8]}", "period": "alerts", "recipient": recipients[0]},
-            )
-        except (PreflightError, SendError) as error:
-            context.log.error(f"could not send the failure alert for run {run.run_id}: {error}")
-            raise
-        context.log.info(f"failure alert for run {run.run_id} sent to {', '.join(recipients)}")
-
-    return alert_on_run_failure
-
-
-def _innermost(error) -> str:
-    while error is not None and error.cause is not None:
-        error = error.cause
-    return clean_error(error.message) if error else ""
+from exec_reporting.report_inputs import input_version_rows, stale_reports
 
 
 def build_data_dir_sensor(config: ReportingConfig, ingest_job):
@@ -86,20 +28,30 @@ def build_data_dir_sensor(config: ReportingConfig, ingest_job):
     def watch_data_dir(context: dg.SensorEvaluationContext):
         current = {table.name: table_version(config, table) for table in TABLES}
         files = {name: hashes for name, (_, hashes) in current.items()}
-        previous = json.loads(context.cursor) if context.cursor else None
-        cursor = json.dumps(files, sort_keys=True)
+        previous = _read_cursor(context.cursor)
         if previous is None:
+            # the change count starts from the clock, so it never repeats one of an earlier
+            # cursor (a sensor reset) either
+            cursor = _cursor(int(time.time()), files)
             return dg.SensorResult(skip_reason="recorded the files as they are", cursor=cursor)
         changed: dict[str, list[str]] = {}
         for name, hashes in files.items():
-            before = previous.get(name, {})
+            before = previous["files"].get(name, {})
             moved = sorted(
                 f for f in hashes.keys() | before.keys() if hashes.get(f) != before.get(f)
             )
             if moved:
                 changed[name] = moved
         if not changed:
-            return dg.SensorResult(skip_reason="no input file changed", cursor=cursor)
+            return dg.SensorResult(
+                skip_reason="no input file changed", cursor=_cursor(previous["changes"], files)
+            )
+        # Every change gets a run key of its own: the count of changes seen, plus what the files
+        # are now. Putting a file back the way it was is a change too, and must load again (a
+        # key made of the files alone would repeat an earlier run's key, and Dagster would skip
+        # the run). Re-evaluating the same tick after a crash gives the same key: no double run.
+        changes = previous["changes"] + 1
+        cursor = _cursor(changes, files)
         table_config = {}
         for name, moved in changed.items():
             # "<entity>/<table>.csv": reload that entity; the shared chart reloads whole
@@ -107,11 +59,12 @@ def build_data_dir_sensor(config: ReportingConfig, ingest_job):
             table_config[f"raw__{name}"] = {"config": {"entities": entities}}
         selection = [dg.AssetKey(["raw", name]) for name in changed]
         summary = "; ".join(f"{', '.join(moved)}" for moved in changed.values())
-        context.log.info(f"changed: {summary}")
+        context.log.info(f"change {changes}: {summary}")
+        files_hash = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()
         return dg.SensorResult(
             run_requests=[
                 dg.RunRequest(
-                    run_key=hashlib.sha256(cursor.encode()).hexdigest()[:16],
+                    run_key=f"change-{changes}-{files_hash[:12]}",
                     run_config={"ops": table_config},
                     asset_selection=[
                         *selection,
@@ -133,6 +86,21 @@ def build_data_dir_sensor(config: ReportingConfig, ingest_job):
     return watch_data_dir
 
 
+def _cursor(changes: int, files: dict) -> str:
+    return json.dumps({"changes": changes, "files": files}, sort_keys=True)
+
+
+def _read_cursor(cursor: str | None) -> dict | None:
+    """The sensor's cursor: how many changes it has seen and every file's SHA-256. A cursor of
+    an earlier version (the files alone) counts as zero changes."""
+    if not cursor:
+        return None
+    data = json.loads(cursor)
+    if "files" in data and "changes" in data:
+        return data
+    return {"changes": 0, "files": data}
+
+
 def downstream_of(graph, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
     """The executable ingest and metric assets downstream of `keys`: the metric store and the
     report inputs' observer (reports are not re-rendered here: they turn stale instead)."""
@@ -141,3 +109,48 @@ def downstream_of(graph, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
         & dg.AssetSelection.groups("ingest", "metrics")
     ).resolve(graph)
     return sorted((key for key in found if graph.get(key).is_executable), key=str)
+
+
+def build_stale_reports_sensor(config: ReportingConfig, job, code_versions: dict[str, str]):
+    """Proposes one run per month with stale reports: those reports and the month's delivery."""
+
+    @dg.sensor(
+        name="rerender_stale_reports",
+        job=job,
+        minimum_interval_seconds=60,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description="Exactly the report months that are stale (their inputs or their code "
+        "changed since they were rendered): one run per month, those reports and the month's "
+        "delivery, which sends a `Corrected:` edition where the content changed. Stopped: "
+        "**Test sensor** lists the runs and launches them on your word; switch it on to "
+        "re-render stale months on its own. The same as `exec-reporting backfill --stale`.",
+    )
+    def rerender_stale_reports(context: dg.SensorEvaluationContext):
+        if not config.warehouse_path.exists():
+            return dg.SkipReason("no warehouse yet: nothing was rendered")
+        try:
+            with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+                stale = stale_reports(conn, str(context.instance.root_directory), code_versions)
+                versions = input_version_rows(conn, str(context.instance.root_directory))
+        except duckdb.IOException as error:
+            return dg.SkipReason(f"the warehouse is busy (a run holds it), next tick: {error}")
+        if not stale:
+            return dg.SkipReason("no rendered report month is stale")
+        requests = []
+        for month, kinds in sorted(stale.items()):
+            state = json.dumps([[k, versions.get((k, month)), code_versions.get(k)] for k in kinds])
+            requests.append(
+                dg.RunRequest(
+                    # the same stale state never launches twice; a new correction does
+                    run_key=f"stale-{month}-{hashlib.sha256(state.encode()).hexdigest()[:12]}",
+                    partition_key=month,
+                    asset_selection=[
+                        *(dg.AssetKey(["reports", kind]) for kind in kinds),
+                        dg.AssetKey(["delivery", "emails"]),
+                    ],
+                    tags={"exec_reporting/backfill": "stale"},
+                )
+            )
+        return requests
+
+    return rerender_stale_reports

@@ -11,15 +11,15 @@ from exec_reporting.ingest import table_version
 
 def _source_asset(config: ReportingConfig, table: Table) -> dg.SourceAsset:
     where = (
-        f"{table.file_name} at the top of data_dir"
+        f"`{table.file_name}` at the top of `data_dir`"
         if table.scope == "portfolio"
-        else f"<entity>/{table.file_name} of every entity"
+        else f"`<entity>/{table.file_name}` of every entity"
     )
 
     @dg.observable_source_asset(
         key=["sources", table.name],
         group_name="sources",
-        description=f"{table.description} The files: {where} ({config.data_path}).",
+        description=f"{table.description} The files: {where} (`{config.data_path}`).",
         metadata={
             "files": f"{config.data_path}/"
             + (table.file_name if table.scope == "portfolio" else f"*/{table.file_name}"),

@@ -5,9 +5,60 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.mime import MessageParts, build_message
+
+# Failing rows of a check shown in an alert or on the command line; the rest are counted.
+ROWS_SHOWN = 5
+
+
+@dataclass
+class FailedCheck:
+    asset: str  # "raw/ledger"
+    check: str
+    failing_rows: int = 0
+    # the first failing rows, as the check's metadata holds them
+    sample: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return f"{self.asset} {self.check}"
+
+    def lines(self) -> list[str]:
+        """The check and its first failing rows, one line each: a quarantined row as
+        "file line N, column C (value): reason", any other row as its columns."""
+        count = f": {self.failing_rows} failing row(s)" if self.failing_rows else ""
+        out = [f"Failed check: {self.name}{count}"]
+        for row in self.sample[:ROWS_SHOWN]:
+            out.append("  - " + describe_row(row))
+        if self.failing_rows > min(len(self.sample), ROWS_SHOWN):
+            out.append(f"  ... and {self.failing_rows - min(len(self.sample), ROWS_SHOWN)} more")
+        return out
+
+
+def describe_row(row: dict[str, Any]) -> str:
+    """One failing row of a check, written for a person."""
+    line = row.get("line", row.get("quarantined_line"))
+    if row.get("source_file") and line is not None:
+        where = f"{row['source_file']} line {line}"
+        if row.get("column_name"):
+            where += f", column {row['column_name']}"
+            if row.get("value") is not None:
+                where += f" ({row['value']!s:.60})"
+        if row.get("reason"):
+            return f"{where}: {row['reason']}"
+        rest = {
+            k: v for k, v in row.items() if k not in ("source_file", "line", "quarantined_line")
+        }
+        return where + ("; " + _pairs(rest) if rest else "")
+    return _pairs(row)
+
+
+def _pairs(row: dict[str, Any]) -> str:
+    return "; ".join(f"{key}: {value}" for key, value in row.items() if value not in (None, ""))
 
 
 def clean_error(message: str) -> str:
@@ -23,20 +74,26 @@ def failure_alert(
     job: str,
     partition: str | None,
     steps: list[tuple[str, str]],
-    failed_checks: list[str],
+    failed_checks: list[FailedCheck],
     run_error: str,
+    started_by: str = "",
 ) -> tuple[bytes, list[str]]:
     """The alert's bytes and its recipients (delivery.alerts_to)."""
     link = f"{config.delivery.dagster_ui_url.rstrip('/')}/runs/{run_id}"
     month = f" for {partition}" if partition else ""
-    first = steps[0][0] if steps else (f"check {failed_checks[0]}" if failed_checks else "the run")
+    first = (
+        steps[0][0] if steps else (f"check {failed_checks[0].name}" if failed_checks else "the run")
+    )
     subject = f"exec-reporting: {job}{month} failed at {first} - {config.organization}"
-    lines = [f"The run {run_id} of {job}{month} failed.", ""]
+    lines = [f"The run {run_id} of {job}{month} failed."]
+    if started_by:
+        lines.append(f"Started by {started_by}.")
+    lines.append("")
     for step, reason in steps:
         lines.append(f"Failed step: {step}")
         lines.append("  Reason: " + reason.replace("\n", "\n    "))
     for check in failed_checks:
-        lines.append(f"Failed check: {check}")
+        lines.extend(check.lines())
     if not steps and not failed_checks:
         lines.append(f"Reason: {run_error}")
     lines += ["", f"Open the run: {link}"]

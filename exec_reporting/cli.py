@@ -84,12 +84,14 @@ def resolve_month(config: ReportingConfig, requested: str | None, partitions) ->
 
 PID_TAG = "exec_reporting/pid"
 HOST_TAG = "exec_reporting/host"
+COMMAND_TAG = "exec_reporting/command"
+BACKFILL_TAG = "exec_reporting/backfill"
 
 
-def _run_tags() -> dict[str, str]:
+def _run_tags(command: str) -> dict[str, str]:
     import socket
 
-    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), COMMAND_TAG: command}
 
 
 def _alive(pid: int) -> bool:
@@ -129,7 +131,79 @@ def reap_dead_runs(instance, out=print) -> int:
     return reaped
 
 
-def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bool, str]:
+def log_level(verbose: bool) -> str:
+    return "DEBUG" if verbose else "INFO"
+
+
+def execute(
+    job,
+    instance,
+    config: ReportingConfig,
+    mailer,
+    *,
+    command: str,
+    out=print,
+    verbose: bool = False,
+    tags: dict[str, str] | None = None,
+    **kwargs,
+):
+    """Execute a job in this process on the instance, print what failed and why, and email the
+    failure alert (this command alerts for the runs it starts: assets/alerts.py)."""
+    started = time.monotonic()
+    result = job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        tags={**_run_tags(command), **(tags or {})},
+        run_config={"loggers": {"console": {"config": {"log_level": log_level(verbose)}}}},
+        **kwargs,
+    )
+    elapsed = time.monotonic() - started
+    if result.success:
+        out(f"exec-reporting: run {result.run_id} succeeded in {elapsed:.1f} s")
+        return result
+    report_failed_run(instance, result.run_id, config, mailer, elapsed, out)
+    return result
+
+
+def report_failed_run(instance, run_id: str, config: ReportingConfig, mailer, elapsed, out):
+    """What failed, once: each failed step with its reason, each failed check with its first
+    failing rows, the steps that did not run because of them; then the alert."""
+    from assets.alerts import failed_checks, failed_steps, send_failure_alert
+
+    out(f"exec-reporting: run {run_id} FAILED after {elapsed:.1f} s")
+    for step, reason in failed_steps(instance, run_id):
+        out(f"  failed step: {step}\n  reason: " + reason.replace("\n", "\n    "))
+    for check in failed_checks(instance, run_id):
+        out("  " + "\n  ".join(check.lines()).replace("Failed check", "failed check", 1))
+    blocked = skipped_steps(instance, run_id)
+    if blocked:
+        out(f"  not run (they depend on a failed step): {', '.join(blocked)}")
+    run = instance.get_run_by_id(run_id)
+    try:
+        send_failure_alert(
+            instance, run, config, mailer, lambda line: out(f"exec-reporting: {line}")
+        )
+    except Exception as error:  # the run's failure is the news; a failed alert is reported
+        out(f"exec-reporting: could not send the failure alert: {clean_error(str(error))}")
+
+
+def skipped_steps(instance, run_id: str) -> list[str]:
+    """Steps the run did not execute because a step they depend on failed: the executor says so
+    once per step ("Dependencies for step ... Not executing.")."""
+    return sorted(
+        {
+            entry.step_key
+            for entry in instance.all_logs(run_id)
+            if entry.step_key
+            and not entry.is_dagster_event
+            and (entry.user_message or "").startswith("Dependencies for step")
+        }
+    )
+
+
+def run_month(
+    config: ReportingConfig, month: str | None, out=print, verbose: bool = False
+) -> tuple[bool, str]:
     """Materialize the whole graph for one month through Dagster on the persistent instance.
 
     Returns whether the run succeeded and the month it ran."""
@@ -142,38 +216,19 @@ def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bo
     job = defs.resolve_job_def(MONTHLY_JOB)
     month = resolve_month(config, month, job.partitions_def)
     out(f"exec-reporting: running {MONTHLY_JOB} for {month} (Dagster instance: {home})")
-    started = time.monotonic()
     with dg.DagsterInstance.get() as instance:
         reap_dead_runs(instance, out)
-        result = job.execute_in_process(
-            instance=instance,
+        result = execute(
+            job,
+            instance,
+            config,
+            defs.resources["mailer"],
+            command=f"exec-reporting run --month {month}",
+            out=out,
+            verbose=verbose,
             partition_key=month,
-            raise_on_error=False,
-            tags=_run_tags(),
-            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
         )
-    elapsed = time.monotonic() - started
-    if result.success:
-        out(f"exec-reporting: run {result.run_id} succeeded in {elapsed:.1f} s")
-        return True, month
-    out(f"exec-reporting: run {result.run_id} FAILED after {elapsed:.1f} s")
-    for event in result.all_events:
-        if event.event_type_value == "STEP_FAILURE":
-            error = event.step_failure_data.error
-            # the user's error is the innermost cause ("Error occurred while executing op" wraps it)
-            while error is not None and error.cause is not None:
-                error = error.cause
-            message = clean_error(error.message) if error else "(no error message)"
-            out(f"  failed step: {event.step_key}\n  reason: {message}")
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            evaluation = event.event_specific_data
-            if not evaluation.passed:
-                out(
-                    f"  failed check: {evaluation.asset_key.to_user_string()} "
-                    f"{evaluation.check_name}"
-                )
-    return False, month
+    return result.success, month
 
 
 def report_locations(config: ReportingConfig, month: str, out=print) -> None:
@@ -189,7 +244,7 @@ def report_locations(config: ReportingConfig, month: str, out=print) -> None:
 
 def cmd_run(args) -> int:
     config = load_config(args.config)
-    ok, month = run_month(config, args.month)
+    ok, month = run_month(config, args.month, verbose=args.verbose)
     if ok:
         report_locations(config, month)
     return 0 if ok else 1
@@ -205,7 +260,7 @@ def cmd_demo(args) -> int:
         print(f"exec-reporting: generated the demo portfolio in {data} ({summary})")
     else:
         print(f"exec-reporting: using the demo portfolio in {data} (--regenerate to rebuild it)")
-    ok, month = run_month(config, args.month)
+    ok, month = run_month(config, args.month, verbose=args.verbose)
     if ok:
         report_locations(config, month)
     return 0 if ok else 1
@@ -235,29 +290,22 @@ def cmd_ui(args) -> int:
     return 0  # not reached
 
 
-def stale_report_partitions(defs, instance) -> dict[str, list[str]]:
-    """{month: [report kinds]} whose report partition Dagster reports as stale."""
-    from dagster._core.asset_graph_view.asset_graph_view import AssetGraphView
-    from dagster._core.definitions.data_version import CachingStaleStatusResolver, StaleStatus
-    from dagster._core.definitions.temporal_context import TemporalContext
-    from dagster._time import get_current_datetime
+def stale_report_partitions(config: ReportingConfig, instance) -> dict[str, list[str]]:
+    """{month: [reports]} of the rendered report months that are stale on this instance: their
+    inputs or their code changed since they were rendered (exec_reporting/report_inputs.py)."""
+    import duckdb
 
-    graph = defs.resolve_asset_graph()
-    view = AssetGraphView(
-        temporal_context=TemporalContext(effective_dt=get_current_datetime(), last_event_id=None),
-        instance=instance,
-        asset_graph=graph,
-    )
-    resolver = CachingStaleStatusResolver(instance, graph, view)
-    stale: dict[str, list[str]] = {}
-    for key in sorted(graph.get_all_asset_keys(), key=str):
-        if key.path[0] != "reports":
-            continue
-        node = graph.get(key)
-        for month in node.partitions_def.get_partition_keys():
-            if resolver.get_status(key, month) == StaleStatus.STALE:
-                stale.setdefault(month, []).append(key.path[-1])
-    return stale
+    from exec_reporting.report_inputs import stale_reports
+    from exec_reporting.reports import specs
+
+    if not config.warehouse_path.exists():
+        return {}
+    with duckdb.connect(str(config.warehouse_path)) as conn:
+        return stale_reports(
+            conn,
+            str(instance.root_directory),
+            {kind: spec.code_version for kind, spec in specs().items()},
+        )
 
 
 def cmd_backfill(args) -> int:
@@ -274,7 +322,7 @@ def cmd_backfill(args) -> int:
     job = defs.resolve_job_def(MONTHLY_JOB)
     with dg.DagsterInstance.get() as instance:
         reap_dead_runs(instance)
-        stale = stale_report_partitions(defs, instance)
+        stale = stale_report_partitions(config, instance)
         if not stale:
             print("backfill: no stale report month (nothing changed since the last render)")
             return 0
@@ -287,13 +335,16 @@ def cmd_backfill(args) -> int:
             selection = [dg.AssetKey(["reports", k]) for k in kinds]
             selection.append(dg.AssetKey(["delivery", "emails"]))
             print(f"backfill: running {month} on {home}", flush=True)
-            result = job.execute_in_process(
-                instance=instance,
+            result = execute(
+                job,
+                instance,
+                config,
+                defs.resources["mailer"],
+                command="exec-reporting backfill --stale",
+                verbose=getattr(args, "verbose", False),
+                tags={BACKFILL_TAG: "stale"},
                 partition_key=month,
                 asset_selection=selection,
-                raise_on_error=False,
-                tags={"exec_reporting/backfill": "stale", **_run_tags()},
-                run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             )
             if not result.success:
                 failed.append(month)
@@ -431,54 +482,83 @@ def cmd_check(args) -> int:
     return 0
 
 
+DESCRIPTION = """\
+Persona reports (CEO, CTO, CFO, CMO, Accounting) and domain reports from a small business
+owner's exports, built with Dagster and DuckDB and emailed on a schedule. Every command reads
+reporting.yaml (--config) and works on the Dagster instance beside the warehouse."""
+EPILOG = "Run `exec-reporting <command> --help` for a command's options. Docs: README.md, docs/."
+
+
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescriptionHelpFormatter):
+    """Shows each option's default, keeps the description's lines."""
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="exec-reporting", description=__doc__.splitlines()[0])
-    parser.add_argument(
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
         "--config",
+        default=argparse.SUPPRESS,
         help=f"path of reporting.yaml (default: ${CONFIG_ENV}, else ./reporting.yaml)",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="materialize everything for one report month")
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show every log line of the run, DEBUG included (default: INFO)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="exec-reporting",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=_HelpFormatter,
+        parents=[common],
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="<command>")
+
+    def add(name: str, help: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(
+            name,
+            help=help,
+            description=help[0].upper() + help[1:] + ".",
+            formatter_class=_HelpFormatter,
+            parents=[common],
+            **kwargs,
+        )
+
+    run = add("run", "materialize everything for one report month")
     run.add_argument("--month", help="YYYY-MM (default: the latest month in the data)")
     run.set_defaults(func=cmd_run)
-    demo = sub.add_parser("demo", help="generate the demo portfolio if missing, then run it")
+    demo = add("demo", "generate the demo portfolio if missing, then run it")
     demo.add_argument("--month", help="YYYY-MM (default: the latest month in the data)")
     demo.add_argument("--regenerate", action="store_true", help="rewrite the demo files")
     demo.set_defaults(func=cmd_demo)
-    ui = sub.add_parser("ui", help="start the Dagster UI on the same instance")
-    ui.add_argument("--host", default="127.0.0.1")
-    ui.add_argument("--port", type=int, default=3000)
+    ui = add("ui", "start the Dagster UI on the same instance")
+    ui.add_argument("--host", default="127.0.0.1", help="the address to listen on")
+    ui.add_argument("--port", type=int, default=3000, help="the port to listen on")
     ui.set_defaults(func=cmd_ui)
-    check = sub.add_parser("check", help="validate reporting.yaml and the definitions")
+    check = add("check", "validate reporting.yaml and the definitions")
     check.set_defaults(func=cmd_check)
-    backfill = sub.add_parser(
-        "backfill", help="re-render the stale report months and send their corrections"
-    )
+    backfill = add("backfill", "re-render the stale report months and send their corrections")
     backfill.add_argument("--stale", action="store_true", help="the months marked stale")
     backfill.add_argument("--dry-run", action="store_true", help="list them, run nothing")
     backfill.set_defaults(func=cmd_backfill)
-    deliveries = sub.add_parser(
-        "deliveries", help="list messages pending, unknown or failed in the send ledger"
-    )
+    deliveries = add("deliveries", "list messages pending, unknown or failed in the send ledger")
     deliveries.add_argument("--month", help="YYYY-MM (default: every month)")
     deliveries.add_argument("--all", action="store_true", help="list sent messages too")
     deliveries.set_defaults(func=cmd_deliveries)
-    resend = sub.add_parser(
-        "resend", help="send again, byte for byte, the messages whose outcome is unknown"
-    )
+    resend = add("resend", "send again, byte for byte, the messages whose outcome is unknown")
     resend.add_argument("--unknown", action="store_true", help="pending and unknown messages")
     resend.add_argument("--month", help="YYYY-MM (default: every month)")
     resend.add_argument("--report", help="only this report (file name, such as cfo)")
     resend.add_argument("--to", help="only this recipient")
     resend.set_defaults(func=cmd_resend)
-    mark = sub.add_parser(
-        "mark-sent", help="record a pending or unknown message as sent (you checked it arrived)"
-    )
+    mark = add("mark-sent", "record a pending or unknown message as sent (you checked it arrived)")
     mark.add_argument("--month", help="YYYY-MM")
     mark.add_argument("--report", help="report file name, such as cfo")
     mark.add_argument("--to", help="the recipient")
     mark.set_defaults(func=cmd_mark_sent)
-    send_test = sub.add_parser("send-test", help="send one report to one address, for a check")
+    send_test = add("send-test", "send one report to one address, for a check")
     send_test.add_argument("--to", required=True, help="the address to send to")
     send_test.add_argument("--report", default="cfo", help="report file name (default: cfo)")
     send_test.add_argument("--month", help="YYYY-MM (default: the latest rendered month)")
@@ -487,8 +567,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # warnings of the libraries on stderr; a run's own log goes through its console logger
+    # (resources/console.py), at INFO or, with --verbose, DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     args = build_parser().parse_args(argv)
+    args.config = getattr(args, "config", None)
+    args.verbose = getattr(args, "verbose", False)
     if args.config:
         args.config = str(Path(args.config).resolve())
     try:

@@ -11,21 +11,25 @@ import warnings
 
 import dagster as dg
 
+from assets.alerts import build_failure_sensor
 from assets.delivery import build_delivery_asset
 from assets.ingest import build_ingest_assets
 from assets.metrics import build_metric_assets
 from assets.partitions import monthly_partitions
 from assets.reports import build_report_assets
 from assets.schedules import build_monthly_schedule
-from assets.sensors import build_data_dir_sensor, build_failure_sensor
+from assets.sensors import build_data_dir_sensor, build_stale_reports_sensor
 from assets.sources import build_source_assets
 from exec_reporting.config import ReportingConfig, load_config
+from exec_reporting.reports import specs
 from resources.console import concise_console
 from resources.mail import OutboxTransport, SmtpTransport
 from resources.warehouse import WarehouseResource
 
 MONTHLY_JOB = "monthly_pack"
 INGEST_JOB = "ingest_and_metrics"
+# The code location's name in workspace.yaml: the failure alert watches this location's runs.
+LOCATION = "exec_reporting"
 
 
 def build_mailer(config: ReportingConfig) -> dg.ConfigurableResource:
@@ -89,7 +93,13 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
         assets=all_assets,
         jobs=[monthly_pack, ingest_job],
         schedules=[build_monthly_schedule(config, monthly_pack)],
-        sensors=[build_failure_sensor(config), build_data_dir_sensor(config, ingest_job)],
+        sensors=[
+            build_failure_sensor(config, {MONTHLY_JOB, INGEST_JOB}, LOCATION),
+            build_data_dir_sensor(config, ingest_job),
+            build_stale_reports_sensor(
+                config, monthly_pack, {kind: spec.code_version for kind, spec in specs().items()}
+            ),
+        ],
         loggers={"console": concise_console},
         # one process per run, as `exec-reporting run` does: Dagster's default (a process per
         # step) pays this module's import ~60 times a run, minutes for seconds of work, and the

@@ -18,10 +18,17 @@ from pathlib import Path
 from typing import Any
 
 from exec_reporting.checks import run_check_file
-from exec_reporting.sqlfiles import SQL_DIR, create_table_as, header_comment, query
+from exec_reporting.sqlfiles import (
+    SQL_DIR,
+    create_table_as,
+    files_version,
+    header_comment,
+    query,
+    sql_path,
+    tables_named,
+)
 
 METRICS_DIR = SQL_DIR / "metrics"
-_TABLE_REFERENCE = re.compile(r"\b(raw|config|metrics)\.([a-z_][a-z0-9_]*)\b")
 _OWNER = re.compile(r"^--\s*owner:\s*([a-z]+)\s*$", re.MULTILINE)
 
 
@@ -42,16 +49,16 @@ class Relation:
         return f"metrics/{self.name}"
 
     @property
+    def code_version(self) -> str:
+        """Changes when the relation's SQL changes: Dagster then marks it stale."""
+        return files_version([sql_path(self.sql_name)])
+
+    @property
     def checks(self) -> list[str]:
         """Check names, from the files sql/checks/<relation>__<check>.sql."""
         return sorted(
             path.stem.split("__", 1)[1] for path in (SQL_DIR / "checks").glob(f"{self.name}__*.sql")
         )
-
-
-def _strip_comments(sql: str) -> str:
-    sql = re.sub(r"--[^\n]*", "", sql)
-    return re.sub(r"'(?:[^']|'')*'", "''", sql)  # string literals name no table
 
 
 def parse_relation(path: Path) -> Relation:
@@ -68,10 +75,8 @@ def parse_relation(path: Path) -> Relation:
     owner = _OWNER.search(sql)
     if not owner:
         raise ValueError(f"{path}: add a line `-- owner: <persona>` to the header comment")
-    reads = sorted(
-        {f"{schema}.{table}" for schema, table in _TABLE_REFERENCE.findall(_strip_comments(sql))}
-        - {f"metrics.{name}"}
-    )
+    # the relations' inputs are assets: the input tables, the config tables and other relations
+    reads = sorted(tables_named(sql, ("raw", "config", "metrics")) - {f"metrics.{name}"})
     first = description[0].upper() + description[1:]
     return Relation(name, tuple(reads), owner.group(1), first)
 

@@ -1,10 +1,17 @@
-"""The data version of each report's inputs, month by month.
+"""The data version of each report's inputs, month by month, and which rendered report months
+are stale.
 
-A report for a month reads rows of several tables. Its inputs' version for the month is a hash of
-those rows (for the twelve months up to it, the longest history a report shows), of the tables it
-reads that have no month (whole), and of the notes every report carries (what the data is as of,
-the quarantined rows). After a correction, exactly the report months whose inputs changed get a
-new version, so Dagster marks only them as stale.
+A report for a month reads rows of the tables its SQL files name (exec_reporting/reports/spec.py).
+Its inputs' version for the month is a hash of those rows (for the twelve months up to it, the
+longest history a report shows) and of the tables it reads that have no month (whole). A few
+tables are hashed by what the reports say of them rather than whole (HASHED_BY): the ledger by
+each entity's "data as of", the quarantine without its timestamps, the held packs by month.
+After a correction, exactly the report months whose inputs changed get a new version.
+
+A rendered report month records the input version and the code version it was made from
+(meta.report_renders); it is stale when either has changed since. The same versions are what
+Dagster compares (the data version of inputs/<report> and the report asset's code_version), so
+`exec-reporting backfill --stale` and the UI agree.
 """
 
 from __future__ import annotations
@@ -13,10 +20,16 @@ from datetime import date
 
 from exec_reporting.sqlfiles import create_table_as, execute, query
 
-# What every report shows besides its own tables (report/common.py data_notes).
-NOTES = ("as_of", "quarantine")
-# raw.ledger is read for the "as of" dates only: as_of stands for it, month by month.
-REPLACED = {"raw.ledger": "as_of"}
+# Tables hashed by what the reports show of them, by the SQL file that hashes them: reports read
+# raw.ledger only for the "data as of" dates (its figures come through the metric store).
+HASHED_BY = {
+    "raw.ledger": "meta/as_of_hashes",
+    "quarantine.rows": "meta/quarantine_hash",
+    "ingest.file_loads": "meta/files_present_hashes",
+    "delivery.held_periods": "meta/held_periods_hashes",
+    # one row per report: each report takes its own settings
+    "config.report_settings": "meta/report_settings_hashes",
+}
 
 
 def _columns(conn, table: str) -> set[str]:
@@ -40,9 +53,7 @@ def input_versions(
     conn.execute("create or replace temp table report_months (month date)")
     conn.executemany("insert into report_months values (?)", [(m,) for m in months])
     conn.execute("create or replace temp table report_reads (kind varchar, table_name varchar)")
-    pairs = sorted(
-        {(kind, REPLACED.get(t, t)) for kind, tables in reads.items() for t in (*tables, *NOTES)}
-    )
+    pairs = sorted({(kind, table) for kind, tables in reads.items() for table in tables})
     conn.executemany("insert into report_reads values (?, ?)", pairs)
     conn.execute("create or replace temp table report_scope (kind varchar, entity_id varchar)")
     # a kind with no entity still gets a row (entity NULL): it is scoped, to nothing
@@ -53,9 +64,13 @@ def input_versions(
         conn.executemany("insert into report_scope values (?, ?)", scope_rows)
     conn.execute(
         "create or replace temp table input_hashes "
-        "(table_name varchar, month date, entity_id varchar, h varchar)"
+        "(table_name varchar, month date, entity_id varchar, h varchar, kind varchar)"
     )
-    for table in sorted({t for _, t in pairs} - {"as_of", "quarantine"}):
+    for table in sorted({t for _, t in pairs}):
+        if table in HASHED_BY:
+            create_table_as(conn, "note_hashes", HASHED_BY[table], temp=True)
+            conn.execute("insert into input_hashes by name select * from note_hashes")
+            continue
         columns = _columns(conn, table)
         if "month" in columns:
             sql = (
@@ -64,15 +79,13 @@ def input_versions(
                 else "meta/table_month_hashes"
             )
             create_table_as(conn, "month_hashes", sql, temp=True, table_name=table)
-            conn.execute("insert into input_hashes select * from month_hashes")
+            conn.execute("insert into input_hashes by name select * from month_hashes")
         else:
             version = query(conn, "meta/content_version", table_name=table)[0]["version"]
             conn.execute(
-                "insert into input_hashes values ($t, null, null, $h)", {"t": table, "h": version}
+                "insert into input_hashes (table_name, h) values ($t, $h)",
+                {"t": table, "h": version},
             )
-    for name in ("meta/as_of_hashes", "meta/quarantine_hash"):
-        create_table_as(conn, "note_hashes", name, temp=True)
-        conn.execute("insert into input_hashes select * from note_hashes")
     return {
         (r["kind"], f"{r['month'].year:04d}-{r['month'].month:02d}"): r["version"]
         for r in query(conn, "meta/report_input_versions")
@@ -95,6 +108,7 @@ def changed_versions(
 def record_versions(conn, instance: str, versions: dict[tuple[str, str], str]) -> None:
     """Record the versions observed on this instance, in place of the last ones. Called after
     the observations are logged: a crash in between observes them again next time."""
+    execute(conn, "meta/report_input_versions_schema")
     conn.execute("begin transaction")
     try:
         conn.execute("delete from meta.report_input_versions where instance = $i", {"i": instance})
@@ -107,3 +121,43 @@ def record_versions(conn, instance: str, versions: dict[tuple[str, str], str]) -
     except BaseException:
         conn.execute("rollback")
         raise
+
+
+def record_render(conn, instance: str, kind: str, period: str, code_version: str) -> None:
+    """Note that a report month was rendered now, from its current inputs, with this code."""
+    execute(conn, "meta/report_input_versions_schema")
+    execute(
+        conn,
+        "meta/record_render",
+        instance=instance,
+        kind=kind,
+        period=period,
+        code_version=code_version,
+    )
+
+
+def stale_reports(conn, instance: str, code_versions: dict[str, str]) -> dict[str, list[str]]:
+    """{month: [report kinds]} of the rendered report months that are stale on this instance
+    (none before the first render). Reads only: works on a read-only connection."""
+    if not query(conn, "meta/renders_recorded")[0]["recorded"]:
+        return {}
+    rows = query(
+        conn,
+        "meta/stale_reports",
+        instance=instance,
+        code_versions=[{"kind": k, "code_version": v} for k, v in sorted(code_versions.items())],
+    )
+    stale: dict[str, list[str]] = {}
+    for row in rows:
+        stale.setdefault(row["period"], []).append(row["kind"])
+    return stale
+
+
+def input_version_rows(conn, instance: str) -> dict[tuple[str, str], str]:
+    """{(kind, period): version} last recorded on this instance (read only)."""
+    if not query(conn, "meta/renders_recorded")[0]["recorded"]:
+        return {}
+    return {
+        (r["kind"], r["period"]): r["version"]
+        for r in query(conn, "meta/known_report_input_versions", instance=instance)
+    }

@@ -5,13 +5,46 @@ from __future__ import annotations
 import hashlib
 import json
 
+from exec_reporting.action_rules import load_action_rules, rule_rows
 from exec_reporting.config import ReportingConfig
 from exec_reporting.sqlfiles import execute
+
+# The parts of reporting.yaml that shape what every report says; the others (delivery, schedule,
+# quality, paths) change how the pipeline runs, not a report's content.
+COMMON_SETTINGS = (
+    "organization",
+    "timezone",
+    "currency",
+    "locale",
+    "first_month",
+    "entities",
+    "closed_months",
+)
+# Each persona report also shows its own section of reporting.yaml.
+REPORTS = ("ceo", "cto", "cfo", "cmo", "accounting", "rental", "logistics", "agency")
+SECTIONS = {"ceo": "ceo", "cto": "cto", "cfo": "cfo", "cmo": "cmo", "accounting": "accounting"}
+
+
+def report_settings_versions(config: ReportingConfig) -> list[tuple[str, str]]:
+    """(report, fingerprint of the settings that shape it): the common settings, the report's
+    own section, and for the CEO the action rules file."""
+    common = config.model_dump(mode="json", include=set(COMMON_SETTINGS))
+    rows = []
+    for report in REPORTS:
+        settings = dict(common)
+        if report in SECTIONS:
+            settings[report] = config.model_dump(mode="json", include={SECTIONS[report]})
+        if report == "ceo":
+            settings["action_rules"] = config.action_rules_path.read_text(encoding="utf-8")
+        digest = hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+        rows.append((report, digest[:16]))
+    return rows
 
 
 def config_rows(config: ReportingConfig) -> dict[str, list[tuple]]:
     """Rows per config.<table>, in the column order of sql/config/schema.sql."""
     cto, cfo, accounting = config.cto, config.cfo, config.accounting
+    rules = load_action_rules(config.action_rules_path, {e.id for e in config.entities})
     return {
         "entities": [(e.id, e.name, e.kind, e.opening_cash) for e in config.entities],
         "kpis": [(e.id, k.metric, k.target, k.better) for e in config.entities for k in e.kpis],
@@ -50,6 +83,8 @@ def config_rows(config: ReportingConfig) -> dict[str, list[tuple]]:
             )
             for m in config.cmo.milestones
         ],
+        "action_rules": rule_rows(rules),
+        "report_settings": report_settings_versions(config),
     }
 
 

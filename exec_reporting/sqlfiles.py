@@ -6,20 +6,87 @@ as named parameters ($month, $entity_id), never by string formatting.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
+# The schemas the project writes; a query names their tables as schema.table.
+SCHEMAS = ("raw", "config", "metrics", "quarantine", "ingest", "delivery")
+_TABLE_REFERENCE = re.compile(rf"\b({'|'.join(SCHEMAS)})\.([a-z_][a-z0-9_]*)\b")
+# The names of the SQL files run while `recording()` is on (None: not recording).
+_ran: ContextVar[set[str] | None] = ContextVar("sql_files_ran", default=None)
+
 
 @cache
-def read_sql(name: str) -> str:
+def _text(name: str) -> str:
     path = SQL_DIR / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"no SQL file {path}")
     return path.read_text(encoding="utf-8")
+
+
+def read_sql(name: str) -> str:
+    ran = _ran.get()
+    if ran is not None:
+        ran.add(name)
+    return _text(name)
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """The names of the SQL files run in the block (how a test checks that what a report
+    declares it reads covers what it runs)."""
+    ran: set[str] = set()
+    token = _ran.set(ran)
+    try:
+        yield ran
+    finally:
+        _ran.reset(token)
+
+
+def strip_comments(sql: str) -> str:
+    """The SQL without comments and with empty string literals (they name no table)."""
+    sql = re.sub(r"--[^\n]*", "", sql)
+    return re.sub(r"'(?:[^']|'')*'", "''", sql)
+
+
+def tables_named(sql: str, schemas: tuple[str, ...] = SCHEMAS) -> set[str]:
+    """The tables of the given schemas a query names ("raw.ledger", ...)."""
+    return {
+        f"{schema}.{table}"
+        for schema, table in _TABLE_REFERENCE.findall(strip_comments(sql))
+        if schema in schemas
+    }
+
+
+def tables_read(names: Iterable[str]) -> tuple[str, ...]:
+    """The tables the SQL files `names` read, sorted."""
+    return tuple(sorted(set().union(*(tables_named(_text(name)) for name in names))))
+
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def code_version(*patterns: str) -> str:
+    """A fingerprint of the project files matching these globs ("sql/ingest/*.sql",
+    "exec_reporting/ingest.py"), relative to the project's root: an asset's code_version."""
+    root = PACKAGE_DIR.parent
+    return files_version(p for pattern in patterns for p in root.glob(pattern) if p.is_file())
+
+
+def files_version(paths: Iterable[Path]) -> str:
+    """A fingerprint of files' contents (and names): a code version."""
+    digest = hashlib.sha256()
+    for path in sorted(set(paths)):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def sql_path(name: str) -> Path:
@@ -43,13 +110,15 @@ def query(conn, name: str, **params: Any) -> list[dict[str, Any]]:
 
 
 def execute(conn, name: str, **params: Any) -> None:
-    """Run sql/<name>.sql for its effect (it may hold several statements)."""
+    """Run sql/<name>.sql for its effect (it may hold several statements, each given the
+    parameters it names)."""
     sql = read_sql(name)
-    bound = _bind(sql, params)
-    if bound:
-        conn.execute(sql, bound)
-    else:
+    if not _bind(sql, params):
         conn.execute(sql)
+        return
+    for statement in conn.extract_statements(sql):
+        names = statement.named_parameters
+        conn.execute(statement, {k: v for k, v in params.items() if k in names} or None)
 
 
 _IDENTIFIER = re.compile(r"^([a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*$")

@@ -11,6 +11,17 @@ import sys
 import dagster as dg
 
 
+class _OncePerRun(logging.Filter):
+    """Drops Dagster's "Dependencies for step X failed ... Not executing." lines, one per step
+    downstream of a failure (dozens, some repeating a step name 36 times): `exec-reporting`
+    names the steps that did not run once, in its summary."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        meta = getattr(record, "dagster_meta", None) or {}
+        message = meta.get("orig_message") or record.getMessage()
+        return not (message.startswith("Dependencies for step") and "Not executing" in message)
+
+
 class _StepFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         meta = getattr(record, "dagster_meta", None) or {}
@@ -33,6 +44,8 @@ def concise_console(init_context) -> logging.Logger:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(_StepFormatter())
         logger.addHandler(handler)
+    for handler in logger.handlers:
+        handler.filters = [] if level == "DEBUG" else [_OncePerRun()]
     for handler in logger.handlers:
         handler.setLevel(level)
     return logger

@@ -105,8 +105,8 @@ def portfolio(tmp_path):
 def build_report(conn, config_path, kind: str, month: str, entity_id: str | None = None):
     """Build and render one report from a loaded warehouse: (model, rendered editions)."""
     from exec_reporting.render import render
-    from exec_reporting.reports import builder
+    from exec_reporting.reports import spec
     from exec_reporting.reports.common import month_start
 
-    model = builder(kind).build(conn, load_config(config_path), month_start(month), entity_id)
+    model = spec(kind).build(conn, load_config(config_path), month_start(month), entity_id)
     return model, render(model)

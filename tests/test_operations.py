@@ -55,7 +55,7 @@ from exec_reporting.cli import PID_TAG, cmd_backfill, stale_report_partitions
 from exec_reporting.config import CONFIG_ENV, ReportingConfig, load_config
 from exec_reporting.definitions import INGEST_JOB, MONTHLY_JOB, build_definitions
 from exec_reporting.render import render
-from exec_reporting.reports import builders
+from exec_reporting.reports import specs
 from exec_reporting.reports.common import month_start
 from resources.warehouse import POOL
 
@@ -94,14 +94,12 @@ def headline(edition: bytes, label: str) -> Decimal:
 
 def fresh_editions(config: ReportingConfig) -> dict[tuple[str, str], bytes]:
     """Every report month rendered now from the warehouse, as the report assets render it."""
-    from assets.reports import report_entities
-
     fresh = {}
     with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
-        for builder in builders().values():
-            for entity_id in report_entities(config, builder):
+        for spec in specs().values():
+            for entity_id in spec.entities(config):
                 for month in MONTHS:
-                    model = builder.build(conn, config, month_start(month), entity_id)
+                    model = spec.build(conn, config, month_start(month), entity_id)
                     edition = render(model)
                     fresh[(edition.name, month)] = edition.json.encode()
     return fresh
@@ -162,7 +160,7 @@ def flow(tmp_path_factory):
         )
         assert result.success, month
         state.pack_runs.append(result.run_id)
-    state.stale_after_packs = stale_report_partitions(defs, instance)
+    state.stale_after_packs = stale_report_partitions(config, instance)
 
     # the data_dir sensor, as the daemon ticks it: the first tick records the files
     repository = defs.get_repository_def()
@@ -196,7 +194,7 @@ def flow(tmp_path_factory):
         raise_on_error=False,
     )
     state.quiet_tick = tick(state.correction_tick.cursor)
-    state.stale = stale_report_partitions(defs, instance)
+    state.stale = stale_report_partitions(config, instance)
 
     # the backfill of the stale report months, as `exec-reporting backfill --stale` runs it
     state.editions_before = report_editions(config.reports_path)
@@ -221,7 +219,7 @@ def flow(tmp_path_factory):
             ).records
             for record in records:
                 state.rematerialized[(key.path[-1], record.partition_key)] += 1
-    state.stale_after_backfill = stale_report_partitions(defs, instance)
+    state.stale_after_backfill = stale_report_partitions(config, instance)
     state.editions_after = report_editions(config.reports_path)
     state.messages_after = outbox_messages(config.outbox_path)
     state.ledger_after = ledger_rows(config)

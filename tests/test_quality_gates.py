@@ -122,16 +122,33 @@ def test_quarantined_share_fails_above_the_maximum_and_shows_the_table(portfolio
     )
     bookings = checks_of(path, "bookings")["quarantined_share"]
     assert not bookings.passed
-    assert value(bookings, "failing_rows") == 1
+    # one failing row per quarantined row: where it is and why, with the table's share
+    assert value(bookings, "failing_rows") == 2
+    share = {
+        "table_name": "bookings",
+        "rows_read": 4,
+        "rows_quarantined": 2,
+        "quarantined_share": 0.5,
+        "max_quarantined_share": "0.2500",
+        "files": "shop/bookings.csv: 2 / 4",
+    }
     assert value(bookings, "sample") == [
         {
-            "table_name": "bookings",
-            "rows_read": 4,
-            "rows_quarantined": 2,
-            "quarantined_share": 0.5,
-            "max_quarantined_share": "0.2500",
-            "files": "shop/bookings.csv: 2 / 4",
-        }
+            "source_file": "shop/bookings.csv",
+            "line": 3,
+            "column_name": "service_date",
+            "value": "2025-02-30",
+            "reason": "not a real date: expected an ISO date YYYY-MM-DD",
+            **share,
+        },
+        {
+            "source_file": "shop/bookings.csv",
+            "line": 4,
+            "column_name": "status",
+            "value": "maybe",
+            "reason": "expected one of confirmed, cancelled, refunded",
+            **share,
+        },
     ]
     # the ledger, with nothing quarantined, passes
     assert checks_of(path, "ledger")["quarantined_share"].passed

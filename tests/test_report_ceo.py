@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 from conftest import build_report, load_warehouse, rows, write_portfolio
 
-from exec_reporting.config import ConfigError
+from exec_reporting.action_rules import load_action_rules, rule_rows
+from exec_reporting.config import ConfigError, load_config
 from exec_reporting.metrics import relation as relation_named
 from exec_reporting.metrics import run_check
 from exec_reporting.reports import ceo
+from exec_reporting.settings import write_config_tables
 from exec_reporting.sqlfiles import query
 
 REPO = Path(__file__).resolve().parent.parent
@@ -347,12 +349,20 @@ def test_kpi_streak_restarts_after_a_met_month(warehouse):
 
 
 def default_rules():
-    return ceo.load_action_rules(REPO / "exec_reporting" / "rules" / "actions.yaml")
+    return load_action_rules(REPO / "exec_reporting" / "rules" / "actions.yaml")
 
 
 def plan(conn, month: date, rules) -> list[dict]:
-    ceo.write_rules_table(conn, rules)
-    return query(conn, "reports/ceo_actions", month=month, money_kpis=ceo.money_kpis())
+    """The plan with these rules in config.action_rules (the module's rules are put back)."""
+    default = conn.execute("select * from config.action_rules").fetchall()
+    insert = "insert into config.action_rules values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    try:
+        conn.execute("delete from config.action_rules")
+        conn.executemany(insert, rule_rows(rules))
+        return query(conn, "reports/ceo_actions", month=month, money_kpis=ceo.money_kpis())
+    finally:
+        conn.execute("delete from config.action_rules")
+        conn.executemany(insert, default)
 
 
 def test_default_rules_file_is_valid_and_covers_stack_and_invoice():
@@ -449,7 +459,7 @@ rules:
 
 
 def test_the_most_specific_rule_wins(warehouse, tmp_path):
-    rules = ceo.load_action_rules(write_rules(tmp_path, MATCHING_RULES), {"alpha", "beta"})
+    rules = load_action_rules(write_rules(tmp_path, MATCHING_RULES), {"alpha", "beta"})
     found = {r["metric"] or r["finding_id"]: r for r in plan(warehouse, MAR, rules)}
     # entity + metric (rule 3) beats metric alone (rules 2 and 4) and kind alone (rule 1)
     assert (found["opex"]["rule_index"], found["opex"]["due_on"]) == (3, date(2026, 4, 5))
@@ -468,14 +478,14 @@ def test_the_most_specific_rule_wins(warehouse, tmp_path):
 
 def test_between_equally_specific_rules_the_first_in_the_file_wins(warehouse, tmp_path):
     text = MATCHING_RULES.replace("entity: alpha, metric: opex", "entity: beta, metric: opex")
-    rules = ceo.load_action_rules(write_rules(tmp_path, text))
+    rules = load_action_rules(write_rules(tmp_path, text))
     opex = next(r for r in plan(warehouse, MAR, rules) if r["metric"] == "opex")
     # rule 3 is now beta's; rules 2 and 4 match equally: rule 2, with no impact in money
     assert (opex["rule_index"], opex["owner"], opex["impact"]) == (2, "cfo", None)
 
 
 def test_action_text_fills_the_template(warehouse, tmp_path):
-    rules = ceo.load_action_rules(write_rules(tmp_path, MATCHING_RULES))
+    rules = load_action_rules(write_rules(tmp_path, MATCHING_RULES))
     found = {r["metric"] or r["finding_id"]: r for r in plan(warehouse, MAR, rules)}
     fmt = ceo.Formatter("USD")
     assert ceo.action_text(found["opex"], fmt) == "Alpha opex: $1,000.00 against $900.00."
@@ -507,22 +517,23 @@ def test_invalid_rules_name_the_file_and_the_rule(tmp_path, rule, message):
     )
     path = write_rules(tmp_path, text)
     with pytest.raises(ConfigError) as error:
-        ceo.load_action_rules(path, {"alpha"})
+        load_action_rules(path, {"alpha"})
     assert str(path) in str(error.value)
     assert message in str(error.value)
 
 
 def test_a_missing_or_broken_rules_file_is_a_clear_error(tmp_path):
     with pytest.raises(ConfigError, match="action rules file not found"):
-        ceo.load_action_rules(tmp_path / "nope.yaml")
+        load_action_rules(tmp_path / "nope.yaml")
     with pytest.raises(ConfigError, match="not valid YAML"):
-        ceo.load_action_rules(write_rules(tmp_path, "rules: [\n"))
+        load_action_rules(write_rules(tmp_path, "rules: [\n"))
     with pytest.raises(ConfigError, match="rules"):
-        ceo.load_action_rules(write_rules(tmp_path, "- just a list\n"))
+        load_action_rules(write_rules(tmp_path, "- just a list\n"))
 
 
-def test_the_report_uses_the_rules_file_of_the_config(warehouse, tmp_path):
-    # the same portfolio (the module's warehouse) with a rules file of its own
+def test_the_report_uses_the_rules_file_of_the_config(warehouse, config_path, tmp_path):
+    # the same portfolio (the module's warehouse) with a rules file of its own: the run writes
+    # it into config.action_rules with the other settings, and the report reads it there
     path = write_portfolio(
         tmp_path, FILES, entities=ENTITIES, ceo={"action_rules": "rules/mine.yaml"}
     )
@@ -533,7 +544,11 @@ def test_the_report_uses_the_rules_file_of_the_config(warehouse, tmp_path):
         " impact: none}\n",
         encoding="utf-8",
     )
-    model, _ = build_report(warehouse, path, "ceo", "2026-03")
+    try:
+        write_config_tables(warehouse, load_config(path))
+        model, _ = build_report(warehouse, path, "ceo", "2026-03")
+    finally:
+        write_config_tables(warehouse, load_config(config_path))
     actions = next(s for s in model.sections if s.key == "actions")
     # opex is the one missed KPI
     assert [r["action_text"] for r in actions.tables[0].rows] == [
@@ -547,9 +562,10 @@ def test_the_report_uses_the_rules_file_of_the_config(warehouse, tmp_path):
         "Alpha Charters, F-STACK001: stack, critical; Beta Hauling, F-OTHER001: "
         "revenue_recognition, critical. Add a rule for them."
     )
+    # a broken rules file stops the run where the settings are written, naming the file
     (tmp_path / "rules" / "mine.yaml").write_text("rules:\n  - {match: {kind: x}}\n")
     with pytest.raises(ConfigError, match="mine.yaml: invalid action rules"):
-        build_report(warehouse, path, "ceo", "2026-03")
+        write_config_tables(warehouse, load_config(path))
 
 
 # -- checks ----------------------------------------------------------------------------------------

@@ -10,20 +10,16 @@ from exec_reporting.contract import table
 from exec_reporting.ingest import load_table
 from exec_reporting.metrics import build_all
 from exec_reporting.report_inputs import input_versions
-from exec_reporting.reports import builders
+from exec_reporting.reports import specs
 
 LEDGER = "txn_id,date,account_code,amount,description,counterparty\n"
 MONTHS = [date(2025, m, 1) for m in (1, 2, 3, 4)]
 
 
 def versions(conn, config):
-    kinds = builders()
-    reads = {kind: tuple(b.READS) for kind, b in kinds.items()}
-    scopes = {
-        kind: [e.id for e in config.entities if e.kind == b.ENTITY_KIND]
-        for kind, b in kinds.items()
-        if b.ENTITY_KIND
-    }
+    kinds = specs()
+    reads = {kind: spec.reads for kind, spec in kinds.items()}
+    scopes = {kind: spec.entities(config) for kind, spec in kinds.items() if spec.entity_kind}
     return input_versions(conn, reads, MONTHS, scopes)
 
 

@@ -11,8 +11,9 @@ import pytest
 import yaml
 from conftest import build_report, load_warehouse, write_portfolio
 
+from exec_reporting.config import load_config
 from exec_reporting.demo import generate
-from exec_reporting.reports import DOMAIN_REPORTS, PERSONA_REPORTS, builders
+from exec_reporting.reports import DOMAIN_REPORTS, PERSONA_REPORTS, specs
 
 REPO = Path(__file__).resolve().parent.parent
 MONTH = "2026-10"
@@ -39,12 +40,8 @@ def demo(tmp_path_factory):
     conn = load_warehouse(path)
     folder = root / "reports" / MONTH
     editions = {}
-    for kind, builder in builders().items():
-        entity_ids = [None]
-        if builder.ENTITY_KIND:
-            config = yaml.safe_load(path.read_text())
-            entity_ids = [e["id"] for e in config["entities"] if e["kind"] == builder.ENTITY_KIND]
-        for entity_id in entity_ids:
+    for kind, spec in specs().items():
+        for entity_id in spec.entities(load_config(path)):
             model, rendered = build_report(conn, path, kind, MONTH, entity_id)
             rendered.write(folder)
             editions[rendered.name] = (model, rendered)

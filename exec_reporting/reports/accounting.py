@@ -12,6 +12,7 @@ from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import data_notes, findings_table, previous_month
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.spec import ReportSpec, summary_of
 from exec_reporting.sqlfiles import query
 
 KIND = "accounting"
@@ -19,23 +20,6 @@ ROLE = "Accounting"
 TITLE = "Accounting report"
 PERSONA = "accounting"
 ENTITY_KIND = None
-READS: tuple[str, ...] = (
-    "config.entities",
-    "config.parameters",
-    "raw.ledger",
-    "raw.bookings",
-    "metrics.entity_months",
-    "metrics.deferred_revenue",
-    "metrics.revenue_recognition_bookings",
-    "metrics.revenue_recognition_monthly",
-    "metrics.chart_unmapped_accounts",
-    "metrics.chart_misused_accounts",
-    "metrics.expense_outliers",
-    "metrics.expense_findings",
-    "metrics.recurring_payments",
-    "metrics.findings",
-    "metrics.finding_status",
-)
 # The optional input files this report reads (the ledger and the chart are required).
 OPTIONAL_TABLES = ("bookings",)
 NO_BOOKINGS = (
@@ -456,3 +440,16 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
     ]
     report.data = data_notes(conn, month, tables=OPTIONAL_TABLES)
     return report
+
+
+SPEC = ReportSpec(
+    KIND,
+    ROLE,
+    TITLE,
+    PERSONA,
+    ENTITY_KIND,
+    build,
+    __file__,
+    summary_of(__doc__, KIND),
+    shared_sql=("reports/findings",),
+)

@@ -4,7 +4,6 @@ per entity of kind agency."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 from exec_reporting.charts import Series, bar_chart, line_chart
@@ -21,6 +20,7 @@ from exec_reporting.reports.domain import (
     open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.spec import ReportSpec, summary_of
 from exec_reporting.sqlfiles import query
 
 KIND = "agency"
@@ -28,15 +28,6 @@ ROLE = "Client Portfolio"
 TITLE = "Client portfolio report"
 PERSONA = "ceo"
 ENTITY_KIND = "agency"
-READS: tuple[str, ...] = (
-    "config.entities",
-    "raw.ledger",
-    "raw.invoices",
-    "metrics.receivables_invoices",
-    "metrics.receivables_monthly",
-    "metrics.client_accounts",
-    "metrics.finding_status",
-)
 
 TABLE_MONTHS = 12
 INVOICES_WHAT = "one row per invoice (amount 0.00 for hours worked but not billed)"
@@ -277,7 +268,7 @@ def _clients_section(conn, entity: Entity, month: date, fmt, no_invoices: bool):
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
     opening = open_report(
         conn,
-        sys.modules[__name__],
+        SPEC,
         config,
         month,
         entity_id,
@@ -349,3 +340,16 @@ def _other_findings(conn, config: ReportingConfig, month: date, entity: Entity) 
         key="other_findings",
         none="No other open or resolved findings",
     )
+
+
+SPEC = ReportSpec(
+    KIND,
+    ROLE,
+    TITLE,
+    PERSONA,
+    ENTITY_KIND,
+    build,
+    __file__,
+    summary_of(__doc__, KIND),
+    shared_sql=("reports/findings",),
+)

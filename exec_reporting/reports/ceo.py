@@ -4,172 +4,34 @@ target, a 30-day action plan ranked by the money at stake, and what the business
 
 The action plan comes from a rules file (exec_reporting/rules/actions.yaml, or config
 `ceo.action_rules`) that the owner can review: each rule turns a missed KPI or a critical finding
-into an action with an owner, a due date and an impact in money. The file is validated here and
-written into a temporary table; the matching, the impact and the ranking are SQL
-(sql/reports/ceo_actions.sql).
+into an action with an owner, a due date and an impact in money. The file is validated with the
+configuration (exec_reporting/action_rules.py) and written into config.action_rules; the
+matching, the impact and the ranking are SQL (sql/reports/ceo_actions.sql).
 """
 
 from __future__ import annotations
 
-import string
 from datetime import date
-from pathlib import Path
-from typing import Annotated, Literal
-
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from exec_reporting.charts import bar_chart
-from exec_reporting.config import KPI_METRICS, PERSONAS, ConfigError, ReportingConfig
+from exec_reporting.config import KPI_METRICS, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.glossary import glossary
 from exec_reporting.reports.common import data_notes, month_end, month_start, previous_month
 from exec_reporting.reports.model import Chart, Column, Headline, Kind, Report, Section, Table
-from exec_reporting.sqlfiles import execute, query
+from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.sqlfiles import query
 
 KIND = "ceo"
 ROLE = "CEO"
 TITLE = "CEO report"
 PERSONA = "ceo"
 ENTITY_KIND = None
-READS: tuple[str, ...] = (
-    "config.entities",
-    "config.kpis",
-    "raw.ledger",
-    "metrics.kpi_gaps",
-    "metrics.shortfall_by_entity",
-    "metrics.finding_status",
-    "metrics.asset_inventory",
-)
 
 OWNER_LABELS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "cmo": "CMO", "accounting": "Accounting"}
 # A KPI's glossary unit -> how the report shows its figures.
 UNIT_KINDS: dict[str, Kind] = {"money": "money", "ratio": "percent", "months": "months"}
 DEFAULT_RULES_NAME = "exec_reporting/rules/actions.yaml"
-
-
-# -- the rules file --------------------------------------------------------------------------------
-
-# The placeholders an action template may use, by the kind of item it turns into an action.
-PLACEHOLDERS = {
-    "kpi": frozenset({"entity", "kpi", "actual", "target", "gap"}),
-    "finding": frozenset(
-        {"entity", "finding_id", "title", "detail", "amount", "rule", "source", "severity"}
-    ),
-}
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class RuleMatch(_Strict):
-    """What a rule applies to; a key left out matches anything."""
-
-    kind: Literal["kpi", "finding"]
-    entity: str | None = None
-    metric: Literal[KPI_METRICS] | None = None  # type: ignore[valid-type]
-    source: str | None = None
-    rule: str | None = None
-    severity: Literal["critical", "high", "medium", "low"] | None = None
-
-    @model_validator(mode="after")
-    def _keys_fit_the_kind(self) -> RuleMatch:
-        if self.kind == "kpi":
-            wrong = [k for k in ("source", "rule", "severity") if getattr(self, k) is not None]
-            if wrong:
-                raise ValueError(f"{', '.join(wrong)}: only for kind finding")
-        elif self.metric is not None:
-            raise ValueError("metric: only for kind kpi")
-        return self
-
-
-class ActionRule(_Strict):
-    match: RuleMatch
-    action: Annotated[str, Field(min_length=1)]
-    owner: Literal[PERSONAS]  # type: ignore[valid-type]
-    due_days: Annotated[int, Field(ge=1, le=30)]
-    impact: Literal["gap", "amount", "none"]
-
-    @model_validator(mode="after")
-    def _template_and_impact_fit_the_kind(self) -> ActionRule:
-        kind = self.match.kind
-        try:
-            fields = list(string.Formatter().parse(self.action))
-        except ValueError as error:
-            raise ValueError(f"action: not a valid template ({error})") from None
-        for _text, name, spec, conversion in fields:
-            if name is None:
-                continue
-            if name not in PLACEHOLDERS[kind]:
-                allowed = ", ".join("{" + p + "}" for p in sorted(PLACEHOLDERS[kind]))
-                raise ValueError(
-                    f"action: unknown placeholder {{{name}}} for kind {kind} (use {allowed})"
-                )
-            if spec or conversion:
-                raise ValueError(f"action: write {{{name}}} without a format")
-        if self.impact == "gap" and kind != "kpi":
-            raise ValueError("impact: gap is only for kind kpi (use amount or none)")
-        if self.impact == "amount" and kind != "finding":
-            raise ValueError("impact: amount is only for kind finding (use gap or none)")
-        return self
-
-
-class ActionRules(_Strict):
-    rules: list[ActionRule]
-
-
-def _where(loc: tuple) -> str:
-    """A pydantic error location as the rule it is in: `rule 3 (match.metric)`."""
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int):
-        rest = ".".join(str(part) for part in loc[2:] if isinstance(part, str))
-        return f"rule {loc[1] + 1}" + (f" ({rest})" if rest else "")
-    return ".".join(str(part) for part in loc) or "(top level)"
-
-
-def load_action_rules(path: Path, entity_ids: set[str] | None = None) -> list[ActionRule]:
-    """The rules of the file, validated; a ConfigError names the file and the rule (from 1)."""
-    if not path.is_file():
-        raise ConfigError(f"{path}: action rules file not found (config ceo.action_rules)")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise ConfigError(f"{path}: not valid YAML: {error}") from None
-    try:
-        rules = ActionRules.model_validate(data).rules
-    except ValidationError as error:
-        problems = [f"  {_where(tuple(e['loc']))}: {e['msg']}" for e in error.errors()]
-        raise ConfigError("\n".join([f"{path}: invalid action rules", *problems])) from None
-    for number, rule in enumerate(rules, start=1):
-        if entity_ids is not None and rule.match.entity not in (None, *entity_ids):
-            raise ConfigError(
-                f"{path}: invalid action rules\n  rule {number} (match.entity): "
-                f"{rule.match.entity!r} is not an entity id of reporting.yaml"
-            )
-    return rules
-
-
-def write_rules_table(conn, rules: list[ActionRule]) -> None:
-    """The rules as the temp table ceo_action_rules, which sql/reports/ceo_actions.sql reads."""
-    execute(conn, "reports/ceo_action_rules")
-    table = conn.table("ceo_action_rules")
-    for index, rule in enumerate(rules, start=1):
-        m = rule.match
-        table.insert(
-            (
-                index,
-                m.kind,
-                m.entity,
-                m.metric,
-                m.source,
-                m.rule,
-                m.severity,
-                rule.action,
-                rule.owner,
-                rule.due_days,
-                rule.impact,
-            )
-        )
 
 
 def money_kpis() -> list[str]:
@@ -680,8 +542,7 @@ def _held_section(held: list[dict], fmt: Formatter) -> Section:
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
     report = Report(KIND, ROLE, TITLE, config, month)
     fmt = report.fmt
-    rules = load_action_rules(config.action_rules_path, {e.id for e in config.entities})
-    write_rules_table(conn, rules)
+    rule_count = query(conn, "reports/ceo_rule_count")[0]["rules"]
     last_month = previous_month(month)
 
     entities = query(conn, "reports/ceo_entities", month=month)
@@ -707,9 +568,14 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
         *([_held_section(held, fmt)] if held else []),
         _shortfall_section(entities, portfolio, month, fmt),
         _kpi_section(kpis, portfolio, config, month, fmt),
-        _actions_section(actions, config, month, fmt, len(rules)),
+        _actions_section(actions, config, month, fmt, rule_count),
         _assets_section(assets, assets_by_entity, report.data, month, fmt),
     ]
     # the definitions of the KPIs the report names, beside those of its columns
     report.glossary_keys = sorted({row["kpi"] for row in kpis})
     return report
+
+
+SPEC = ReportSpec(
+    KIND, ROLE, TITLE, PERSONA, ENTITY_KIND, build, __file__, summary_of(__doc__, KIND)
+)

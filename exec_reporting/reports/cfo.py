@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import date
 
 from exec_reporting.charts import Series, bar_chart, line_chart
-from exec_reporting.config import ReportingConfig
+from exec_reporting.config import ReportingConfig, Scenario
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import data_notes, previous_month
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.spec import ReportSpec, summary_of
 from exec_reporting.sqlfiles import query
 
 KIND = "cfo"
@@ -17,19 +18,6 @@ ROLE = "CFO"
 TITLE = "CFO report"
 PERSONA = "cfo"
 ENTITY_KIND = None
-READS: tuple[str, ...] = (
-    "config.entities",
-    "raw.ledger",
-    "metrics.burn",
-    "metrics.break_even",
-    "metrics.break_even_trend",
-    "metrics.cash_projection",
-    "metrics.cash_reserve",
-    "metrics.capital_plan",
-    # not shown, but a bank balance that does not reconcile must hold the reports back: its
-    # blocking check then stops everything downstream of it
-    "metrics.balance_reconciliation",
-)
 
 BURN_COLUMNS = [
     Column("name", "Entity"),
@@ -182,7 +170,7 @@ def _scenarios(conn, month: date, fmt: Formatter) -> Section:
     settings = "; ".join(
         f"{name}: revenue {fmt.percent(s.revenue_growth)} and costs {fmt.percent(s.cost_growth)} "
         "a month"
-        for name, s in sorted(_config_scenarios(conn).items())
+        for name, s in _scenario_settings(conn).items()
     )
     return Section(
         "scenarios",
@@ -204,13 +192,13 @@ def _scenarios(conn, month: date, fmt: Formatter) -> Section:
     )
 
 
-def _config_scenarios(conn) -> dict:
-    from exec_reporting.config import Scenario
-
-    rows = conn.execute(
-        "select scenario, revenue_growth, cost_growth from config.scenarios order by scenario"
-    ).fetchall()
-    return {name: Scenario(revenue_growth=r, cost_growth=c) for name, r, c in rows}
+def _scenario_settings(conn) -> dict[str, Scenario]:
+    return {
+        row["scenario"]: Scenario(
+            revenue_growth=row["revenue_growth"], cost_growth=row["cost_growth"]
+        )
+        for row in query(conn, "reports/cfo_scenario_settings")
+    }
 
 
 def _capital(conn, month: date, config: ReportingConfig, fmt: Formatter) -> Section:
@@ -312,3 +300,8 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
     ]
     report.data = data_notes(conn, month)
     return report
+
+
+SPEC = ReportSpec(
+    KIND, ROLE, TITLE, PERSONA, ENTITY_KIND, build, __file__, summary_of(__doc__, KIND)
+)

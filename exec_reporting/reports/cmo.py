@@ -11,6 +11,7 @@ from exec_reporting.formatting import Formatter
 from exec_reporting.glossary import glossary
 from exec_reporting.reports.common import data_notes, previous_month
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.spec import ReportSpec, summary_of
 from exec_reporting.sqlfiles import query
 
 KIND = "cmo"
@@ -18,16 +19,6 @@ ROLE = "CMO"
 TITLE = "CMO report"
 PERSONA = "cmo"
 ENTITY_KIND = None
-READS: tuple[str, ...] = (
-    "config.entities",
-    "config.otas",
-    "raw.ledger",
-    "raw.channels",
-    "metrics.entity_months",
-    "metrics.channel_matrix",
-    "metrics.ota_sequence",
-    "metrics.milestone_status",
-)
 # The optional input files this report reads: data_notes names the entities that lack them.
 OPTIONAL_TABLES = ("channels",)
 
@@ -402,3 +393,8 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
     ]
     report.data = data_notes(conn, month, tables=OPTIONAL_TABLES)
     return report
+
+
+SPEC = ReportSpec(
+    KIND, ROLE, TITLE, PERSONA, ENTITY_KIND, build, __file__, summary_of(__doc__, KIND)
+)

@@ -11,6 +11,7 @@ from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import data_notes, findings_table, previous_month
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.spec import ReportSpec, summary_of
 from exec_reporting.sqlfiles import query
 
 KIND = "cto"
@@ -18,16 +19,6 @@ ROLE = "CTO"
 TITLE = "CTO report"
 PERSONA = "cto"
 ENTITY_KIND = None
-READS: tuple[str, ...] = (
-    "config.entities",
-    "raw.ledger",
-    "metrics.stack_health",
-    "metrics.stack_issues",
-    "metrics.stack_findings",
-    "metrics.stack_costs",
-    "metrics.stack_summary",
-    "metrics.finding_status",
-)
 
 NO_STACK = "No stack.csv for any entity: add data/<entity>/stack.csv (see docs/data-contract.md)."
 
@@ -365,3 +356,16 @@ def _dev_cycle_section(conn, month: date) -> Section:
             )
         ],
     )
+
+
+SPEC = ReportSpec(
+    KIND,
+    ROLE,
+    TITLE,
+    PERSONA,
+    ENTITY_KIND,
+    build,
+    __file__,
+    summary_of(__doc__, KIND),
+    shared_sql=("reports/findings",),
+)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from types import ModuleType
 from typing import Any
 
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.reports.common import data_notes, findings_table, previous_month
 from exec_reporting.reports.model import DataNotes, Report, Section
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
 
 # Every finding source: a domain report shows all of its entity's findings.
@@ -76,7 +76,7 @@ class Opening:
 
 def open_report(
     conn,
-    builder: ModuleType,
+    spec: ReportSpec,
     config: ReportingConfig,
     month: date,
     entity_id: str | None,
@@ -91,11 +91,11 @@ def open_report(
     title is the report month)) says why in one line: the file that would fill it (`missing`:
     (table, what it holds)) or the data's end."""
     report, entity = domain_report(
-        builder.KIND, builder.ROLE, builder.TITLE, builder.ENTITY_KIND, config, month, entity_id
+        spec.kind, spec.role, spec.title, spec.entity_kind, config, month, entity_id
     )
     report.data = data_notes(conn, month, tables=tables, entity_id=report.entity_id)
     if entity is None:
-        report.sections = [no_entity_section(builder.ENTITY_KIND)]
+        report.sections = [no_entity_section(spec.entity_kind)]
         return Opening(report, None)
     this = query(conn, month_sql, entity_id=entity.id, month=month)
     if not this:

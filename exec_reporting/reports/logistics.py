@@ -4,7 +4,6 @@ entity of kind logistics."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 
 from exec_reporting.charts import Series, bar_chart, line_chart
@@ -19,6 +18,7 @@ from exec_reporting.reports.domain import (
     open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.spec import ReportSpec, summary_of
 from exec_reporting.sqlfiles import query
 
 KIND = "logistics"
@@ -26,15 +26,6 @@ ROLE = "Yacht Delivery"
 TITLE = "Yacht delivery report"
 PERSONA = "ceo"
 ENTITY_KIND = "logistics"
-READS: tuple[str, ...] = (
-    "config.entities",
-    "config.kpis",
-    "raw.ledger",
-    "raw.bookings",
-    "metrics.logistics_trips",
-    "metrics.logistics_monthly",
-    "metrics.finding_status",
-)
 
 TABLE_MONTHS = 12
 BOOKINGS_WHAT = "one confirmed booking per trip, its nautical miles in quantity"
@@ -235,7 +226,7 @@ def _trips_section(conn, entity: Entity, month: date, row: dict, fmt, no_booking
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
     opening = open_report(
         conn,
-        sys.modules[__name__],
+        SPEC,
         config,
         month,
         entity_id,
@@ -328,3 +319,16 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
         findings_section(conn, config, month, entity),
     ]
     return report
+
+
+SPEC = ReportSpec(
+    KIND,
+    ROLE,
+    TITLE,
+    PERSONA,
+    ENTITY_KIND,
+    build,
+    __file__,
+    summary_of(__doc__, KIND),
+    shared_sql=("reports/findings",),
+)

@@ -3,7 +3,6 @@ operating income cover the loans? One report per entity of kind rental."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from decimal import Decimal
 
@@ -20,6 +19,7 @@ from exec_reporting.reports.domain import (
     open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.spec import ReportSpec, summary_of
 from exec_reporting.sqlfiles import query
 
 KIND = "rental"
@@ -27,16 +27,6 @@ ROLE = "Rental"
 TITLE = "Rental property report"
 PERSONA = "ceo"
 ENTITY_KIND = "rental"
-READS: tuple[str, ...] = (
-    "config.entities",
-    "config.kpis",
-    "raw.ledger",
-    "raw.bookings",
-    "metrics.burn",
-    "metrics.rental_rent_roll",
-    "metrics.rental_monthly",
-    "metrics.finding_status",
-)
 
 # The debt service coverage lenders commonly require of a rental property. reporting.yaml has no
 # setting for it yet, so it is the report's fixed target.
@@ -238,7 +228,7 @@ def _noi_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart:
 def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
     opening = open_report(
         conn,
-        sys.modules[__name__],
+        SPEC,
         config,
         month,
         entity_id,
@@ -306,3 +296,16 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
         findings_section(conn, config, month, entity),
     ]
     return report
+
+
+SPEC = ReportSpec(
+    KIND,
+    ROLE,
+    TITLE,
+    PERSONA,
+    ENTITY_KIND,
+    build,
+    __file__,
+    summary_of(__doc__, KIND),
+    shared_sql=("reports/findings",),
+)

@@ -64,3 +64,27 @@ create or replace table config.milestones (
     better varchar not null,
     done boolean not null
 );
+
+-- The CEO's action rules (exec_reporting/rules/actions.yaml, or ceo.action_rules), validated,
+-- one row per rule in file order. An empty match key matches anything.
+create or replace table config.action_rules (
+    rule_index integer not null,  -- the rule's position in the file, from 1
+    kind varchar not null,  -- kpi or finding
+    entity_id varchar,
+    metric varchar,  -- kpi rules: the KPI
+    source varchar,  -- finding rules: the finding's source
+    finding_rule varchar,  -- finding rules: the finding's rule
+    severity varchar,  -- finding rules: the finding's severity
+    action varchar not null,  -- the text template
+    owner varchar not null,  -- a persona
+    due_days integer not null,  -- days after the report month's end
+    impact varchar not null  -- gap, amount or none
+);
+
+-- Per report, a fingerprint of the settings of reporting.yaml that shape what it says
+-- (organization, currency, locale, time zone, entities, closed months, and its own section):
+-- a report's inputs include its row, so a changed setting marks it stale.
+create or replace table config.report_settings (
+    report varchar not null,
+    version varchar not null
+);

@@ -1,7 +1,7 @@
 -- A fingerprint of what the reports say about the quarantine (which rows, where, why), without
 -- the time they were quarantined: a reload of the same files changes nothing.
 select
-    'quarantine' as table_name,
+    'quarantine.rows' as table_name,
     null::date as month,
     null::varchar as entity_id,
     md5(coalesce(string_agg(

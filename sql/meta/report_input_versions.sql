@@ -1,8 +1,9 @@
 -- The data version of each report kind's inputs for each report month: a hash of the rows of
 -- every table the report reads (report_reads) for the twelve months up to the report month
 -- (the longest history a report shows), of its month-less tables whole, and of the notes on
--- the data. A domain report (report_scope) takes only its own entities' rows. A correction
--- changes exactly the versions of the report months it reaches.
+-- the data. A domain report (report_scope) takes only its own entities' rows, and a row meant
+-- for one report (its settings: `kind`) goes to that report only. A correction changes exactly
+-- the versions of the report months it reaches.
 select
     reads.kind,
     report_months.month,
@@ -15,6 +16,7 @@ from report_months
 cross join report_reads as reads
 inner join input_hashes as hashes
     on hashes.table_name = reads.table_name
+    and (hashes.kind is null or hashes.kind = reads.kind)
     and (
         hashes.month is null
         or hashes.month between report_months.month - interval 11 month and report_months.month

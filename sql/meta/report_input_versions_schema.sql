@@ -8,3 +8,14 @@ create table if not exists meta.report_input_versions (
     period varchar,
     version varchar
 );
+
+-- The report months rendered on each Dagster instance, with the input version and the code
+-- version each was made from: a month is stale when either has changed since.
+create table if not exists meta.report_renders (
+    instance varchar,
+    kind varchar,
+    period varchar,
+    input_version varchar,
+    code_version varchar,
+    rendered_at timestamp
+);

@@ -1,7 +1,7 @@
 -- The CEO's 30-day action plan for one report month ($month): every missed KPI
 -- (metrics.kpi_gaps) and every open finding (metrics.finding_status: new or still open) matched
--- to the most specific rule of the rules file (the temp table ceo_action_rules, see
--- ceo_action_rules.sql), with its owner, due date and impact in money, ranked by impact and
+-- to the most specific rule of the rules file (config.action_rules, see
+-- exec_reporting/action_rules.py), with its owner, due date and impact in money, ranked by impact and
 -- then by due date. $money_kpis lists the KPIs measured in money: only their gap is money.
 -- A missed KPI or a critical finding that no rule matches is returned too, without a rule
 -- (rule_index and rank empty), so that the report can say so; other unmatched findings are
@@ -57,7 +57,7 @@ rules as (
         + (source is not null)::integer
         + (finding_rule is not null)::integer
         + (severity is not null)::integer as specificity
-    from ceo_action_rules
+    from config.action_rules
 ),
 
 matched as (

@@ -1,0 +1,102 @@
+"""What the pipeline needs to know of a report besides how to build it: its name, whose it is,
+what it reads and the code it is made with.
+
+A report reads exactly the tables its SQL files name. Its SQL files are sql/reports/<kind>_*.sql
+(the naming rule), the ones every report runs for its notes on the data (COMMON_SQL), and the
+shared ones it declares (`shared_sql`). A test records the SQL files each builder runs and checks
+that they are among these, so what a report declares it reads cannot drift from what it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from exec_reporting.sqlfiles import SQL_DIR, files_version, sql_path, tables_read
+
+if TYPE_CHECKING:
+    from exec_reporting.config import ReportingConfig
+    from exec_reporting.reports.model import Report
+
+PACKAGE = Path(__file__).resolve().parent.parent
+# What every report runs: its notes on the data (reports/common.py data_notes).
+COMMON_SQL = ("reports/as_of", "reports/quarantined_files", "reports/missing_files")
+# Every report also depends on the settings of reporting.yaml that shape what it says
+# (organization, currency, locale, entities, the persona sections...): config.report_settings.
+COMMON_TABLES = ("config.report_settings",)
+# The code every report is made with, besides its builder and SQL: the model, rendering,
+# templates, charts, glossary.
+SHARED_CODE = (
+    "reports/model.py",
+    "reports/common.py",
+    "reports/domain.py",
+    "reports/spec.py",
+    "render.py",
+    "charts.py",
+    "formatting.py",
+    "glossary.py",
+    "templates/*",
+    "glossary/*",
+)
+
+Builder = Callable[["object", "ReportingConfig", date, "str | None"], "Report"]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    kind: str  # the report's name: ceo, cto, cfo, cmo, accounting, rental, logistics, agency
+    role: str  # as in the subject: "CFO", "Rental"
+    title: str
+    persona: str  # whose recipients get it, and who answers for it (the asset's owner)
+    # For a domain report, the kind of entity it is about (one report per such entity); None
+    # for the five persona reports.
+    entity_kind: str | None
+    build: Builder
+    module: str  # the builder's module file, part of the code version
+    summary: str  # one paragraph: what the report answers
+    shared_sql: tuple[str, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def sql(self) -> tuple[str, ...]:
+        """Every SQL file the report runs."""
+        own = sorted(
+            f"reports/{path.stem}" for path in (SQL_DIR / "reports").glob(f"{self.kind}_*.sql")
+        )
+        return tuple(dict.fromkeys([*own, *self.shared_sql, *COMMON_SQL]))
+
+    @cached_property
+    def reads(self) -> tuple[str, ...]:
+        """Every table the report reads: what its SQL files name, and the report settings."""
+        return tuple(sorted({*tables_read(self.sql), *COMMON_TABLES}))
+
+    @cached_property
+    def code_files(self) -> tuple[Path, ...]:
+        """The report's builder, its SQL files and the shared rendering code."""
+        files = [Path(self.module), *(sql_path(name) for name in self.sql)]
+        for pattern in SHARED_CODE:
+            files += [p for p in PACKAGE.glob(pattern) if p.is_file()]
+        return tuple(files)
+
+    @cached_property
+    def code_version(self) -> str:
+        """Changes when one of its code files changes, so every month of it turns stale."""
+        return files_version(self.code_files)
+
+    def entities(self, config: ReportingConfig) -> list[str | None]:
+        """None for a persona report (one report about the portfolio); the ids of the entities
+        of its kind for a domain report (one report each)."""
+        if self.entity_kind is None:
+            return [None]
+        return [entity.id for entity in config.entities if entity.kind == self.entity_kind]
+
+    def file_names(self, config: ReportingConfig) -> list[str]:
+        """The report's file stems under reports_dir/<YYYY-MM>/."""
+        return [f"{self.kind}-{e}" if e else self.kind for e in self.entities(config)]
+
+
+def summary_of(doc: str | None, fallback: str) -> str:
+    return (doc or fallback).strip().split("\n\n")[0].replace("\n", " ")
