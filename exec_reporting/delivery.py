@@ -117,9 +117,11 @@ def planned_reports(config: ReportingConfig, kinds: dict[str, str | None]) -> li
 
 
 def _csv_cell(value: Any) -> Any:
-    """A cell safe to open in a spreadsheet: text that starts like a formula gets a quote in
-    front. Numbers stay numbers (a negative amount is not a formula)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    """A cell safe to open in a spreadsheet: text that starts like a formula (after any leading
+    spaces, which some spreadsheets trim) gets a quote in front. Numbers stay numbers: a number
+    is never read as a formula, and a quoted negative amount would no longer add up
+    (docs/decisions.md, 14)."""
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
         return "'" + value
     return value
 

@@ -15,6 +15,12 @@ from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+# Headers are written on one line up to RFC 5322's 998 characters. At 78, Python's folder moves
+# a value that fits on the next line there whole ("Subject:\r\n Corrected: ..."), and parsers,
+# Python's own among them, then read the subject with a leading space. The parts' bodies were
+# encoded at 76 characters a line (quoted-printable, base64: RFC 2045) when they were set.
+BODY_POLICY = SMTP.clone(max_line_length=76)
+HEADER_POLICY = SMTP.clone(max_line_length=998)
 
 
 def clean_header(value: str) -> str:
@@ -53,7 +59,7 @@ def build_message(
     headers: dict[str, str] | None = None,
 ) -> EmailMessage:
     """The message for `to`. BCC addresses never go in a header: they belong to the envelope."""
-    message = EmailMessage(policy=SMTP)
+    message = EmailMessage(policy=BODY_POLICY)
     message["From"] = clean_header(sender)
     message["To"] = ", ".join(clean_header(address) for address in to)
     message["Subject"] = clean_header(parts.subject)
@@ -87,4 +93,5 @@ def build_message(
             filename=attachment.filename,
             params=params,
         )
+    message.policy = HEADER_POLICY
     return message

@@ -173,6 +173,20 @@ def test_every_part_uses_a_7bit_transfer_encoding(rendered, name):
 
 
 @pytest.mark.parametrize("name", ["cfo", "rental-cafe"])
+def test_headers_stay_on_one_line_and_bodies_keep_76_characters(rendered, name):
+    for what_changed in (None, ["Cash at month end: $1.00 → $2.00"]):
+        raw, subject = build_raw(report(rendered, name), rendered, "cfo@example.com", what_changed)
+        head, _, body = raw.partition(b"\r\n\r\n")
+        # a subject folded right after "Subject:" reads back with a leading space
+        [line] = [h for h in head.split(b"\r\n") if h.startswith(b"Subject:")]
+        assert re.match(rb"Subject: \S", line), line
+        assert str(parse(raw)["Subject"]) == clean_header(subject)
+        # quoted-printable and base64 lines: 76 characters at most (RFC 2045)
+        for line in body.split(b"\r\n"):
+            assert line.startswith(b"Content-") or len(line) <= 76, line
+
+
+@pytest.mark.parametrize("name", ["cfo", "rental-cafe"])
 def test_every_cid_in_the_html_resolves_to_an_image_part(rendered, name):
     files = report(rendered, name)
     raw, _ = build_raw(files, rendered, "cfo@example.com", None)
@@ -244,6 +258,7 @@ def test_table_csv_quotes_every_formula_start_and_only_text():
             {"name": "\rReturn", "amount": 1},
             {"name": "-5", "amount": -5},
             {"name": "Plain = text", "amount": 2},
+            {"name": "  =HYPERLINK(1)", "amount": 3},
         ],
         "total": {"name": "Total", "amount": -773.25},
     }
@@ -258,6 +273,7 @@ def test_table_csv_quotes_every_formula_start_and_only_text():
         ["'\rReturn", "1"],
         ["'-5", "-5"],  # text that looks like a number is still text; the number stays
         ["Plain = text", "2"],
+        ["'  =HYPERLINK(1)", "3"],  # spaces first: some spreadsheets trim them
         ["Total", "-773.25"],
     ]
 

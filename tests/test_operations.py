@@ -122,6 +122,8 @@ class Correction:
     quiet_tick: object = None
     ingest_run: dg.ExecuteInProcessResult | None = None
     stale: dict[str, list[str]] = field(default_factory=dict)
+    stale_in_metadata: dict = field(default_factory=dict)
+    stale_sensor: object = None
     editions_before: dict = field(default_factory=dict)
     messages_before: set = field(default_factory=set)
     ledger_before: list = field(default_factory=list)
@@ -195,6 +197,16 @@ def flow(tmp_path_factory):
     )
     state.quiet_tick = tick(state.correction_tick.cursor)
     state.stale = stale_report_partitions(config, instance)
+    (inputs_run,) = [
+        e
+        for e in state.ingest_run.get_asset_materialization_events()
+        if e.asset_key == dg.AssetKey(["metrics", "report_inputs"])
+    ]
+    state.stale_in_metadata = inputs_run.materialization.metadata["stale_report_months"].value
+    stale_sensor = repository.get_sensor_def("rerender_stale_reports")
+    state.stale_sensor = stale_sensor.evaluate_tick(
+        dg.build_sensor_context(instance=instance, repository_def=repository)
+    )
 
     # the backfill of the stale report months, as `exec-reporting backfill --stale` runs it
     state.editions_before = report_editions(config.reports_path)
@@ -312,6 +324,20 @@ def test_a_correction_marks_stale_only_the_report_months_it_reaches(flow):
             assert new - old == delta, (name, label, old, new)
         # and a month before it did not move
         assert after[(name, MONTHS[1])] == before[(name, MONTHS[1])]
+
+
+def test_the_stale_months_are_listed_by_the_ingest_run_and_proposed_by_the_sensor(flow):
+    # the run that made them stale says which, in its report_inputs metadata
+    assert flow.stale_in_metadata == flow.stale
+    # the sensor proposes one run per stale month: exactly its stale reports and its delivery
+    requests = {r.partition_key: r for r in flow.stale_sensor.run_requests}
+    assert set(requests) == set(flow.stale)
+    for month, request in requests.items():
+        assert set(request.asset_selection) == {
+            *(dg.AssetKey(["reports", kind]) for kind in flow.stale[month]),
+            dg.AssetKey(["delivery", "emails"]),
+        }
+        assert request.run_key.startswith(f"stale-{month}-")
 
 
 def test_the_backfill_rematerializes_exactly_the_stale_report_partitions(flow):

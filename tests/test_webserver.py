@@ -13,7 +13,14 @@ One server for the whole module (module-scoped fixture), on an instance that alr
 4. the screenshots of docs/images/ (lineage, the stale month, the sensor's run, a metric's
    checks), each checked to show what the guide says it shows;
 5. `exec-reporting backfill --stale`, while the server runs, re-renders March and sends the CFO
-   one "Corrected:" edition.
+   one "Corrected:" edition;
+6. failure alerts: a run launched from the UI that fails, and a run the data_dir sensor launched
+   for a broken file, each email delivery.alerts_to once (the daemon ticks alert_on_run_failure);
+   putting the broken file back the way it was loads again.
+
+The server is started the way the README says: `dagster dev -w workspace.yaml` from the repo
+root with DAGSTER_HOME pointing at the project's instance. The screenshots go to a temporary
+folder; `UPDATE_SCREENSHOTS=1` writes them to docs/images/ for the guide.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ import contextlib
 import email
 import email.policy
 import os
+import re
 import shutil
 import signal
 import socket
@@ -43,7 +51,8 @@ from exec_reporting.metrics import relations
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-IMAGES = REPO / "docs" / "images"
+# the guide's screenshots are refreshed only on request: a test run writes to a temporary folder
+UPDATE_SCREENSHOTS = os.environ.get("UPDATE_SCREENSHOTS") == "1"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 VIEWPORT = {"width": 1400, "height": 900}
@@ -230,7 +239,18 @@ def server(tmp_path_factory):
     """`dagster dev` on a free port of 127.0.0.1, over a two-entity portfolio whose March pack
     `exec-reporting run` has made; stopped at the end, whatever happened."""
     root = tmp_path_factory.mktemp("webserver")
-    config = write_portfolio(root, FILES, entities=ENTITIES)
+    config = write_portfolio(
+        root,
+        FILES,
+        entities=ENTITIES,
+        delivery={
+            "transport": "outbox",
+            "sender": "reports@example.com",
+            "bcc": ["archive@example.com"],
+            "outbox_dir": "state/outbox",
+            "alerts_to": ["admin@example.com"],
+        },
+    )
     home = root / "dagster"  # prepare_environment's layout: the shipped dagster.yaml in it
     home.mkdir()
     shutil.copyfile(INSTANCE_TEMPLATE, home / "dagster.yaml")
@@ -469,11 +489,17 @@ def _lineage_url(server: Server) -> str:
     )
 
 
+@pytest.fixture(scope="module")
+def images(tmp_path_factory) -> Path:
+    return REPO / "docs" / "images" if UPDATE_SCREENSHOTS else tmp_path_factory.mktemp("images")
+
+
 def test_screenshots_of_the_correction_workflow_for_the_operations_guide(
-    server, launched_run, correction
+    server, launched_run, correction, images
 ):
     from playwright.sync_api import sync_playwright
 
+    IMAGES = images
     # the "Join the Dagster community" dialog would cover the first page
     assert server.client._execute("mutation { setNuxSeen }")["setNuxSeen"] is True
     IMAGES.mkdir(parents=True, exist_ok=True)
@@ -588,3 +614,98 @@ def test_backfill_stale_rerenders_the_stale_month_and_sends_a_correction(server,
     backfills = _runs(server.client, tags=[{"key": "exec_reporting/backfill", "value": "stale"}])
     assert backfills and {r["status"] for r in backfills} == {"SUCCESS"}
     assert _stale(server.client, "cfo")[CLI_MONTH] == "FRESH"
+
+
+# -- the README's claims: dagster dev on the project's instance, and failure alerts ----------------
+
+
+def test_the_readme_starts_dagster_dev_as_this_test_does_and_its_scratch_folder_is_ignored(server):
+    readme = (REPO / "README.md").read_text()
+    assert "DAGSTER_HOME=$PWD/state/dagster .venv/bin/dagster dev -w workspace.yaml" in readme
+    # what dagster dev makes without DAGSTER_HOME stays out of `git status`
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", ".tmp_dagster_home_x1y2/storage"], cwd=REPO, check=False
+    )
+    assert ignored.returncode == 0
+
+
+def _alerts(server: Server) -> dict[str, str]:
+    """{run id: the alert's text} of every alert in the outbox."""
+    found = {}
+    for path in (server.root / "state" / "outbox" / "alerts").rglob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
+        found[re.search(r"The run (\S+) of ", text).group(1)] = text
+    return found
+
+
+def _wait_for_alert(server: Server, run_id: str) -> str:
+    deadline = time.monotonic() + SENSOR_TIMEOUT
+    while time.monotonic() < deadline:
+        alerts = _alerts(server)
+        if run_id in alerts:
+            return alerts[run_id]
+        time.sleep(2)
+    pytest.fail(f"no alert for run {run_id} within {SENSOR_TIMEOUT} s:\n{_tail(server.log)}")
+
+
+def _wait_for_failure(client, run_id: str) -> None:
+    deadline = time.monotonic() + RUN_TIMEOUT
+    while time.monotonic() < deadline:
+        if client.get_run_status(run_id).value in ("FAILURE", "CANCELED"):
+            return
+        time.sleep(1)
+    pytest.fail(f"run {run_id} did not fail")
+
+
+def test_a_run_launched_from_the_ui_that_fails_emails_the_alert_once(server, correction):
+    run_id = server.client.submit_job_execution(
+        "ingest_and_metrics",
+        run_config={"ops": {"raw__ledger": {"config": {"entities": ["nope"]}}}},
+    )
+    _wait_for_failure(server.client, run_id)
+    text = _wait_for_alert(server, run_id)
+    assert "Started by a launch from the Dagster UI." in text
+    assert "Failed step: raw__ledger" in text and "no such entity in reporting.yaml: nope" in text
+    time.sleep(35)  # another tick of the alert sensor: nothing more for this run
+    assert len([r for r in _alerts(server) if r == run_id]) == 1
+
+
+def test_a_broken_file_alerts_from_the_sensor_s_run_and_putting_it_back_loads_again(
+    server, correction
+):
+    client = server.client
+    ledger = server.root / "data" / "shop" / "ledger.csv"
+    good = ledger.read_text()
+
+    def next_sensor_run(before: set[str]) -> dict:
+        deadline = time.monotonic() + SENSOR_TIMEOUT
+        while time.monotonic() < deadline:
+            runs = [
+                r
+                for r in _runs(
+                    client,
+                    pipelineName="ingest_and_metrics",
+                    tags=[{"key": "dagster/sensor_name", "value": "watch_data_dir"}],
+                )
+                if r["runId"] not in before
+            ]
+            if runs and runs[0]["status"] in ("SUCCESS", "FAILURE", "CANCELED"):
+                return runs[0]
+            time.sleep(2)
+        pytest.fail(f"no sensor run within {SENSOR_TIMEOUT} s:\n{_tail(server.log)}")
+
+    seen = {r["runId"] for r in _runs(client, pipelineName="ingest_and_metrics")}
+    ledger.write_text(good.replace(FIXED_LINE, FIXED_LINE.replace("950.00", "nine fifty")))
+    broken = next_sensor_run(seen)
+    assert broken["status"] == "FAILURE"
+    text = _wait_for_alert(server, broken["runId"])
+    assert "Started by the sensor watch_data_dir." in text
+    assert "Failed check: raw/ledger quarantined_share" in text
+    assert "shop/ledger.csv line 5, column amount (nine fifty)" in text
+
+    # the file as it was before: a state the sensor has seen, and it loads again
+    seen.add(broken["runId"])
+    ledger.write_text(good)
+    restored = next_sensor_run(seen)
+    assert restored["status"] == "SUCCESS", _run_errors(client, restored["runId"])
