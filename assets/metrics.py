@@ -11,11 +11,11 @@ stops the relations built from it in the same step, as separate steps would.
 import dagster as dg
 
 from assets.checks import asset_check_result
-from exec_reporting.checks import run_check_file
 from exec_reporting.metrics import (
     Relation,
     build,
     check_description,
+    check_outcome,
     content_version,
     relations,
 )
@@ -61,9 +61,7 @@ def _spec(relation: Relation, keys: dict[str, dg.AssetKey]) -> dg.AssetSpec:
 
 def _check_results(conn, relation: Relation) -> list[dg.AssetCheckResult]:
     return [
-        asset_check_result(
-            check, run_check_file(conn, f"checks/{relation.name}__{check}"), _key(relation)
-        )
+        asset_check_result(check, check_outcome(conn, relation, check), _key(relation))
         for check in relation.checks
     ]
 

@@ -5,7 +5,11 @@ metrics.<name>. Adding a relation is adding a file: the registry is read from th
 A file starts with a comment saying what the relation is (`-- metrics.<name>: ...`) and a line
 `-- owner: <persona>`; the tables it reads (raw.*, config.*, metrics.*) are found in its SQL.
 Its checks are the files sql/checks/<name>__<check>.sql: each selects the rows that break a
-rule, so a check passes when it returns nothing. Definitions: docs/metrics.md.
+rule, so a check passes when it returns nothing. Its grain is declared once, beside the SQL, in
+the spirit of dbt's `unique` test: a line `-- grain: entity_id, month` (the columns no two rows
+share) gives it the generated check `grain`, and a line `-- series: every` (or an entity kind,
+`-- series: rental`) makes that check also require one row for every month of the entities'
+series (metrics.entity_months). Definitions: docs/metrics.md.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-from exec_reporting.checks import run_check_file
+from exec_reporting.checks import CheckOutcome, run_check_file
 from exec_reporting.sqlfiles import (
     SQL_DIR,
     create_table_as,
@@ -30,6 +34,10 @@ from exec_reporting.sqlfiles import (
 
 METRICS_DIR = SQL_DIR / "metrics"
 _OWNER = re.compile(r"^--\s*owner:\s*([a-z]+)\s*$", re.MULTILINE)
+_GRAIN = re.compile(r"^--\s*grain:\s*([a-z_, ]+?)\s*$", re.MULTILINE)
+_SERIES = re.compile(r"^--\s*series:\s*([a-z_]+)\s*$", re.MULTILINE)
+# The generated check of a relation with a declared grain.
+GRAIN_CHECK = "grain"
 
 
 @dataclass(frozen=True)
@@ -39,6 +47,10 @@ class Relation:
     reads: tuple[str, ...]
     owner: str
     description: str
+    # The columns no two rows share (`-- grain:`), and the series every month of which has a
+    # row (`-- series:`: every entity, or the entities of one kind).
+    grain: tuple[str, ...] = ()
+    series: str | None = None
 
     @property
     def table(self) -> str:
@@ -55,10 +67,29 @@ class Relation:
 
     @property
     def checks(self) -> list[str]:
-        """Check names, from the files sql/checks/<relation>__<check>.sql."""
-        return sorted(
+        """Check names: `grain` when the relation declares one, and one per file
+        sql/checks/<relation>__<check>.sql."""
+        files = [
             path.stem.split("__", 1)[1] for path in (SQL_DIR / "checks").glob(f"{self.name}__*.sql")
-        )
+        ]
+        return sorted([GRAIN_CHECK] if self.grain else []) + sorted(files)
+
+    def check_query(self, check: str) -> tuple[str, dict[str, Any]]:
+        """The SQL file of a check and its parameters."""
+        if check == GRAIN_CHECK and self.grain:
+            sql = "meta/series_check" if self.series else "meta/grain_check"
+            return sql, {"table_name": self.table, "keys": list(self.grain), "series": self.series}
+        return f"checks/{self.name}__{check}", {}
+
+    def check_description(self, check: str) -> str:
+        if check == GRAIN_CHECK and self.grain:
+            text = f"One row per {' and '.join(self.grain)}"
+            if self.series == "every":
+                text += ", for every month of every entity's series (metrics.entity_months)"
+            elif self.series:
+                text += f", for every month of each {self.series} entity's series"
+            return text + ": a row here is a key repeated, missing or outside the series."
+        return header_comment(f"checks/{self.name}__{check}")
 
 
 def parse_relation(path: Path) -> Relation:
@@ -78,7 +109,18 @@ def parse_relation(path: Path) -> Relation:
     # the relations' inputs are assets: the input tables, the config tables and other relations
     reads = sorted(tables_named(sql, ("raw", "config", "metrics")) - {f"metrics.{name}"})
     first = description[0].upper() + description[1:]
-    return Relation(name, tuple(reads), owner.group(1), first)
+    grain = _GRAIN.search(sql)
+    series = _SERIES.search(sql)
+    if series and not grain:
+        raise ValueError(f"{path}: a `-- series:` line needs a `-- grain: entity_id, month` line")
+    return Relation(
+        name,
+        tuple(reads),
+        owner.group(1),
+        first,
+        tuple(c.strip() for c in grain.group(1).split(",")) if grain else (),
+        series.group(1) if series else None,
+    )
 
 
 @cache
@@ -122,14 +164,19 @@ def content_version(conn, table: str) -> str:
     return query(conn, "meta/content_version", table_name=table)[0]["version"]
 
 
+def check_outcome(conn, relation: Relation, check: str, sample: int = 10) -> CheckOutcome:
+    sql_name, params = relation.check_query(check)
+    return run_check_file(conn, sql_name, sample, **params)
+
+
 def run_check(
     conn, relation: Relation, check: str, sample: int = 10
 ) -> tuple[int, list[dict[str, Any]]]:
     """Run one check; return how many rows break it and the first few of them."""
-    outcome = run_check_file(conn, f"checks/{relation.name}__{check}", sample)
+    outcome = check_outcome(conn, relation, check, sample)
     return outcome.failures, outcome.sample
 
 
 def check_description(relation: Relation, check: str) -> str:
-    """The opening comment of a check file: what the check guards."""
-    return header_comment(f"checks/{relation.name}__{check}")
+    """What a check guards: the opening comment of its file, or the declared grain."""
+    return relation.check_description(check)

@@ -97,7 +97,10 @@ def _bind(sql: str, params: dict[str, Any] | None) -> dict[str, Any] | None:
     # DuckDB refuses parameters a statement does not use, so pass only the ones it names.
     if not params:
         return None
-    used = {key: value for key, value in params.items() if re.search(rf"\${re.escape(key)}\b", sql)}
+    code = re.sub(r"--[^\n]*", "", sql)  # a parameter named in a comment is not used
+    used = {
+        key: value for key, value in params.items() if re.search(rf"\${re.escape(key)}\b", code)
+    }
     return used or None
 
 

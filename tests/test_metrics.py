@@ -636,13 +636,13 @@ def test_round_amount_paid_twice_in_one_month_only_is_flagged(portfolio):
 def test_every_relation_of_the_metric_store_has_its_checks():
     checks = {relation.name: relation.checks for relation in relations()}
     assert {name: checks[name] for name in CORE_RELATIONS} == {
-        "entity_months": ["covers_ledger", "no_holes", "unique_entity_month"],
-        "monthly_pnl": ["unique_entity_month"],
-        "burn": ["cash_reconciles", "unique_entity_month"],
-        "break_even": ["unique_entity_month"],
+        "entity_months": ["grain", "covers_ledger", "no_holes"],
+        "monthly_pnl": ["grain"],
+        "burn": ["grain", "cash_reconciles"],
+        "break_even": ["grain"],
         "kpi_gaps": ["one_row_per_kpi_month"],
-        "deferred_revenue": ["unique_entity_month"],
-        "expense_flags": ["known_rule", "unique_flag"],
+        "deferred_revenue": ["grain"],
+        "expense_flags": ["grain", "known_rule"],
     }
 
 
@@ -658,7 +658,7 @@ def test_every_check_passes_on_the_fixture(warehouse):
 BREAKAGES = [
     (
         "monthly_pnl",
-        "unique_entity_month",
+        "grain",
         "insert into metrics.monthly_pnl select * from metrics.monthly_pnl "
         "where entity_id = 'alpha' and month = date '2026-02-01'",
     ),
@@ -685,7 +685,7 @@ BREAKAGES = [
     ),
     (
         "expense_flags",
-        "unique_flag",
+        "grain",
         "insert into metrics.expense_flags select * from metrics.expense_flags "
         "where txn_id = 'T10'",
     ),

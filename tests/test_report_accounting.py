@@ -637,15 +637,15 @@ def test_recurring_payments(fixture):
 # -- checks ----------------------------------------------------------------------------------------
 
 OWN_CHECKS = {
-    "revenue_recognition_bookings": ["fallback_line_used_once", "unique_booking"],
-    "revenue_recognition_monthly": ["one_row_per_entity_month"],
-    "revenue_recognition_findings": ["one_row_per_finding_month"],
-    "chart_unmapped_accounts": ["not_in_chart", "unique_code_month"],
-    "chart_misused_accounts": ["nets_against_type", "unique_account_month"],
-    "chart_findings": ["one_row_per_finding_month"],
-    "expense_outliers": ["above_factor", "unique_account_month"],
-    "expense_findings": ["one_row_per_finding_month"],
-    "recurring_payments": ["long_enough", "unique_counterparty_month"],
+    "revenue_recognition_bookings": ["grain", "fallback_line_used_once"],
+    "revenue_recognition_monthly": ["grain"],
+    "revenue_recognition_findings": ["grain"],
+    "chart_unmapped_accounts": ["grain", "not_in_chart"],
+    "chart_misused_accounts": ["grain", "nets_against_type"],
+    "chart_findings": ["grain"],
+    "expense_outliers": ["grain", "above_factor"],
+    "expense_findings": ["grain"],
+    "recurring_payments": ["grain", "long_enough"],
 }
 
 
@@ -663,7 +663,7 @@ def test_every_relation_has_its_checks_and_they_pass(fixture):
 BREAKAGES = [
     (
         "revenue_recognition_bookings",
-        "unique_booking",
+        "grain",
         "insert into metrics.revenue_recognition_bookings "
         "select * from metrics.revenue_recognition_bookings where booking_id = 'A1'",
     ),
@@ -681,19 +681,19 @@ BREAKAGES = [
     ),
     (
         "revenue_recognition_monthly",
-        "one_row_per_entity_month",
+        "grain",
         "delete from metrics.revenue_recognition_monthly where entity_id = 'beta' "
         "and month = date '2026-03-01'",
     ),
     (
         "revenue_recognition_findings",
-        "one_row_per_finding_month",
+        "grain",
         "insert into metrics.revenue_recognition_findings select * from "
         "metrics.revenue_recognition_findings where month = date '2026-01-01'",
     ),
     (
         "chart_unmapped_accounts",
-        "unique_code_month",
+        "grain",
         "insert into metrics.chart_unmapped_accounts select * from "
         "metrics.chart_unmapped_accounts where account_code = '5500' and month = date '2026-05-01'",
     ),
@@ -705,7 +705,7 @@ BREAKAGES = [
     ),
     (
         "chart_misused_accounts",
-        "unique_account_month",
+        "grain",
         "insert into metrics.chart_misused_accounts select * from metrics.chart_misused_accounts "
         "where entity_id = 'beta'",
     ),
@@ -716,13 +716,13 @@ BREAKAGES = [
     ),
     (
         "chart_findings",
-        "one_row_per_finding_month",
+        "grain",
         "insert into metrics.chart_findings select * from metrics.chart_findings "
         "where entity_id = 'beta'",
     ),
     (
         "expense_outliers",
-        "unique_account_month",
+        "grain",
         "insert into metrics.expense_outliers select * from metrics.expense_outliers "
         "where month = date '2026-04-01'",
     ),
@@ -733,13 +733,13 @@ BREAKAGES = [
     ),
     (
         "expense_findings",
-        "one_row_per_finding_month",
+        "grain",
         "insert into metrics.expense_findings select * from metrics.expense_findings "
         "where month = date '2026-02-01'",
     ),
     (
         "recurring_payments",
-        "unique_counterparty_month",
+        "grain",
         "insert into metrics.recurring_payments select * from metrics.recurring_payments "
         "where counterparty = 'Landlord'",
     ),

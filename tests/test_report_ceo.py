@@ -571,22 +571,16 @@ def test_the_report_uses_the_rules_file_of_the_config(warehouse, config_path, tm
 # -- checks ----------------------------------------------------------------------------------------
 
 CHECKS = [
-    ("asset_inventory", "unique_entity_month_category_status"),
+    ("asset_inventory", "grain"),
     ("asset_inventory", "reconciles_assets"),
-    ("shortfall_by_entity", "one_row_per_entity_month"),
+    ("shortfall_by_entity", "grain"),
     ("shortfall_by_entity", "agrees_with_kpi_gaps"),
 ]
 
 
 def test_relations_have_their_checks():
-    assert relation_named("asset_inventory").checks == [
-        "reconciles_assets",
-        "unique_entity_month_category_status",
-    ]
-    assert relation_named("shortfall_by_entity").checks == [
-        "agrees_with_kpi_gaps",
-        "one_row_per_entity_month",
-    ]
+    assert relation_named("asset_inventory").checks == ["grain", "reconciles_assets"]
+    assert relation_named("shortfall_by_entity").checks == ["grain", "agrees_with_kpi_gaps"]
 
 
 @pytest.mark.parametrize(("relation", "check"), CHECKS)
@@ -597,7 +591,7 @@ def test_checks_pass_on_the_fixture(warehouse, relation, check):
 BREAKAGES = [
     (
         "asset_inventory",
-        "unique_entity_month_category_status",
+        "grain",
         "insert into metrics.asset_inventory select * from metrics.asset_inventory "
         "where month = date '2026-02-01' and asset_category = 'vessel'",
     ),
@@ -609,7 +603,7 @@ BREAKAGES = [
     ),
     (
         "shortfall_by_entity",
-        "one_row_per_entity_month",
+        "grain",
         "delete from metrics.shortfall_by_entity where entity_id = 'beta' and month = "
         "date '2026-02-01'",
     ),

@@ -455,13 +455,9 @@ def test_milestone_ids_are_stable(warehouse):
 # -- checks ------------------------------------------------------------------------------------
 
 CMO_CHECKS = {
-    "channel_matrix": [
-        "every_channel_every_month",
-        "reconciles_channels",
-        "unique_entity_month_channel",
-    ],
-    "ota_sequence": ["not_listed", "ranks_run_from_one", "unique_entity_month_ota"],
-    "milestone_status": ["known_status", "unique_milestone_month"],
+    "channel_matrix": ["grain", "every_channel_every_month", "reconciles_channels"],
+    "ota_sequence": ["grain", "not_listed", "ranks_run_from_one"],
+    "milestone_status": ["grain", "known_status"],
 }
 
 
@@ -475,7 +471,7 @@ def test_checks_exist_and_pass_on_the_fixture(warehouse):
 BREAKAGES = [
     (
         "channel_matrix",
-        "unique_entity_month_channel",
+        "grain",
         "insert into metrics.channel_matrix select * from metrics.channel_matrix "
         "where month = date '2026-01-01' and channel = 'ads'",
     ),
@@ -492,7 +488,7 @@ BREAKAGES = [
     ),
     (
         "ota_sequence",
-        "unique_entity_month_ota",
+        "grain",
         "insert into metrics.ota_sequence select * from metrics.ota_sequence "
         "where entity_id = 'beta' and month = date '2026-02-01'",
     ),
@@ -511,7 +507,7 @@ BREAKAGES = [
     ),
     (
         "milestone_status",
-        "unique_milestone_month",
+        "grain",
         "insert into metrics.milestone_status select * from metrics.milestone_status "
         "where milestone = 'List Gamma on viator' and month = date '2026-02-01'",
     ),

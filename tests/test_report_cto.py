@@ -610,10 +610,10 @@ def test_every_stack_relation_has_its_checks():
     checks = {r.name: r.checks for r in relations() if r.name in STACK_RELATIONS}
     assert checks == {
         "stack_health": ["one_row_per_component_month", "tls_status_matches_expiry"],
-        "stack_issues": ["known_rule_severity", "unique_rule"],
+        "stack_issues": ["grain", "known_rule_severity"],
         "stack_findings": ["one_row_per_issue"],
         "stack_costs": ["one_row_per_component_month", "reconciles_ledger"],
-        "stack_summary": ["matches_components", "one_row_per_entity_month"],
+        "stack_summary": ["grain", "matches_components"],
     }
 
 
@@ -641,7 +641,7 @@ BREAKAGES = [
     ),
     (
         "stack_issues",
-        "unique_rule",
+        "grain",
         "insert into metrics.stack_issues select * from metrics.stack_issues "
         "where component = 'mail' and month = date '2026-01-01'",
     ),
@@ -671,7 +671,7 @@ BREAKAGES = [
     ),
     (
         "stack_summary",
-        "one_row_per_entity_month",
+        "grain",
         "delete from metrics.stack_summary where entity_id = 'beta' and month = date '2026-03-01'",
     ),
     (

@@ -14,11 +14,9 @@ import pytest
 from conftest import build_report, load_warehouse, rows, write_portfolio
 
 from exec_reporting.demo import generate
-from exec_reporting.metrics import _TABLE_REFERENCE as TABLE_REFERENCE
-from exec_reporting.metrics import _strip_comments as strip_comments
 from exec_reporting.metrics import relation as relation_named
 from exec_reporting.metrics import relations, run_check
-from exec_reporting.sqlfiles import SQL_DIR
+from exec_reporting.sqlfiles import read_sql, tables_named
 
 JAN, FEB, MAR, APR = (date(2026, m, 1) for m in range(1, 5))
 
@@ -708,14 +706,14 @@ def test_paid_invoice_is_resolved(portfolio):
 # -- checks ---------------------------------------------------------------------------------------
 
 MY_CHECKS = {
-    "rental_rent_roll": ["status_matches_lease", "unique_unit_lease"],
-    "rental_monthly": ["one_row_per_series_month", "reconciles_with_rent_roll"],
-    "logistics_trip_costs": ["unique_line"],
-    "logistics_trips": ["costs_add_up", "unique_trip"],
-    "logistics_monthly": ["one_row_per_series_month", "reconciles"],
-    "receivables_invoices": ["bucket_matches_days", "unique_invoice_month"],
-    "receivables_monthly": ["buckets_add_up", "unique_entity_month"],
-    "client_accounts": ["reconciles_with_aging", "unique_client_month"],
+    "rental_rent_roll": ["grain", "status_matches_lease"],
+    "rental_monthly": ["grain", "reconciles_with_rent_roll"],
+    "logistics_trip_costs": ["grain"],
+    "logistics_trips": ["grain", "costs_add_up"],
+    "logistics_monthly": ["grain", "reconciles"],
+    "receivables_invoices": ["grain", "bucket_matches_days"],
+    "receivables_monthly": ["grain", "buckets_add_up"],
+    "client_accounts": ["grain", "reconciles_with_aging"],
     "invoice_findings": ["one_per_overdue_invoice"],
 }
 
@@ -745,15 +743,15 @@ def test_checks_read_only_what_their_relation_is_built_from():
     for name, checks in MY_CHECKS.items():
         allowed = upstream(name) | {f"metrics.{name}"}
         for check in checks:
-            sql = (SQL_DIR / "checks" / f"{name}__{check}.sql").read_text(encoding="utf-8")
-            reads = {".".join(t) for t in TABLE_REFERENCE.findall(strip_comments(sql))}
+            sql_name, _ = relation_named(name).check_query(check)
+            reads = tables_named(read_sql(sql_name), ("raw", "config", "metrics"))
             assert reads <= allowed, (name, check, reads - allowed)
 
 
 BREAKAGES = [
     (
         "rental_rent_roll",
-        "unique_unit_lease",
+        "grain",
         "insert into metrics.rental_rent_roll select * from metrics.rental_rent_roll "
         "where month = date '2026-01-01' and unit = 'F-A'",
     ),
@@ -765,7 +763,7 @@ BREAKAGES = [
     ),
     (
         "rental_monthly",
-        "one_row_per_series_month",
+        "grain",
         "delete from metrics.rental_monthly where month = date '2026-02-01'",
     ),
     (
@@ -775,13 +773,13 @@ BREAKAGES = [
     ),
     (
         "logistics_trip_costs",
-        "unique_line",
+        "grain",
         "insert into metrics.logistics_trip_costs by name select * replace ('T2' as trip_id) "
         "from metrics.logistics_trip_costs where txn_id = 'B04'",
     ),
     (
         "logistics_trips",
-        "unique_trip",
+        "grain",
         "insert into metrics.logistics_trips select * from metrics.logistics_trips "
         "where trip_id = 'T1'",
     ),
@@ -792,7 +790,7 @@ BREAKAGES = [
     ),
     (
         "logistics_monthly",
-        "one_row_per_series_month",
+        "grain",
         "delete from metrics.logistics_monthly where month = date '2026-01-01'",
     ),
     (
@@ -803,7 +801,7 @@ BREAKAGES = [
     ),
     (
         "receivables_invoices",
-        "unique_invoice_month",
+        "grain",
         "insert into metrics.receivables_invoices select * from metrics.receivables_invoices "
         "where invoice_id = 'S3' and month = date '2026-02-01'",
     ),
@@ -815,7 +813,7 @@ BREAKAGES = [
     ),
     (
         "receivables_monthly",
-        "unique_entity_month",
+        "grain",
         "insert into metrics.receivables_monthly select * from metrics.receivables_monthly "
         "where month = date '2026-01-01'",
     ),
@@ -827,7 +825,7 @@ BREAKAGES = [
     ),
     (
         "client_accounts",
-        "unique_client_month",
+        "grain",
         "insert into metrics.client_accounts select * from metrics.client_accounts "
         "where client = 'Acme' and month = date '2026-03-01'",
     ),

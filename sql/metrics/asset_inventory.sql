@@ -2,6 +2,7 @@
 -- per entity, month, asset category and asset status: how many assets, what they cost and what
 -- they are worth on the books.
 -- owner: ceo
+-- grain: entity_id, month, asset_category, asset_status
 with assets as (
     select
         entity_id,

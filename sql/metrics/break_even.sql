@@ -1,6 +1,7 @@
 -- metrics.break_even: monthly break-even per entity: fixed and variable costs, the contribution
 -- margin ratio, the revenue that would cover the fixed costs and the gap to it.
 -- owner: cfo
+-- grain: entity_id, month
 with ledger as (
     select
         entity_id,

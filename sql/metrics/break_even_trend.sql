@@ -1,6 +1,7 @@
 -- metrics.break_even_trend: each entity's gap to break-even revenue, its trend over the six
 -- months up to the month, and the month break-even is reached if that trend holds.
 -- owner: cfo
+-- grain: entity_id, month
 with indexed as (
     select
         entity_id,

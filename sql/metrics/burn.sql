@@ -1,6 +1,7 @@
 -- metrics.burn: monthly burn per entity: gross and net burn, their 3-month average, cash at month
 -- end and the months of runway that cash buys.
 -- owner: cfo
+-- grain: entity_id, month
 with pnl as (
     select
         entity_id,

@@ -2,6 +2,7 @@
 -- month (config projection_months), in each configured scenario (base, best, worst): revenue and
 -- costs start from their 3-month averages and grow at the scenario's monthly rates.
 -- owner: cfo
+-- grain: entity_id, month, scenario, months_ahead
 with averages as (
     -- the same window as net_burn_avg_3m: this month and the two before it, fewer at the start
     select

@@ -2,6 +2,7 @@
 -- entity reports in channels.csv: listed or not, spend, leads, bookings, revenue, cost per
 -- booking and return on spend.
 -- owner: cmo
+-- grain: entity_id, month, channel
 with entity_channels as (
     -- every channel an entity has ever reported: a month without a row for it still gets one
     -- (not listed, zeros), so "not listed" is the same whether the row says no or is missing

@@ -2,6 +2,7 @@
 -- which it is open: account codes missing from the chart (open until the chart or the lines are
 -- fixed) and accounts used against their type (under review for the configured months).
 -- owner: accounting
+-- grain: month, finding_id
 with unmapped as (
     select
         unmapped.month,

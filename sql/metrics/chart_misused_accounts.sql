@@ -2,6 +2,7 @@
 -- entity, month and account whose lines that month net the wrong way: money in on a cost of goods
 -- sold or expense account, money out on a revenue account.
 -- owner: accounting
+-- grain: entity_id, month, account_code
 with account_months as (
     select
         ledger.entity_id,

@@ -2,6 +2,7 @@
 -- row per entity, code and month of the entity's series from the month of the code's first line
 -- on: that month's lines and the lines to date.
 -- owner: accounting
+-- grain: entity_id, account_code, month
 with unmapped_lines as (
     -- a code the chart does not have: its lines are in cash but in no profit-and-loss line
     select

@@ -2,6 +2,7 @@
 -- series: billing, hours and effective hourly rate over the trailing 12 months, and what the
 -- client owes. One row per client invoiced in those 12 months or still owing money.
 -- owner: ceo
+-- grain: entity_id, month, client
 with invoices as (
     select
         entity_id,

@@ -1,6 +1,7 @@
 -- metrics.deferred_revenue: cash received for confirmed bookings whose service is still to come,
 -- at each month end of the entity's series.
 -- owner: accounting
+-- grain: entity_id, month
 with paid_bookings as (
     -- cancelled and refunded bookings owe no service, and unpaid ones brought no cash
     select

@@ -1,6 +1,7 @@
 -- metrics.entity_months: each entity's month series, one row per month from the month of its
 -- first ledger line to the month of its last, quiet months included.
 -- owner: cfo
+-- grain: entity_id, month
 with ledger_span as (
     select
         entity_id,

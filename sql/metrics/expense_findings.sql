@@ -3,6 +3,7 @@
 -- month and the months after it, up to the configured review window
 -- (config.parameters.review_months), then expires.
 -- owner: accounting
+-- grain: month, finding_id
 with flags as (
     select
         flags.*,

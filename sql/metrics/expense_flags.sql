@@ -1,6 +1,7 @@
 -- metrics.expense_flags: money-out lines an accountant should look at, one row per line and rule
 -- it breaks: possible duplicates, weekend spending, round amounts and unmapped accounts.
 -- owner: accounting
+-- grain: entity_id, txn_id, rule
 with ledger as (
     select
         ledger.entity_id,

@@ -2,6 +2,7 @@
 -- sold or expense account, one row per entity, month and account: spend above outlier_factor
 -- times the account's median monthly spend over the previous twelve months of the series.
 -- owner: accounting
+-- grain: entity_id, month, account_code
 with account_spend as (
     -- spend as in metrics.monthly_pnl: the money paid out net of money back, positive
     select

@@ -2,6 +2,7 @@
 -- new (open now, not the month before), still open (both), resolved (open the month before, not
 -- now, and not merely past its review window).
 -- owner: ceo
+-- grain: month, finding_id
 with current_month as (
     select * from metrics.findings
 ),

@@ -2,6 +2,8 @@
 -- fuel, crew and other trip costs, margin, per trip and per nautical mile) and the overhead no
 -- trip carries.
 -- owner: ceo
+-- grain: entity_id, month
+-- series: logistics
 with trip_totals as (
     select
         entity_id,

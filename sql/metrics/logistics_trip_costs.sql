@@ -1,6 +1,7 @@
 -- metrics.logistics_trip_costs: the ledger cost lines of each logistics entity that belong to a
 -- trip, one row per line: a cost line belongs to the trip whose booking id its description names.
 -- owner: ceo
+-- grain: entity_id, txn_id
 with trips as (
     -- a cancelled or refunded booking is no trip: what it cost stays in the overhead
     select

@@ -2,6 +2,7 @@
 -- departs: nautical miles, revenue, the costs its ledger lines carry, margin and the figures per
 -- nautical mile.
 -- owner: ceo
+-- grain: entity_id, trip_id
 with trips as (
     -- the booking's amount is the trip's price (revenue when it is sold, whenever it is paid);
     -- its quantity is the trip's nautical miles

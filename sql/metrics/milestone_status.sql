@@ -2,6 +2,7 @@
 -- month: whether it is done (marked done, or shown by that month's data) and, if not, how soon
 -- it is due, counted from the month's last day.
 -- owner: cmo
+-- grain: month, milestone_id
 with portfolio_months as (
     select distinct month, month_end
     from metrics.entity_months

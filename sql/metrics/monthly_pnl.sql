@@ -1,6 +1,7 @@
 -- metrics.monthly_pnl: profit and loss per entity and month, from the ledger's revenue, cogs and
 -- expense lines.
 -- owner: cfo
+-- grain: entity_id, month
 with ledger as (
     select
         entity_id,

@@ -2,6 +2,7 @@
 -- agency (config.otas) that suits the entity's kind but does not list it that month, ranked in
 -- the order to add them: largest audience net of commission first.
 -- owner: cmo
+-- grain: entity_id, month, ota
 with listed as (
     -- listed = a channels.csv row for the OTA that month with listed = yes; a missing row or a
     -- "no" both leave the OTA to add

@@ -1,6 +1,7 @@
 -- metrics.receivables_invoices: the receivables aging, one row per invoice with money still owed
 -- at the end of a month of its entity's series: the open balance, days past due and aging bucket.
 -- owner: ceo
+-- grain: entity_id, month, invoice_id
 with invoices as (
     -- A payment counts from its date on. A payment date without an amount is a payment in full;
     -- a partial payment leaves the rest open; more than the invoice leaves nothing open.

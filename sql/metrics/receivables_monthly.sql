@@ -2,6 +2,7 @@
 -- series: the aging buckets, what is overdue, days sales outstanding, hours billed and unbilled,
 -- and the effective hourly rate of the trailing 12 months.
 -- owner: ceo
+-- grain: entity_id, month
 with invoicing_entities as (
     select distinct entity_id
     from raw.invoices

@@ -2,6 +2,7 @@
 -- entity, month and counterparty paid in each of the last recurring_min_months months up to and
 -- including this one, every one of those months within 10% of their median.
 -- owner: accounting
+-- grain: entity_id, month, counterparty
 with spending as (
     -- reviewed spending as in metrics.expense_flags: money out on cost accounts or on codes
     -- missing from the chart; a payment without a counterparty cannot recur to anyone

@@ -1,6 +1,8 @@
 -- metrics.rental_monthly: each rental entity's month: occupancy and rent from the rent roll,
 -- net operating income, debt service and its coverage, for the month and the trailing 12 months.
 -- owner: ceo
+-- grain: entity_id, month
+-- series: rental
 with roll as (
     select
         entity_id,

@@ -1,6 +1,7 @@
 -- metrics.rental_rent_roll: the rent roll of each rental entity, one row per unit available in
 -- the month (let or vacant) and per lease month of the month whose booking names no unit.
 -- owner: ceo
+-- grain: entity_id, month, unit, lease_id
 with rental_entities as (
     select entity_id
     from config.entities

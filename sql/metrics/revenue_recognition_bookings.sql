@@ -2,6 +2,7 @@
 -- revenue line that brought its cash in and the first revenue line that gave money back, when
 -- they are found.
 -- owner: accounting
+-- grain: entity_id, booking_id
 with revenue_lines as (
     -- Only revenue accounts: cash for a future service booked to a liability account is already
     -- deferred, which is right, so it is not looked for here.

@@ -3,6 +3,7 @@
 -- finding per entity) and cancelled or refunded bookings whose money was not given back (one per
 -- booking).
 -- owner: accounting
+-- grain: month, finding_id
 with prepaid as (
     -- one finding per entity: the fix is the same month-end entry, whatever the bookings
     select

@@ -2,6 +2,8 @@
 -- series: cash for services still to come that sits in revenue, and cash of cancelled or
 -- refunded bookings that was never given back.
 -- owner: accounting
+-- grain: entity_id, month
+-- series: every
 with bookings_by_month_end as (
     -- every paid booking against every month end from the month its cash came in
     select

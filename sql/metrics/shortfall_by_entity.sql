@@ -1,6 +1,8 @@
 -- metrics.shortfall_by_entity: revenue and cash at month end against the targets set for them in
 -- reporting.yaml, one row per entity and month of its series, with how much each falls short.
 -- owner: ceo
+-- grain: entity_id, month
+-- series: every
 with figures as (
     select
         months.entity_id,

@@ -1,6 +1,7 @@
 -- metrics.stack_issues: one row per entity, component, month and rule of the stack audit that the
 -- component breaks as of the month's end (metrics.stack_health), with the rule's severity.
 -- owner: cto
+-- grain: entity_id, month, component, rule
 with health as (
     select * from metrics.stack_health
 ),

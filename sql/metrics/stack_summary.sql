@@ -2,6 +2,8 @@
 -- runs, how many pass every check, its open stack findings by severity and its software cost
 -- against three months before. An entity without stack.csv has 0 components and empty figures.
 -- owner: cto
+-- grain: entity_id, month
+-- series: every
 with components as (
     select
         entity_id,

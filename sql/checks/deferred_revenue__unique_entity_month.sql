@@ -1,9 +1,0 @@
--- metrics.deferred_revenue has one row per entity and month: any entity month listed here repeats.
-select
-    entity_id,
-    month,
-    count(*) as row_count
-from metrics.deferred_revenue
-group by entity_id, month
-having count(*) > 1
-order by entity_id, month

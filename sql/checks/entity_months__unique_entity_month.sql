@@ -1,9 +1,0 @@
--- metrics.entity_months has one row per entity and month: any entity month listed here repeats.
-select
-    entity_id,
-    month,
-    count(*) as row_count
-from metrics.entity_months
-group by entity_id, month
-having count(*) > 1
-order by entity_id, month

@@ -1,9 +1,0 @@
--- metrics.monthly_pnl has one row per entity and month: any entity month listed here repeats.
-select
-    entity_id,
-    month,
-    count(*) as row_count
-from metrics.monthly_pnl
-group by entity_id, month
-having count(*) > 1
-order by entity_id, month

@@ -1,9 +1,0 @@
--- A revenue-recognition finding is open at most once per month: each row here repeats.
-select
-    month,
-    finding_id,
-    count(*) as row_count
-from metrics.revenue_recognition_findings
-group by month, finding_id
-having count(*) > 1
-order by month, finding_id
