@@ -431,7 +431,9 @@ def deliver(
                     content_sha256=report.content_sha256,
                 )
                 old = json.loads(previous[0]["figures"]) if previous else {}
-                what_changed = corrections.describe(corrections.changes(old, report.figures), fmt)
+                what_changed = corrections.describe(
+                    corrections.changes(old, report.figures, fmt), fmt
+                )
             # a refused message (failed) is tried again: its attempts keep counting
             tried = same[0]["attempts"] if same else 0
             todo.append((report, recipient, edition, what_changed, tried))

@@ -103,6 +103,20 @@ def test_json_holds_the_figures_the_page_shows(demo):
                 assert model.fmt.money(headline["value"]) in shown, (name, headline["label"])
 
 
+def test_every_table_row_has_an_id_of_its_own_that_is_not_its_rank(demo):
+    # "What changed" in a corrected edition matches rows by their key: a key shared by two rows
+    # would mix their figures up, a rank would show every row below an inserted one as changed
+    for name, (_, rendered) in demo["editions"].items():
+        for section in json.loads(rendered.json)["sections"]:
+            for table in section["tables"]:
+                where = (name, section["title"], table["title"])
+                positions = {c["key"] for c in table["columns"] if c["position"]}
+                assert table["key"] and not positions & set(table["key"]), where
+                ids = [tuple(row[k] for k in table["key"]) for row in table["rows"]]
+                assert len(set(ids)) == len(ids), where
+                assert all(any(v is not None for v in i) for i in ids), where
+
+
 def test_each_page_shows_its_key_figures_and_every_chart_loads_in_chromium(demo):
     from playwright.sync_api import sync_playwright
 

@@ -227,6 +227,8 @@ def _recognition_section(
             title="Deferred revenue and revenue-recognition issues at month end",
             empty=f"No entity with bookings has data for {fmt.month(month)}.",
             attachment="revenue_recognition.csv",
+            key=("entity_id",),
+            label=("name",),
         )
     )
     prepaid = query(conn, "reports/accounting_prepaid_bookings", month=month, limit=DETAIL_LIMIT)
@@ -244,6 +246,8 @@ def _recognition_section(
             else None,
             title=f"Bookings paid for services after the month end, in revenue ({shown})",
             empty="No cash for a future service sits in revenue at the month end.",
+            key=("entity_id", "booking_id"),
+            label=("name", "booking_id"),
         )
     )
     section.tables.append(
@@ -277,6 +281,8 @@ def _chart_section(conn, config: ReportingConfig, month: date, total: dict | Non
             total={"name": "Portfolio", **total} if unmapped and total else None,
             title="Account codes missing from the chart",
             empty="Every account code in the ledger is in the chart of accounts.",
+            key=("entity_id", "account_code"),
+            label=("name", "account_code"),
         )
     )
     section.tables.append(
@@ -285,6 +291,8 @@ def _chart_section(conn, config: ReportingConfig, month: date, total: dict | Non
             misused,
             title=f"Accounts used against their type in {fmt.month(month)}",
             empty=f"No account was used against its type in {fmt.month(month)}.",
+            key=("entity_id", "account_code"),
+            label=("name", "account"),
         )
     )
     section.tables.append(findings)
@@ -315,6 +323,8 @@ def _expense_section(conn, config: ReportingConfig, month: date, fmt) -> Section
                 rules,
                 total={"rule_label": "All rules", **rule_total},
                 title="Open findings by rule",
+                key=("rule",),
+                label=("rule_label",),
             )
         )
     else:
@@ -330,6 +340,8 @@ def _expense_section(conn, config: ReportingConfig, month: date, fmt) -> Section
                 "No unusual month of spending under review (an account needs 3 months of "
                 "history to be compared)."
             ),
+            key=("entity_id", "month", "account_code"),
+            label=("name", "month", "account"),
         )
     )
     by_entity = query(conn, "reports/accounting_recurring_by_entity", month=month)
@@ -347,6 +359,8 @@ def _expense_section(conn, config: ReportingConfig, month: date, fmt) -> Section
             total=total if entity_rows else None,
             title="Recurring payments (subscriptions, rent, payroll) per entity",
             empty=empty,
+            key=("entity_id",),
+            label=("name",),
         )
     )
     if recurring:
@@ -360,6 +374,8 @@ def _expense_section(conn, config: ReportingConfig, month: date, fmt) -> Section
                 RECURRING_COLUMNS,
                 recurring,
                 title=f"Recurring payments ({shown})",
+                key=("entity_id", "counterparty"),
+                label=("name", "counterparty"),
             )
         )
     return section

@@ -258,6 +258,8 @@ def _clients_section(conn, entity: Entity, month: date, fmt, no_invoices: bool):
                 UNBILLED_COLUMNS,
                 unbilled,
                 title=f"Hours worked but not billed in {fmt.month(month)}",
+                key=("invoice_id",),
+                label=("client", "invoice_id"),
             )
         )
     else:

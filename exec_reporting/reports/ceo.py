@@ -127,7 +127,7 @@ KPI_COLUMNS = [
 ]
 
 ACTION_COLUMNS = [
-    Column("rank", "#", "integer"),
+    Column("rank", "#", "integer", position=True),
     Column("action_id", "Id", "text", "action_id"),
     Column("status", "Status", "status", "action_status"),
     Column("name", "Entity"),
@@ -189,7 +189,14 @@ def _shortfall_section(entities: list[dict], portfolio: dict, month: date, fmt: 
             "lines to data/<entity>/ledger.csv (see docs/data-contract.md)."
         )
         return section
-    table = Table(SHORTFALL_COLUMNS, shaped, total=total, attachment="shortfall.csv")
+    table = Table(
+        SHORTFALL_COLUMNS,
+        shaped,
+        total=total,
+        attachment="shortfall.csv",
+        key=("entity_id",),
+        label=("name",),
+    )
     section.tables.append(table)
     section.lines.append(
         "Targets are the revenue and cash_end KPIs of reporting.yaml. Entities furthest short "
@@ -280,7 +287,13 @@ def _kpi_section(
         "percentage points."
     )
     section.tables.append(
-        Table(KPI_COLUMNS, shaped, empty=f"Every KPI met its target in {fmt.month(month)}.")
+        Table(
+            KPI_COLUMNS,
+            shaped,
+            empty=f"Every KPI met its target in {fmt.month(month)}.",
+            key=("entity_id", "kpi"),
+            label=("name", "kpi_label"),
+        )
     )
     met: dict[str, list[str]] = {}
     for row in kpis:
@@ -364,7 +377,16 @@ def _actions_section(
         f"by due date; due dates count from {fmt.date(month_end(month))}."
     )
     if shaped:
-        section.tables.append(Table(ACTION_COLUMNS, shaped, attachment="actions.csv"))
+        section.tables.append(
+            Table(
+                ACTION_COLUMNS,
+                shaped,
+                attachment="actions.csv",
+                # the action id (from what the action is about), never its rank
+                key=("action_id",),
+                label=("name", "action_id"),
+            )
+        )
     if unmatched:
         names = "; ".join(f"{r['name']}, {_item(r)}" for r in unmatched)
         section.lines.append(f"No rule of {rules_name} matches: {names}. Add a rule for them.")
@@ -400,8 +422,25 @@ def _assets_section(assets: list[dict], by_entity: list[dict], notes, month: dat
     if missing:
         section.lines.append(f"No assets.csv for: {', '.join(missing)}.")
     total_row = {**total, "name": "Portfolio"} if total else None
-    section.tables.append(Table(ASSET_ENTITY_COLUMNS, entities, total=total_row, title="By entity"))
-    section.tables.append(Table(ASSET_COLUMNS, assets, title="By entity, category and status"))
+    section.tables.append(
+        Table(
+            ASSET_ENTITY_COLUMNS,
+            entities,
+            total=total_row,
+            title="By entity",
+            key=("entity_id",),
+            label=("name",),
+        )
+    )
+    section.tables.append(
+        Table(
+            ASSET_COLUMNS,
+            assets,
+            title="By entity, category and status",
+            key=("entity_id", "asset_category", "asset_status"),
+            label=("name", "asset_category", "asset_status"),
+        )
+    )
     return section
 
 
@@ -535,7 +574,7 @@ def _held_section(held: list[dict], fmt: Formatter) -> Section:
             "missing data arrives, or when the month is listed under closed_months in "
             "reporting.yaml."
         ],
-        tables=[Table(HELD_COLUMNS, rows)],
+        tables=[Table(HELD_COLUMNS, rows, key=("month", "entity_id"), label=("month", "name"))],
     )
 
 

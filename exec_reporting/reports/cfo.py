@@ -52,7 +52,7 @@ SCENARIO_COLUMNS = [
 ]
 
 CAPITAL_COLUMNS = [
-    Column("payback_rank", "Rank", "integer"),
+    Column("payback_rank", "Rank", "integer", position=True),
     Column("candidate", "Use of cash"),
     Column("entity", "Entity"),
     Column("cost", "Cost", "money"),
@@ -144,7 +144,9 @@ def _scenarios(conn, month: date, fmt: Formatter) -> Section:
         return Section("scenarios", "Scenarios", empty="No burn figures for this month.")
     by_entity: dict[str, dict] = {}
     for row in rows:
-        entry = by_entity.setdefault(row["entity_id"], {"name": row["name"]})
+        entry = by_entity.setdefault(
+            row["entity_id"], {"entity_id": row["entity_id"], "name": row["name"]}
+        )
         entry[f"{row['scenario']}_cash"] = row["cash_at_horizon"]
         entry[f"{row['scenario']}_out"] = _runs_out(row["runs_out_month"], fmt)
     scenarios = query(conn, "reports/cfo_portfolio_projection", month=month)
@@ -179,7 +181,15 @@ def _scenarios(conn, month: date, fmt: Formatter) -> Section:
             "Revenue and costs start from their 3-month averages and grow each month at the "
             f"scenario's rate ({settings}).",
         ],
-        tables=[Table(SCENARIO_COLUMNS, list(by_entity.values()), total=total)],
+        tables=[
+            Table(
+                SCENARIO_COLUMNS,
+                list(by_entity.values()),
+                total=total,
+                key=("entity_id",),
+                label=("name",),
+            )
+        ],
         charts=[
             Chart(
                 "scenarios",
@@ -220,7 +230,16 @@ def _capital(conn, month: date, config: ReportingConfig, fmt: Formatter) -> Sect
         )
     section = Section("capital", "Capital deployment", lines=lines)
     if plan:
-        section.tables.append(Table(CAPITAL_COLUMNS, plan, attachment="capital_plan.csv"))
+        section.tables.append(
+            Table(
+                CAPITAL_COLUMNS,
+                plan,
+                attachment="capital_plan.csv",
+                # the candidate (and its entity), never its payback rank
+                key=("candidate", "entity_id"),
+                label=("candidate",),
+            )
+        )
     else:
         section.empty = (
             "No candidate uses of cash configured: list them under cfo.capital_candidates in "
@@ -247,7 +266,7 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
     total = {"name": "Portfolio", **portfolio}
     if total["runway_months"] is None:
         total["runway_months"] = "not burning"
-    burn_table = Table(BURN_COLUMNS, entities, total=total)
+    burn_table = Table(BURN_COLUMNS, entities, total=total, key=("entity_id",), label=("name",))
     burn_table.attachment = "burn.csv"
     rows = burn_table.rows
 
@@ -290,7 +309,15 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
             "Break-even revenue covers the fixed costs at the month's contribution margin; a "
             "positive gap is revenue still missing."
         ],
-        tables=[Table(BREAK_EVEN_COLUMNS, entities, total={"name": "Portfolio", **portfolio})],
+        tables=[
+            Table(
+                BREAK_EVEN_COLUMNS,
+                entities,
+                total={"name": "Portfolio", **portfolio},
+                key=("entity_id",),
+                label=("name",),
+            )
+        ],
     )
     report.sections = [
         burn,

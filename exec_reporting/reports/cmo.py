@@ -45,7 +45,7 @@ MATRIX_COLUMNS = [
 ]
 
 OTA_COLUMNS = [
-    Column("ota_rank", "Order", "integer", "ota_rank"),
+    Column("ota_rank", "Order", "integer", "ota_rank", position=True),
     Column("ota", "OTA", glossary="ota"),
     Column("audience", "Audience", "integer", "audience"),
     Column("commission", "Commission", "percent", "commission"),
@@ -236,6 +236,8 @@ def _channel_section(conn, month, fmt, entities, totals, portfolio) -> Section:
             },
             title="Per entity, by revenue",
             attachment="channels_by_entity.csv",
+            key=("entity_id",),
+            label=("name",),
         )
     )
     # then each entity's channels, in the order of the table above (the query's order)
@@ -291,7 +293,9 @@ def _ota_section(conn, config: ReportingConfig, month: date) -> Section:
     for entity_id in dict.fromkeys(r["entity_id"] for r in rows):
         mine = [r for r in rows if r["entity_id"] == entity_id]
         section.tables.append(
-            Table(OTA_COLUMNS, mine, title=f"{mine[0]['name']}: OTAs to add, in order")
+            Table(
+                OTA_COLUMNS, mine, title=f"{mine[0]['name']}: OTAs to add, in order", key=("ota",)
+            )
         )
     return section
 

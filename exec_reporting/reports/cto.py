@@ -285,7 +285,14 @@ def _audit_section(
         "Security audit",
         lines=lines,
         tables=[
-            Table(AUDIT_COLUMNS, audited, total=total, title="Stack audit per entity"),
+            Table(
+                AUDIT_COLUMNS,
+                audited,
+                total=total,
+                title="Stack audit per entity",
+                key=("entity_id",),
+                label=("name",),
+            ),
             Table(
                 FINDING_COLUMNS,
                 ordered,
@@ -313,12 +320,21 @@ def _cost_section(conn, month: date, fmt: Formatter, audited, portfolio) -> Sect
         "Cost per component and entity",
         lines=lines,
         tables=[
-            Table(ENTITY_COST_COLUMNS, by_cost, total=total, title="Per entity"),
+            Table(
+                ENTITY_COST_COLUMNS,
+                by_cost,
+                total=total,
+                title="Per entity",
+                key=("entity_id",),
+                label=("name",),
+            ),
             Table(
                 COMPONENT_COST_COLUMNS,
                 components,
                 title="Per component, most expensive first",
                 attachment="stack_costs.csv",
+                key=("entity_id", "component"),
+                label=("name", "component"),
             ),
         ],
     )
@@ -353,6 +369,8 @@ def _dev_cycle_section(conn, month: date) -> Section:
                 title="Per component",
                 empty="Every component is SaaS, run by its vendor: no delivery of your own to "
                 "measure.",
+                key=("entity_id", "component"),
+                label=("name", "component"),
             )
         ],
     )

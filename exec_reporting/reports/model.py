@@ -72,6 +72,9 @@ class Column:
     kind: Kind = "text"
     # A glossary entry (exec_reporting/glossary.yaml) the report footnotes for this column.
     glossary: str | None = None
+    # The row's place in the table's order (a rank), not a figure of its own: "What changed"
+    # does not list it, or one row inserted at the top would show every row below as moved.
+    position: bool = False
 
     @property
     def numeric(self) -> bool:
@@ -89,6 +92,14 @@ class Table:
     empty: str = "Nothing to show."
     # CSV attachment name for email, when this table is a key table.
     attachment: str | None = None
+    # The columns that identify a row from one edition to the next: a stable id (an action id,
+    # an entity id, a month), never a rank, so that "What changed" (exec_reporting/corrections.py)
+    # matches rows by id, not by position. Default: the first column. A key column the table
+    # does not show is carried in the rows of the JSON edition (not in the page or the CSV).
+    key: tuple[str, ...] = ()
+    # The columns that name a row for a reader in "What changed" ("Queen of San Diego, Revenue");
+    # default: the key. Carried in the JSON edition like the key.
+    label: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         def clean(row: dict[str, Any]) -> dict[str, Any]:
@@ -97,16 +108,32 @@ class Table:
                 out[column.key] = round_value(column.kind, row.get(column.key))
             return out
 
+        if not self.key and self.columns:
+            self.key = (self.columns[0].key,)
+        self.key, self.label = tuple(self.key), tuple(self.label or self.key)
+        for number, row in enumerate(self.rows, start=1):
+            missing = [k for k in (*self.key, *self.label) if k not in row]
+            if missing:
+                raise ValueError(
+                    f"table {self.title or [c.key for c in self.columns]!r}: row {number} has no "
+                    f"{', '.join(missing)} (its key or label columns)"
+                )
         self.rows = [clean(row) for row in self.rows]
         if self.total is not None:
             self.total = clean(self.total)
 
     def to_json(self) -> dict[str, Any]:
         keys = [c.key for c in self.columns]
+        carried = keys + [k for k in dict.fromkeys((*self.key, *self.label)) if k not in keys]
         return {
             "title": self.title,
-            "columns": [{"key": c.key, "label": c.label, "kind": c.kind} for c in self.columns],
-            "rows": [{k: row.get(k) for k in keys} for row in self.rows],
+            "columns": [
+                {"key": c.key, "label": c.label, "kind": c.kind, "position": c.position}
+                for c in self.columns
+            ],
+            "key": list(self.key),
+            "label": list(self.label),
+            "rows": [{k: row.get(k) for k in carried} for row in self.rows],
             "total": {k: self.total.get(k) for k in keys} if self.total else None,
             "attachment": self.attachment,
         }

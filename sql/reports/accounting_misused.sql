@@ -1,6 +1,7 @@
 -- Accounts used against their type in the report month ($month): money in on a cost account,
 -- money out on a revenue account. The largest net first.
 select
+    misused.entity_id,
     entities.name,
     misused.account_code,
     misused.account_code || ' ' || misused.account_name as account,

@@ -1,8 +1,10 @@
 -- The spending outliers still under review in the report month ($month): those of this month and
 -- of the review_months - 1 months before it. The newest and largest first.
 select
+    outliers.entity_id,
     entities.name,
     outliers.month,
+    outliers.account_code,
     outliers.account_code || ' ' || outliers.account_name as account,
     outliers.account_spend,
     outliers.median_spend,

@@ -2,6 +2,7 @@
 -- confirmed, their payment line on a revenue account dated by the month end, their service after
 -- it. The $limit largest, with how many there are in all (bookings).
 select
+    bookings.entity_id,
     entities.name,
     bookings.booking_id,
     bookings.payment_txn_id,

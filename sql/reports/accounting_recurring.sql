@@ -2,6 +2,7 @@
 -- one that is new this month, with how many there are in all (payments).
 with recurring as (
     select
+        recurring.entity_id,
         entities.name,
         recurring.counterparty,
         recurring.account_code,

@@ -2,6 +2,7 @@
 -- the last row (is_total): how many, how many new, and what they cost a month and a year.
 with by_entity as (
     select
+        entities.entity_id,
         entities.name,
         count(*)::integer as payments,
         count(*) filter (where recurring.new_recurring)::integer as new_payments,
@@ -10,10 +11,11 @@ with by_entity as (
     from metrics.recurring_payments as recurring
     inner join config.entities as entities using (entity_id)
     where recurring.month = $month
-    group by grouping sets ((entities.name), ())
+    group by grouping sets ((entities.entity_id, entities.name), ())
 )
 
 select
+    entity_id,
     coalesce(name, 'Portfolio') as name,
     name is null as is_total,
     payments,

@@ -1,6 +1,7 @@
 -- Account codes missing from the chart of accounts as of the report month ($month), per entity:
 -- the month's lines and the lines to date. The largest net to date first.
 select
+    unmapped.entity_id,
     entities.name,
     unmapped.account_code,
     unmapped.month_lines,

@@ -3,6 +3,7 @@
 select
     plan.payback_rank,
     plan.candidate,
+    plan.entity_id,
     entities.name as entity,
     plan.cost,
     plan.monthly_return,
