@@ -298,9 +298,26 @@ def _sentence_changes(where: str, old: list[str], new: list[str]) -> list[Change
 # -- the changes -------------------------------------------------------------------------------
 
 
+def _data_notes(edition: dict[str, Any]) -> list[str]:
+    """What a report says about its data, sentence by sentence: each entity's as-of date, the
+    quarantined rows per file, the files missing."""
+    data = edition.get("data") or {}
+    notes = []
+    for entry in data.get("as_of", []):
+        notes.append(
+            f"{entry['name']}: data as of {entry.get('last_ledger_date') or 'no date'}"
+            + (", before the month's end" if entry.get("late") else "")
+        )
+    for entry in data.get("quarantined", []):
+        notes.append(f"{entry['file']}: {entry['rows']} row(s) quarantined")
+    notes += [f"No {name}" for name in data.get("missing_files", [])]
+    return notes
+
+
 def changes(old: dict[str, Any], new: dict[str, Any], fmt: Formatter | None = None) -> list[Change]:
     """What differs between two JSON editions, in the order the new edition shows it: figures
-    (headlines, table rows by id), then sentences (verdicts, section lines)."""
+    (headlines, table rows by id), then sentences (verdicts, section lines, the notes on the
+    data). An empty list: nothing a reader sees differs."""
     fmt = fmt or Formatter(new.get("currency") or old.get("currency") or "USD")
     figures = _headline_changes(old, new)
     sentences = _sentence_changes("Verdict", old.get("verdicts") or [], new.get("verdicts") or [])
@@ -319,6 +336,7 @@ def changes(old: dict[str, Any], new: dict[str, Any], fmt: Formatter | None = No
             where = section["title"] + (f" / {table['title']}" if table.get("title") else "")
             figures += _table_changes(where, old_table, new_table, fmt)
         sentences += _sentence_changes(section["title"], _sentences(before), _sentences(after))
+    sentences += _sentence_changes("What the data is", _data_notes(old), _data_notes(new))
     return figures + sentences
 
 
@@ -374,16 +392,12 @@ def section_text(lines: list[str]) -> str:
         "WHAT CHANGED\nThis edition corrects the one sent before: the data behind it was "
         "corrected. Changed figures, then changed sentences (before → now):"
     )
-    body = "\n".join(f"  - {line}" for line in lines) if lines else "  (no figure or sentence "
-    if not lines:
-        body += "changed; the notes on the data did)"
+    body = "\n".join(f"  - {line}" for line in lines)
     return f"{intro}\n{body}\n"
 
 
 def section_html(lines: list[str]) -> str:
-    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines) or (
-        "<li>No figure or sentence changed; the notes on the data did.</li>"
-    )
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return (
         '<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" '
         'style="border:2px solid #b42318;margin:12px 0"><tr><td style="padding:8px 12px;'

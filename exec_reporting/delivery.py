@@ -315,7 +315,9 @@ def ensure_ledger(conn) -> None:
 class Outcome:
     report: str
     recipient: str
-    status: str  # sent, failed, unknown, skipped (already sent), waiting (pending/unknown)
+    # sent, failed, unknown, skipped (already sent), waiting (pending/unknown), unchanged (a new
+    # content that reads the same as the one sent: nothing to send)
+    status: str
     correction: bool = False
     attempts: int = 0
     error: str | None = None
@@ -336,7 +338,7 @@ class DeliveryResult:
     def summary(self) -> str:
         parts = [
             f"{self.count(s)} {s}"
-            for s in ("sent", "skipped", "failed", "unknown", "waiting")
+            for s in ("sent", "skipped", "unchanged", "failed", "unknown", "waiting")
             if self.count(s)
         ]
         return ", ".join(parts) or "nothing to send"
@@ -371,6 +373,31 @@ def _update(conn, key: dict[str, str], attempt: Attempt) -> None:
     )
 
 
+def _record_unchanged(conn, report: ReportFiles, period: str, recipient: str, before) -> None:
+    """Record a re-rendered content that reads the same as the edition the recipient got: the
+    ledger knows it, so the next run neither sends it nor compares it again."""
+    now = _now()
+    _record(
+        conn,
+        report=report.name,
+        period=period,
+        recipient=recipient,
+        content_sha256=report.content_sha256,
+        edition=max(h["edition"] for h in before),
+        correction=False,
+        subject=clean_header(report.subject),
+        envelope=[recipient],
+        status="unchanged",
+        message_id=None,
+        attempts=0,
+        error="nothing a reader sees changed: not sent",
+        raw=b"",
+        created_at=now,
+        updated_at=now,
+        sent_at=None,
+    )
+
+
 def deliver(
     conn,
     config: ReportingConfig,
@@ -398,7 +425,7 @@ def deliver(
                 conn, "delivery/history", report=planned.name, period=period, recipient=recipient
             )
             same = [h for h in history if h["content_sha256"] == report.content_sha256]
-            if same and same[0]["status"] == "sent":
+            if same and same[0]["status"] in ("sent", "unchanged"):
                 result.outcomes.append(Outcome(planned.name, recipient, "skipped"))
                 continue
             if same and same[0]["status"] in ("pending", "unknown"):
@@ -431,9 +458,15 @@ def deliver(
                     content_sha256=report.content_sha256,
                 )
                 old = json.loads(previous[0]["figures"]) if previous else {}
-                what_changed = corrections.describe(
-                    corrections.changes(old, report.figures, fmt), fmt
-                )
+                found = corrections.changes(old, report.figures, fmt)
+                if not found:
+                    # the content's bytes changed (a new version of the software, say) but no
+                    # figure, sentence or note a reader sees did: nothing to correct, nothing sent
+                    _record_unchanged(conn, report, period, recipient, delivered_before)
+                    result.outcomes.append(Outcome(planned.name, recipient, "unchanged"))
+                    log(f"{planned.name} {period} -> {recipient}: nothing a reader sees changed")
+                    continue
+                what_changed = corrections.describe(found, fmt)
             # a refused message (failed) is tried again: its attempts keep counting
             tried = same[0]["attempts"] if same else 0
             todo.append((report, recipient, edition, what_changed, tried))

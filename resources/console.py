@@ -40,12 +40,14 @@ def concise_console(init_context) -> logging.Logger:
     logger = logging.getLogger("exec_reporting.run")
     logger.setLevel(level)
     logger.propagate = False
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(_StepFormatter())
-        logger.addHandler(handler)
-    for handler in logger.handlers:
-        handler.filters = [] if level == "DEBUG" else [_OncePerRun()]
-    for handler in logger.handlers:
-        handler.setLevel(level)
+    # a new handler for each run, on the stderr of the moment (a second run in the same process
+    # may have another: a test's captured stream, say)
+    for old in list(logger.handlers):
+        logger.removeHandler(old)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_StepFormatter())
+    handler.setLevel(level)
+    if level != "DEBUG":
+        handler.addFilter(_OncePerRun())
+    logger.addHandler(handler)
     return logger

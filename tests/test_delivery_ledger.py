@@ -109,3 +109,48 @@ def test_ledger_survives_in_the_duckdb_file(portfolio, tmp_path):
     assert copy.execute(
         "select count(*) from delivery.messages where status = 'sent'"
     ).fetchall() == [(2,)]
+
+
+def test_a_new_content_that_reads_the_same_sends_nothing_and_a_real_change_still_goes_out(
+    portfolio,
+):
+    import json
+
+    config, conn = setup(portfolio)
+    transport = Recorder()
+    deliver(conn, config, "2025-01", KINDS, transport, log=lambda _: None)
+    assert len(transport.sent) == 2
+    edition = config.reports_path / "2025-01" / "cfo.json"
+    first = json.loads(edition.read_text())
+
+    # the same report written by a newer version of the software: other bytes, same reading
+    reworded = dict(first, renderer="a newer version")
+    edition.write_text(json.dumps(reworded, indent=1))
+    again = deliver(conn, config, "2025-01", KINDS, transport, log=lambda _: None)
+    assert {o.status for o in again.outcomes} == {"unchanged"}
+    assert len(transport.sent) == 2  # no empty "Corrected:" edition
+    rows = conn.execute(
+        "select recipient, edition, status, correction from delivery.messages "
+        "where status = 'unchanged' order by recipient"
+    ).fetchall()
+    assert rows == [
+        ("a@example.com", 1, "unchanged", False),
+        ("b@example.com", 1, "unchanged", False),
+    ]
+    # and the next run leaves it alone
+    third = deliver(conn, config, "2025-01", KINDS, transport, log=lambda _: None)
+    assert {o.status for o in third.outcomes} == {"skipped"}
+
+    # a figure a reader sees changes: one correction each, compared with what they got
+    headline = next(h for h in reworded["headlines"] if h["label"] == "Revenue")
+    headline["value"] = 250.0
+    edition.write_text(json.dumps(reworded, indent=1))
+    corrected = deliver(conn, config, "2025-01", KINDS, transport, log=lambda _: None)
+    assert [(o.status, o.correction) for o in corrected.outcomes] == [("sent", True)] * 2
+    assert len(transport.sent) == 4
+    raw = conn.execute(
+        "select raw from delivery.messages where edition = 2 and recipient = 'a@example.com'"
+    ).fetchall()[0][0]
+    assert b"Revenue: $100.00 =E2=86=92 $250.00" in bytes(
+        raw
+    ) or b"Revenue: $100.00 \xe2\x86\x92 $250.00" in bytes(raw)

@@ -17,7 +17,8 @@ create table if not exists delivery.messages (
     -- every address of the envelope: the recipient and the BCC archive addresses
     envelope varchar[] not null,
     -- pending (about to be sent), sent, failed (refused: nothing sent), unknown (may or may not
-    -- have been sent: a timeout or a server error)
+    -- have been sent: a timeout or a server error), unchanged (a re-rendered content that reads
+    -- the same as the edition sent: never sent)
     status varchar not null,
     message_id varchar,
     attempts integer not null default 0,
