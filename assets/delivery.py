@@ -12,8 +12,8 @@ from exec_reporting.delivery import (
     release_period,
 )
 from exec_reporting.reports import specs
+from exec_reporting.resources.warehouse import POOL, WarehouseResource
 from exec_reporting.sqlfiles import code_version
-from resources.warehouse import POOL, WarehouseResource
 
 
 def build_delivery_asset(

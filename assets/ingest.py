@@ -12,16 +12,16 @@ the check; the others are counted in its metadata as tolerated.
 
 import dagster as dg
 
-from assets.checks import asset_check_result
-from assets.metrics import sql_metadata
+from exec_reporting.assets.checks import asset_check_result
+from exec_reporting.assets.metrics import sql_metadata
 from exec_reporting.checks import run_check_file
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES, Table
 from exec_reporting.ingest import IngestError, LoadResult, load_table
 from exec_reporting.metrics import content_version
+from exec_reporting.resources.warehouse import POOL, WarehouseResource
 from exec_reporting.settings import config_rows, config_version, write_config_tables
 from exec_reporting.sqlfiles import SQL_DIR, code_version, header_comment
-from resources.warehouse import POOL, WarehouseResource
 
 RAW_CHECKS_DIR = SQL_DIR / "checks" / "raw"
 

@@ -10,7 +10,7 @@ stops the relations built from it in the same step, as separate steps would.
 
 import dagster as dg
 
-from assets.checks import asset_check_result
+from exec_reporting.assets.checks import asset_check_result
 from exec_reporting.metrics import (
     Relation,
     build,
@@ -19,8 +19,8 @@ from exec_reporting.metrics import (
     content_version,
     relations,
 )
+from exec_reporting.resources.warehouse import POOL, WarehouseResource
 from exec_reporting.sqlfiles import read_sql, sql_path
-from resources.warehouse import POOL, WarehouseResource
 
 
 def sql_metadata(sql_name: str) -> dict:

@@ -24,8 +24,8 @@ from exec_reporting.report_inputs import (
 )
 from exec_reporting.reports.common import month_start
 from exec_reporting.reports.spec import ReportSpec
+from exec_reporting.resources.warehouse import POOL, WarehouseResource
 from exec_reporting.sqlfiles import code_version
-from resources.warehouse import POOL, WarehouseResource
 
 DATA_VERSION_TAG = "dagster/data_version"
 # Relations no report reads whose blocking checks must hold every report back all the same: the

@@ -11,15 +11,15 @@ import hashlib
 
 import dagster as dg
 
-from assets.report_inputs import build_report_inputs
+from exec_reporting.assets.report_inputs import build_report_inputs
 from exec_reporting.config import ReportingConfig
 from exec_reporting.render import render
 from exec_reporting.report_inputs import record_render
 from exec_reporting.reports import specs as report_specs
 from exec_reporting.reports.common import month_start
 from exec_reporting.reports.spec import ReportSpec
+from exec_reporting.resources.warehouse import POOL, WarehouseResource
 from exec_reporting.sqlfiles import sql_path
-from resources.warehouse import POOL, WarehouseResource
 
 PREVIEW_LIMIT = 90_000  # characters of Markdown shown in the UI
 

@@ -168,7 +168,7 @@ def execute(
 def report_failed_run(instance, run_id: str, config: ReportingConfig, mailer, elapsed, out):
     """What failed, once: each failed step with its reason, each failed check with its first
     failing rows, the steps that did not run because of them; then the alert."""
-    from assets.alerts import failed_checks, failed_steps, send_failure_alert
+    from exec_reporting.assets.alerts import failed_checks, failed_steps, send_failure_alert
 
     out(f"exec-reporting: run {run_id} FAILED after {elapsed:.1f} s")
     for step, reason in failed_steps(instance, run_id):

@@ -11,20 +11,20 @@ import warnings
 
 import dagster as dg
 
-from assets.alerts import build_failure_sensor
-from assets.delivery import build_delivery_asset
-from assets.ingest import build_ingest_assets
-from assets.metrics import build_metric_assets
-from assets.partitions import monthly_partitions
-from assets.reports import build_report_assets
-from assets.schedules import build_monthly_schedule
-from assets.sensors import build_data_dir_sensor, build_stale_reports_sensor
-from assets.sources import build_source_assets
+from exec_reporting.assets.alerts import build_failure_sensor
+from exec_reporting.assets.delivery import build_delivery_asset
+from exec_reporting.assets.ingest import build_ingest_assets
+from exec_reporting.assets.metrics import build_metric_assets
+from exec_reporting.assets.partitions import monthly_partitions
+from exec_reporting.assets.reports import build_report_assets
+from exec_reporting.assets.schedules import build_monthly_schedule
+from exec_reporting.assets.sensors import build_data_dir_sensor, build_stale_reports_sensor
+from exec_reporting.assets.sources import build_source_assets
 from exec_reporting.config import ReportingConfig, load_config
 from exec_reporting.reports import specs
-from resources.console import concise_console
-from resources.mail import OutboxTransport, SmtpTransport
-from resources.warehouse import WarehouseResource
+from exec_reporting.resources.console import concise_console
+from exec_reporting.resources.mail import OutboxTransport, SmtpTransport
+from exec_reporting.resources.warehouse import WarehouseResource
 
 MONTHLY_JOB = "monthly_pack"
 INGEST_JOB = "ingest_and_metrics"
@@ -36,7 +36,9 @@ def build_mailer(config: ReportingConfig) -> dg.ConfigurableResource:
     """The transport `delivery.transport` names, configured from reporting.yaml."""
     delivery = config.delivery
     if delivery.transport == "ses":
-        from resources.ses import SesTransport  # boto3 and dagster-aws only when used
+        from exec_reporting.resources.ses import (
+            SesTransport,
+        )  # boto3 and dagster-aws only when used
 
         ses = delivery.ses.model_dump() if delivery.ses else {}
         return SesTransport(

@@ -15,7 +15,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# sql/ at the top of a checkout (an editable install); exec_reporting/sql/ in an installed wheel
+_CHECKOUT_SQL = Path(__file__).resolve().parent.parent / "sql"
+SQL_DIR = _CHECKOUT_SQL if _CHECKOUT_SQL.is_dir() else Path(__file__).resolve().parent / "sql"
 
 # The schemas the project writes; a query names their tables as schema.table.
 SCHEMAS = ("raw", "config", "metrics", "quarantine", "ingest", "delivery")

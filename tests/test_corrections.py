@@ -19,7 +19,7 @@ from exec_reporting.corrections import MAX_LISTED, Change, changes, describe
 from exec_reporting.delivery import deliver, table_csv
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.model import Column, Table
-from resources.mail import OutboxTransport
+from exec_reporting.resources.mail import OutboxTransport
 
 MONTH = "2025-03"
 FMT = Formatter("USD")

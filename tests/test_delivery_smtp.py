@@ -38,7 +38,7 @@ from cryptography.x509.oid import NameOID
 from exec_reporting.config import load_config
 from exec_reporting.definitions import MONTHLY_JOB, build_definitions, build_mailer
 from exec_reporting.delivery import NotSent, PreflightError, Refused, deliver
-from resources.mail import SmtpTransport
+from exec_reporting.resources.mail import SmtpTransport
 
 BIN = Path(sys.executable).parent
 USERNAME = "reports-relay"

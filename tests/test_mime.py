@@ -18,7 +18,7 @@ from conftest import build_report, load_warehouse, write_portfolio
 from exec_reporting.config import ReportingConfig, load_config
 from exec_reporting.delivery import Refused, ReportFiles, build_raw, deliver, table_csv
 from exec_reporting.mime import MessageParts, build_message, clean_header
-from resources.mail import OutboxTransport
+from exec_reporting.resources.mail import OutboxTransport
 
 MONTH = "2025-03"
 ALLOWED_CTE = {"7bit", "quoted-printable", "base64"}

@@ -57,7 +57,7 @@ from exec_reporting.definitions import INGEST_JOB, MONTHLY_JOB, build_definition
 from exec_reporting.render import render
 from exec_reporting.reports import specs
 from exec_reporting.reports.common import month_start
-from resources.warehouse import POOL
+from exec_reporting.resources.warehouse import POOL
 
 MONTHS = last_complete_months(5)
 CORRECTED = MONTHS[2]  # a middle month: two report months before it, two after

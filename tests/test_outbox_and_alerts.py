@@ -16,7 +16,7 @@ from conftest import build_report, load_warehouse, write_portfolio
 from exec_reporting.config import load_config
 from exec_reporting.definitions import MONTHLY_JOB, build_definitions, build_mailer
 from exec_reporting.delivery import deliver
-from resources.mail import OutboxTransport
+from exec_reporting.resources.mail import OutboxTransport
 
 MONTH = "2025-03"
 BCC = ["archive@example.com", "auditor@example.com"]

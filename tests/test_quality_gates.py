@@ -14,7 +14,7 @@ import dagster as dg
 import pytest
 from conftest import load_warehouse, rows, write_portfolio
 
-from assets.ingest import check_results, raw_check_description, raw_checks
+from exec_reporting.assets.ingest import check_results, raw_check_description, raw_checks
 from exec_reporting.config import load_config
 from exec_reporting.contract import TABLES, table
 from exec_reporting.definitions import MONTHLY_JOB, build_definitions
