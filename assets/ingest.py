@@ -14,6 +14,7 @@ import dagster as dg
 
 from exec_reporting.assets.checks import asset_check_result
 from exec_reporting.assets.metrics import sql_metadata
+from exec_reporting.assets.sources import source_key
 from exec_reporting.checks import run_check_file
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES, Table
@@ -115,7 +116,7 @@ class IngestConfig(dg.Config):
 
 
 def _ingest_asset(
-    reporting: ReportingConfig, table: Table, source: dg.SourceAsset
+    reporting: ReportingConfig, table: Table, source: dg.AssetKey
 ) -> dg.AssetsDefinition:
     where = (
         f"`{table.file_name}` at the top of `data_dir`"
@@ -195,12 +196,10 @@ def _ingest_asset(
     return ingest_table
 
 
-def build_ingest_assets(
-    config: ReportingConfig, sources: dict[str, dg.SourceAsset]
-) -> dict[str, dg.AssetsDefinition]:
+def build_ingest_assets(config: ReportingConfig) -> dict[str, dg.AssetsDefinition]:
     """Asset per warehouse table name ("raw.ledger", "config.entities", ...)."""
     assets = {
-        f"raw.{table.name}": _ingest_asset(config, table, sources[table.name]) for table in TABLES
+        f"raw.{table.name}": _ingest_asset(config, table, source_key(table)) for table in TABLES
     }
 
     descriptions = {

@@ -24,16 +24,11 @@ from exec_reporting.sqlfiles import read_sql, sql_path
 
 
 def sql_metadata(sql_name: str) -> dict:
-    """The SQL an asset runs, on its page: the file (a code reference the UI links to) and its
-    text, so lineage reaches the formula in one click."""
-    path = str(sql_path(sql_name))
+    """The SQL an asset runs, on its page: the file's text, so lineage reaches the formula in
+    one click, and its path. (Dagster's code references are beta: not used.)"""
     return {
         "sql": dg.MetadataValue.md(f"`sql/{sql_name}.sql`\n\n```sql\n{read_sql(sql_name)}\n```"),
-        "dagster/code_references": dg.CodeReferencesMetadataValue(
-            code_references=[
-                dg.LocalFileCodeReference(file_path=path, line_number=1, label=f"{sql_name}.sql")
-            ]
-        ),
+        "sql_file": dg.MetadataValue.path(str(sql_path(sql_name))),
     }
 
 

@@ -15,6 +15,7 @@ turn stale: Dagster skips staleness there.)
 
 import dagster as dg
 
+from exec_reporting.assets.events import observation
 from exec_reporting.config import ReportingConfig
 from exec_reporting.report_inputs import (
     changed_versions,
@@ -27,7 +28,6 @@ from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.resources.warehouse import POOL, WarehouseResource
 from exec_reporting.sqlfiles import code_version
 
-DATA_VERSION_TAG = "dagster/data_version"
 # Relations no report reads whose blocking checks must hold every report back all the same: the
 # bank balances that do not reconcile with the ledger.
 GATES = ("metrics.balance_reconciliation",)
@@ -114,13 +114,7 @@ def build_report_inputs(
             versions = input_versions(conn, reads, months, scopes)
             changed = changed_versions(conn, instance_dir, versions)
             for (kind, period), version in sorted(changed.items()):
-                context.log_event(
-                    dg.AssetObservation(
-                        asset_key=specs_by_kind[kind].key,
-                        partition=period,
-                        tags={DATA_VERSION_TAG: version},
-                    )
-                )
+                context.log_event(observation(specs_by_kind[kind].key, version, period))
             record_versions(conn, instance_dir, versions)
             stale = stale_reports(conn, instance_dir, code_versions)
         by_kind = sorted({kind for kind, _ in changed})

@@ -9,6 +9,7 @@ import time
 import dagster as dg
 import duckdb
 
+from exec_reporting.assets.events import observation
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES
 from exec_reporting.ingest import table_version
@@ -73,13 +74,7 @@ def build_data_dir_sensor(config: ReportingConfig, ingest_job):
                     tags={"exec_reporting/changed_files": summary[:250]},
                 )
             ],
-            asset_events=[
-                dg.AssetObservation(
-                    asset_key=["sources", name],
-                    tags={"dagster/data_version": current[name][0]},
-                )
-                for name in changed
-            ],
+            asset_events=[observation(["sources", name], current[name][0]) for name in changed],
             cursor=cursor,
         )
 

@@ -104,6 +104,17 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def free_pool_slots(instance, run_id: str) -> None:
+    """Free the warehouse pool slots a dead run still holds.
+
+    Dagster has no public call for this: its daemon frees the slots of finished runs
+    (run_monitoring `free_slots_after_run_end_seconds`, set in the instance config we ship), but
+    `exec-reporting` must work without a daemon, and a slot held by a killed run would keep every
+    later run waiting. This is the same event-log storage call the daemon makes; it is the one
+    use of a non-public Dagster API in the project (tests/test_operations.py covers it)."""
+    instance.event_log_storage.free_concurrency_slots_for_run(run_id)
+
+
 def reap_dead_runs(instance, out=print) -> int:
     """Runs this command started on this machine whose process is gone (killed, crashed) would
     keep their warehouse concurrency slot forever: mark them failed and free their slots."""
@@ -125,7 +136,7 @@ def reap_dead_runs(instance, out=print) -> int:
             instance.report_run_failed(
                 run, f"exec-reporting: the process {pid} of this run is gone (killed or crashed)"
             )
-            instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            free_pool_slots(instance, run.run_id)
             out(f"exec-reporting: run {run.run_id} had died (process {pid}); marked failed")
             reaped += 1
     return reaped

@@ -7,8 +7,6 @@ autoloading): every run process pays this module's import time.
 
 from __future__ import annotations
 
-import warnings
-
 import dagster as dg
 
 from exec_reporting.assets.alerts import build_failure_sensor
@@ -63,26 +61,20 @@ def build_mailer(config: ReportingConfig) -> dg.ConfigurableResource:
     return OutboxTransport(outbox_dir=str(config.outbox_path))
 
 
-# observable source assets are "beta" in Dagster 1.13; the project relies on them knowingly
-warnings.filterwarnings("ignore", category=dg.BetaWarning)
-warnings.filterwarnings("ignore", category=dg.PreviewWarning)
-
-
 def build_definitions(config: ReportingConfig) -> dg.Definitions:
     partitions = monthly_partitions(config)
     sources = build_source_assets(config)
-    ingest = build_ingest_assets(config, sources)
+    ingest = build_ingest_assets(config)
     metrics = build_metric_assets(ingest)
     reports, report_inputs = build_report_assets(config, partitions, {**ingest, **metrics})
     delivery = build_delivery_asset(config, partitions, reports)
 
-    all_assets = [*sources.values()]
+    all_assets = [sources]
     all_assets += list({id(a): a for a in [*ingest.values(), *metrics.values()]}.values())
     all_assets += [*report_inputs, *reports.values(), delivery]
     monthly_pack = dg.define_asset_job(
         MONTHLY_JOB,
         selection=dg.AssetSelection.groups("ingest", "metrics", "reports", "delivery"),
-        partitions_def=partitions,
         description="Everything for one report month: ingest, metrics, reports and delivery.",
     )
     ingest_job = dg.define_asset_job(

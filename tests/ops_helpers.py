@@ -81,9 +81,16 @@ def new_dagster_home(path: Path) -> Path:
 
 
 def open_instance(home: Path) -> dg.DagsterInstance:
-    from dagster._core.instance.ref import InstanceRef
-
-    return dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home)))
+    """The instance of a Dagster home, opened the public way: DAGSTER_HOME, for the call."""
+    before = os.environ.get("DAGSTER_HOME")
+    os.environ["DAGSTER_HOME"] = str(home)
+    try:
+        return dg.DagsterInstance.get()
+    finally:
+        if before is None:
+            del os.environ["DAGSTER_HOME"]
+        else:
+            os.environ["DAGSTER_HOME"] = before
 
 
 def cli_environment(home: Path, config_path: Path) -> dict[str, str]:

@@ -439,5 +439,4 @@ def test_descriptions_keep_their_placeholders_and_metric_pages_show_their_sql(po
         metadata = graph.get(key).metadata
         sql = metadata["sql"].value
         assert f"sql/metrics/{key.path[1]}.sql" in sql and "select" in sql.lower(), key
-        [reference] = metadata["dagster/code_references"].code_references
-        assert Path(reference.file_path).is_file()
+        assert Path(metadata["sql_file"].value).is_file()

@@ -11,7 +11,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
-from dagster._core.instance.ref import InstanceRef
+from ops_helpers import open_instance
 
 from exec_reporting.config import load_config
 from exec_reporting.definitions import MONTHLY_JOB, build_definitions
@@ -150,7 +150,7 @@ def test_cli_run_uses_the_instance_beside_the_warehouse_and_reports_failures(con
     )  # progress, step by step
     home = tmp_path / "state" / "dagster"
     assert (home / "dagster.yaml").exists()
-    with dg.DagsterInstance.from_ref(InstanceRef.from_dir(str(home))) as instance:
+    with open_instance(home) as instance:
         assert len(instance.get_run_records()) == 1
 
     (tmp_path / "data" / "shop" / "ledger.csv").write_text("txn_id,date,amount\nS1,2025-01-01,1\n")
