@@ -155,6 +155,10 @@ class QualityConfig(_Model):
     # The reports are held back (a blocking check fails) when a table's quarantined rows are
     # more than this share of the rows read: a file that mostly fails the contract.
     max_quarantined_share: Annotated[Decimal, Field(ge=0, le=1)] = Decimal("0.05")
+    # A date of something that happened (a ledger line, a payment) may be at most this many days
+    # after today (the configured time zone): a bank posting ahead, a time zone apart. A later
+    # date is quarantined (docs/data-contract.md, "Dates").
+    future_days: Annotated[int, Field(ge=0, le=31)] = 3
 
 
 class ScheduleConfig(_Model):
@@ -430,6 +434,33 @@ def parse_config(data: object, path: Path) -> ReportingConfig:
     return config
 
 
+class _DuplicateKeyError(yaml.YAMLError):
+    def __init__(self, key: object, first_line: int, second_line: int):
+        super().__init__(f"key {key!r} on lines {first_line} and {second_line}")
+        self.key, self.first_line, self.second_line = key, first_line, second_line
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that refuses a key repeated within one mapping, at any depth: PyYAML
+    would keep the last value and drop the first without a word."""
+
+    def construct_mapping(self, node, deep=False):
+        first_seen: dict[object, int] = {}
+        for key_node, _ in node.value:
+            # `<<: *anchor` merges another mapping: its keys may be overridden here on purpose
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node, deep=True)
+            line = key_node.start_mark.line + 1
+            try:
+                if key in first_seen:
+                    raise _DuplicateKeyError(key, first_seen[key], line)
+                first_seen[key] = line
+            except TypeError:  # an unhashable key: SafeLoader's own error says so
+                continue
+        return super().construct_mapping(node, deep)
+
+
 def load_config(explicit: str | os.PathLike[str] | None = None) -> ReportingConfig:
     """Read and validate the configuration; raise ConfigError with a readable message."""
     path = config_path(explicit)
@@ -439,7 +470,13 @@ def load_config(explicit: str | os.PathLike[str] | None = None) -> ReportingConf
             f"holding {DEFAULT_CONFIG_NAME}."
         )
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except _DuplicateKeyError as error:
+        raise ConfigError(
+            f"{path}: line {error.second_line}: key {error.key!r} appears twice in the same "
+            f"mapping (lines {error.first_line} and {error.second_line}); YAML would keep only "
+            "the last value: remove one of them"
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""

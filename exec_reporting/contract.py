@@ -6,6 +6,7 @@ docs/data-contract.md is the human-readable form of this module; a test keeps th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Literal
 
 ColumnType = Literal["text", "date", "month", "money", "decimal", "integer", "boolean", "enum"]
@@ -21,6 +22,56 @@ EXPECTED = {
     "boolean": "yes or no (also true/false, 1/0)",
 }
 
+# The largest value a number cell may hold, in absolute value (docs/decisions.md #18). The metric
+# store keeps money as DECIMAL(18,2), just under 10^16. A million lines at this limit total
+# under 10^15, which leaves a factor of ten for the figures that count a line more than once
+# (money at stake across several finding rules, opening cash plus every movement, portfolio
+# totals); a single larger movement is a typo or a unit mix-up in a small business's books.
+# Decimals (hours, nautical miles) and whole numbers (leads, bookings) get the same nine digits
+# before the point. Every limit is below 10^12: the check reads a cell as DECIMAL(18,6).
+LIMITS: dict[str, Decimal] = {
+    "money": Decimal("999999999.99"),
+    "decimal": Decimal("999999999.999999"),
+    "integer": Decimal("999999999"),
+}
+LIMIT_NOUNS = {"money": "an amount", "decimal": "a number", "integer": "a whole number"}
+
+# How far ahead a planned date (a service date, a due date, a certificate's expiry) may lie.
+PLAUSIBLE_YEARS = 50
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """The days a date (or month) column may hold, besides being real dates. A cell outside
+    them quarantines its row with the bound it broke (docs/data-contract.md, "Dates")."""
+
+    # As docs/data-contract.md calls it.
+    name: str
+    # "first_month": from the first day of first_month (reporting.yaml); "eve_of_first_month":
+    # from the day before it; else a fixed ISO date.
+    earliest: str
+    # "future_days": up to the run date plus quality.future_days (reporting.yaml), for things
+    # that happened; "plausible": up to PLAUSIBLE_YEARS after the run date, for planned dates.
+    latest: Literal["future_days", "plausible"]
+
+
+# The movements of the report window: nothing before first_month (the entity's opening_cash is
+# its cash on first_month's first day, so an earlier line would count twice) and nothing that
+# has not happened yet.
+REPORT_WINDOW = DateWindow("report window", "first_month", "future_days")
+# A bank statement's date: as the ledger's, or the day before first_month, whose closing balance
+# is the opening cash.
+STATEMENT = DateWindow("statement", "eve_of_first_month", "future_days")
+# Something that happened, possibly before the report window (a booking made, an invoice paid,
+# a deploy): not in the future.
+HAPPENED = DateWindow("happened", "1970-01-01", "future_days")
+# A date that may lie ahead (a service date, a due date, a certificate's expiry).
+PLANNED = DateWindow("planned", "1970-01-01", "plausible")
+# When a thing was bought: it may be old (a building), so only a spreadsheet's empty date
+# (1899-12-30) or a typo is refused; it may be a purchase already agreed.
+ACQUIRED = DateWindow("acquired", "1900-01-01", "plausible")
+DATE_WINDOWS = (REPORT_WINDOW, STATEMENT, HAPPENED, PLANNED, ACQUIRED)
+
 
 @dataclass(frozen=True)
 class Column:
@@ -34,12 +85,29 @@ class Column:
     # Required only on rows where another column holds one of these values.
     required_when: tuple[str, tuple[str, ...]] | None = None
     description: str = ""
+    # For a date or month column: the days it may hold.
+    window: DateWindow | None = None
+
+    def __post_init__(self) -> None:
+        if (self.type in ("date", "month")) != (self.window is not None):
+            raise ValueError(f"{self.name}: a date or month column, and only one, has a window")
 
     @property
     def expected(self) -> str:
         if self.type == "enum":
             return "one of " + ", ".join(self.choices)
         return EXPECTED[self.type]
+
+    @property
+    def limit(self) -> Decimal | None:
+        """The largest absolute value of a number column."""
+        return LIMITS.get(self.type)
+
+    @property
+    def limit_expected(self) -> str | None:
+        if self.limit is None:
+            return None
+        return f"{LIMIT_NOUNS[self.type]} of at most {self.limit:,} in absolute value"
 
 
 @dataclass(frozen=True)
@@ -98,7 +166,7 @@ TABLES: tuple[Table, ...] = (
         description="Every cash movement of the entity, signed from the bank's view.",
         columns=(
             Column("txn_id", required=True),
-            Column("date", "date", required=True),
+            Column("date", "date", required=True, window=REPORT_WINDOW),
             Column("account_code", required=True),
             Column("amount", "money", required=True, description="+ money in, - money out."),
             Column("description"),
@@ -113,7 +181,13 @@ TABLES: tuple[Table, ...] = (
         owner="cfo",
         description="The bank statement's closing balance of the entity, one row per date.",
         columns=(
-            Column("date", "date", required=True, description="The statement date."),
+            Column(
+                "date",
+                "date",
+                required=True,
+                window=STATEMENT,
+                description="The statement date.",
+            ),
             Column(
                 "balance",
                 "money",
@@ -132,10 +206,10 @@ TABLES: tuple[Table, ...] = (
         columns=(
             Column("booking_id", required=True),
             Column("channel", required=True),
-            Column("booked_on", "date", required=True),
-            Column("service_date", "date", required=True),
+            Column("booked_on", "date", required=True, window=HAPPENED),
+            Column("service_date", "date", required=True, window=PLANNED),
             Column("amount", "money", required=True),
-            Column("paid_on", "date", description="Empty when unpaid."),
+            Column("paid_on", "date", window=HAPPENED, description="Empty when unpaid."),
             Column("status", "enum", required=True, choices=("confirmed", "cancelled", "refunded")),
             Column(
                 "quantity",
@@ -155,10 +229,10 @@ TABLES: tuple[Table, ...] = (
         columns=(
             Column("invoice_id", required=True),
             Column("client", required=True),
-            Column("issued_on", "date", required=True),
-            Column("due_on", "date", required=True),
+            Column("issued_on", "date", required=True, window=HAPPENED),
+            Column("due_on", "date", required=True, window=PLANNED),
             Column("amount", "money", required=True),
-            Column("paid_on", "date", description="Empty when unpaid."),
+            Column("paid_on", "date", window=HAPPENED, description="Empty when unpaid."),
             Column("paid_amount", "money"),
             Column("hours", "decimal", description="Hours billed (or worked, when unbilled)."),
         ),
@@ -171,7 +245,7 @@ TABLES: tuple[Table, ...] = (
         owner="cmo",
         description="Marketing and sales channels, one row per month and channel.",
         columns=(
-            Column("month", "month", required=True),
+            Column("month", "month", required=True, window=HAPPENED),
             Column("channel", required=True),
             Column("listed", "boolean", required=True),
             Column("spend", "money"),
@@ -191,7 +265,7 @@ TABLES: tuple[Table, ...] = (
             Column("asset_id", required=True),
             Column("name", required=True),
             Column("category", required=True),
-            Column("acquired_on", "date"),
+            Column("acquired_on", "date", window=ACQUIRED),
             Column("cost", "money", required=True),
             Column("book_value", "money"),
             Column("status"),
@@ -211,9 +285,14 @@ TABLES: tuple[Table, ...] = (
             Column("monthly_cost", "money", required=True),
             Column("mfa", "boolean", required=True),
             Column("backups", "boolean", required=True),
-            Column("tls_expires_on", "date", description="Empty when the component serves no TLS."),
-            Column("last_deploy_on", "date"),
-            Column("dependencies_updated_on", "date"),
+            Column(
+                "tls_expires_on",
+                "date",
+                window=PLANNED,
+                description="Empty when the component serves no TLS.",
+            ),
+            Column("last_deploy_on", "date", window=HAPPENED),
+            Column("dependencies_updated_on", "date", window=HAPPENED),
             Column("ci", "boolean", required=True),
             Column("monitoring", "boolean", required=True),
         ),

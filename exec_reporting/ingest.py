@@ -6,7 +6,9 @@ quarantine.rows with its file, line, column, value and reason. A file that canno
 fails the whole load with one error naming every such file, and the warehouse keeps what it had.
 
 Line numbers count the header as line 1; they are CSV record numbers, equal to the line in the
-file unless a quoted value spans several lines.
+file unless a quoted value spans several lines. A file with mixed or old Mac line ends, or blank
+lines between records, is read through a normalized copy (exec_reporting.source_text) whose line
+numbers are mapped back to the file's.
 """
 
 from __future__ import annotations
@@ -15,14 +17,18 @@ import csv
 import hashlib
 import json
 import logging
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
 from exec_reporting.config import ReportingConfig
-from exec_reporting.contract import TABLES, Table
+from exec_reporting.contract import PLAUSIBLE_YEARS, TABLES, Table
+from exec_reporting.source_text import ReadableFile, readable_file
 from exec_reporting.sqlfiles import (
     create_table_as,
     execute,
@@ -113,13 +119,21 @@ def _normalize(name: str) -> str:
     return name.strip().lower()
 
 
-def read_header(source: SourceFile) -> tuple[list[str], list[str]]:
-    """The file's column names (normalized) and the problems that stop it from being read."""
+def read_header(
+    source: SourceFile, readable: ReadableFile | None = None
+) -> tuple[list[str], list[str]]:
+    """The file's column names (normalized) and the problems that stop it from being read.
+    `readable`: what the reader reads of the file (a normalized copy, or the file itself)."""
     path, table = source.path, source.table
     expected = ", ".join(c.name for c in table.columns)
     try:
-        with path.open("rb") as handle:
+        with (readable.path if readable else path).open("rb") as handle:
             first_line = handle.readline()
+        if b"\x00" in first_line:
+            return [], [
+                f"{path}: line 1: a NUL byte in the header: not UTF-8 text (UTF-16 or a binary "
+                "file?); save the file as CSV UTF-8"
+            ]
         header = next(csv.reader([first_line.decode("utf-8-sig")]), None)
     except UnicodeDecodeError as error:
         return [], [f"{path}: line 1: not UTF-8 text ({error.reason}); save the file as UTF-8"]
@@ -152,7 +166,7 @@ def _prepare(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
         f"(source_file varchar, entity_id varchar, line bigint, {columns})"
     )
     conn.executemany(
-        "insert into contract_columns values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into contract_columns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 c.name,
@@ -164,6 +178,10 @@ def _prepare(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
                 list(c.required_when[1]) if c.required_when else [],
                 c.expected,
                 table.key.index(c.name) if c.name in table.key else None,
+                c.limit,
+                c.limit_expected,
+                c.window.earliest if c.window else None,
+                c.window.latest if c.window else None,
             )
             for position, c in enumerate(table.columns)
         ],
@@ -171,7 +189,7 @@ def _prepare(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
 
 
 def _stage_file(
-    conn: duckdb.DuckDBPyConnection, source: SourceFile, header: list[str]
+    conn: duckdb.DuckDBPyConnection, source: SourceFile, readable: ReadableFile, header: list[str]
 ) -> list[str]:
     """Append one file's rows to `stage`; return the problems that stop it from loading."""
     known = {column.name for column in source.table.columns}
@@ -184,14 +202,16 @@ def _stage_file(
     conn.execute("drop table if exists file_rejects")
     conn.execute("drop table if exists file_rejects_scan")
     try:
-        execute(conn, "ingest/read_file", path=str(source.path), columns=columns)
+        execute(conn, "ingest/read_file", path=str(readable.path), columns=columns)
     except duckdb.Error as error:
         return [f"{source.path}: cannot be read as CSV: {error}"]
     bad_encoding = conn.execute(
         "select min(line) from file_rejects where error_type = 'INVALID ENCODING'"
     ).fetchall()[0][0]
     if bad_encoding is not None:
-        return [f"{source.path}: line {bad_encoding}: not UTF-8 text; save the file as UTF-8"]
+        line = readable.original_line(bad_encoding)
+        return [f"{source.path}: line {line}: not UTF-8 text; save the file as UTF-8"]
+    execute(conn, "ingest/line_shifts", blank_lines=list(readable.blank_lines))
     where = {"source_file": source.name, "entity_id": source.entity_id}
     execute(conn, "ingest/stage_file", **where)
     execute(conn, "ingest/stage_rejects", **where)
@@ -202,16 +222,34 @@ def _stage_file(
     return []
 
 
+def run_date_of(config: ReportingConfig) -> date:
+    """Today in the configured time zone: what "the future" is measured from."""
+    return datetime.now(ZoneInfo(config.timezone)).date()
+
+
+def _date_bounds(config: ReportingConfig, run_date: date | None) -> dict[str, object]:
+    """The parameters the date windows of the contract are resolved with (sql/ingest/macros.sql)."""
+    return {
+        "first_day": config.first_month_date,
+        "run_date": run_date or run_date_of(config),
+        "future_days": config.quality.future_days,
+        "plausible_years": PLAUSIBLE_YEARS,
+    }
+
+
 def load_table(
     conn: duckdb.DuckDBPyConnection,
     config: ReportingConfig,
     table: Table,
     entities: list[str] | None = None,
+    run_date: date | None = None,
 ) -> LoadResult:
     """Load every entity's file of `table` into raw.<table> and quarantine.rows, atomically.
 
     With `entities`, reload only those entities' files (a file of theirs changed): their rows
-    are replaced and every other entity's rows stay as they are."""
+    are replaced and every other entity's rows stay as they are. `run_date` (default: today in
+    the configured time zone) is the day dates that happened may not be later than (plus
+    quality.future_days)."""
     present, absent = source_files(config, table)
     partial = (
         bool(entities) and table.scope == "entity" and _table_exists(conn, f"raw.{table.name}")
@@ -227,20 +265,25 @@ def load_table(
     ]
     execute(conn, "ingest/schema")
     _prepare(conn, table)
-    for source in present:
-        header, header_problems = read_header(source)
-        if header_problems:
-            problems.extend(header_problems)
-            continue
-        file_problems = _stage_file(conn, source, header)
-        problems.extend(file_problems)
-        if not file_problems:
-            log.info("staged %s", source.path)
+    any_nul = False
+    # Normalized copies live only until their rows are staged (DuckDB copies them into `stage`).
+    with tempfile.TemporaryDirectory(prefix="exec-reporting-ingest-") as scratch:
+        for source in present:
+            readable, file_problems = _stage_source(conn, source, Path(scratch))
+            problems.extend(file_problems)
+            any_nul = any_nul or (readable is not None and readable.has_nul)
     if problems:
         raise IngestError(table.name, problems)
 
     raw_table = f"raw.{table.name}"
-    create_table_as(conn, "cell_problems", "ingest/cell_problems", temp=True)
+    create_table_as(
+        conn,
+        "cell_problems",
+        "ingest/cell_problems",
+        temp=True,
+        check_nul=any_nul,
+        **_date_bounds(config, run_date),
+    )
     create_table_as(conn, "duplicate_keys", "ingest/duplicate_keys", temp=True)
     create_table_as(
         conn,
@@ -275,6 +318,28 @@ def load_table(
     return LoadResult(table.name, files, missing)
 
 
+def _stage_source(
+    conn: duckdb.DuckDBPyConnection, source: SourceFile, scratch: Path
+) -> tuple[ReadableFile | None, list[str]]:
+    """Stage one file (through a normalized copy under `scratch` when it needs one); return what
+    was read and the problems that stop the file from loading."""
+    try:
+        readable = readable_file(source.path, scratch)
+    except OSError as error:
+        return None, [f"{source.path}: cannot be read ({error.strerror})"]
+    if readable.normalized:
+        log.info(
+            "reading %s through a normalized copy: %s", source.path, "; ".join(readable.changes)
+        )
+    header, problems = read_header(source, readable)
+    if problems:
+        return readable, problems
+    problems = _stage_file(conn, source, readable, header)
+    if not problems:
+        log.info("staged %s", source.path)
+    return readable, problems
+
+
 def _table_exists(conn, name: str) -> bool:
     schema, _, table = name.partition(".")
     found = conn.execute(
@@ -294,14 +359,19 @@ def table_version(config: ReportingConfig, table: Table) -> tuple[str, dict[str,
 
 
 def load_all(
-    conn: duckdb.DuckDBPyConnection, config: ReportingConfig, tables: Iterable[Table] = TABLES
+    conn: duckdb.DuckDBPyConnection,
+    config: ReportingConfig,
+    tables: Iterable[Table] = TABLES,
+    run_date: date | None = None,
 ) -> list[LoadResult]:
     """Load every table of the contract (a convenience for shells and tests)."""
-    return [load_table(conn, config, table) for table in tables]
+    return [load_table(conn, config, table, run_date=run_date) for table in tables]
 
 
-def latest_ledger_date(config: ReportingConfig):
-    """The latest date in any entity's ledger.csv (None when there is none), read from the files."""
+def latest_ledger_date(config: ReportingConfig, run_date: date | None = None):
+    """The latest date in any entity's ledger.csv (None when there is none), read from the files;
+    like ingest, it ignores dates outside the report window (before first_month, or after the
+    run date plus quality.future_days)."""
     from exec_reporting.contract import table as contract_table
 
     present, _ = source_files(config, contract_table("ledger"))
@@ -309,10 +379,19 @@ def latest_ledger_date(config: ReportingConfig):
         return None
     conn = duckdb.connect()
     try:
-        return query(conn, "ingest/latest_ledger_date", paths=[str(s.path) for s in present])[0][
-            "latest"
-        ]
-    except duckdb.Error:
+        bounds = _date_bounds(config, run_date)
+        with tempfile.TemporaryDirectory(prefix="exec-reporting-ingest-") as scratch:
+            # read as ingest reads them: mixed line ends would stop DuckDB's reader
+            paths = [str(readable_file(s.path, Path(scratch)).path) for s in present]
+            return query(
+                conn,
+                "ingest/latest_ledger_date",
+                paths=paths,
+                first_day=bounds["first_day"],
+                run_date=bounds["run_date"],
+                future_days=bounds["future_days"],
+            )[0]["latest"]
+    except (duckdb.Error, OSError):
         return None
     finally:
         conn.close()

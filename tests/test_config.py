@@ -139,3 +139,85 @@ def test_missing_file_and_broken_yaml_say_where(tmp_path, monkeypatch):
     path = write(tmp_path, "organization: [unclosed\n")
     with pytest.raises(ConfigError, match=r"line \d+, column \d+"):
         load_config(path)
+
+
+# A reporting.yaml with nested mappings and lists, to repeat keys in.
+NESTED = """\
+organization: Demo Holdings
+data_dir: data/demo
+first_month: 2024-11
+entities:
+  - id: queen_of_san_diego
+    name: Queen of San Diego
+    kind: charter
+    opening_cash: 25000.00
+    kpis:
+      - metric: revenue
+        target: 40000
+delivery:
+  sender: reports@example.com
+  bcc: [archive@example.com]
+"""
+
+
+def insert_after(text: str, line_number: int, line: str) -> str:
+    lines = text.splitlines(keepends=True)
+    return "".join(lines[:line_number] + [line + "\n"] + lines[line_number:])
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "first", "second"),
+    [
+        pytest.param(NESTED + "organization: Other Holdings\n", "organization", 1, 15, id="top"),
+        pytest.param(
+            insert_after(NESTED, 8, "    opening_cash: 30000.00"), "opening_cash", 8, 9, id="entity"
+        ),
+        pytest.param(
+            insert_after(NESTED, 11, "        target: 50000"), "target", 11, 12, id="list item"
+        ),
+        pytest.param(
+            NESTED + "  sender: other@example.com\n", "sender", 13, 15, id="nested mapping"
+        ),
+        pytest.param(
+            NESTED.replace(
+                "      - metric: revenue\n        target: 40000\n",
+                "      - {metric: revenue, target: 40000, metric: cogs}\n",
+            ),
+            "metric",
+            10,
+            10,
+            id="flow mapping",
+        ),
+    ],
+)
+def test_a_key_repeated_in_one_mapping_is_refused_naming_it_and_both_lines(
+    tmp_path, text, key, first, second
+):
+    assert load_config(write(tmp_path, NESTED)).entities[0].opening_cash == 25000
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value) == (
+        f"{path}: line {second}: key {key!r} appears twice in the same mapping (lines {first} "
+        f"and {second}); YAML would keep only the last value: remove one of them"
+    )
+
+
+def test_the_same_key_in_different_mappings_and_a_merge_override_are_not_repeats(tmp_path):
+    text = NESTED.replace(
+        "      - metric: revenue\n        target: 40000\n",
+        "      - &revenue {metric: revenue, target: 40000}\n"
+        "      - <<: *revenue\n"
+        "        target: 50000\n",
+    )
+    config = load_config(write(tmp_path, text))
+    assert [(k.metric, k.target) for k in config.entities[0].kpis] == [
+        ("revenue", 40000),
+        ("revenue", 50000),
+    ]
+
+
+def test_future_days_defaults_to_3_and_is_bounded(tmp_path):
+    assert load_config(write(tmp_path, GOOD)).quality.future_days == 3
+    with pytest.raises(ConfigError, match=r"quality\.future_days"):
+        load_config(write(tmp_path, {**GOOD, "quality": {"future_days": -1}}))

@@ -272,7 +272,7 @@ def test_column_types(warehouse):
         ("ota_sequence", "net_audience"): "BIGINT",
         ("milestone_status", "milestone_due"): "DATE",
         ("milestone_status", "days_to_due"): "INTEGER",
-        ("milestone_status", "actual"): "DECIMAL(18,4)",
+        ("milestone_status", "actual"): "DECIMAL(38,4)",
         ("milestone_status", "milestone_done"): "BOOLEAN",
     }
     assert {key: types.get(key) for key in expected} == expected

@@ -25,5 +25,11 @@ create or replace temp table contract_columns (
     required_when_column varchar,
     required_when_values varchar[],
     expected varchar,
-    key_position integer
+    key_position integer,
+    -- a number column's largest absolute value (exec_reporting.contract.LIMITS), in words too
+    max_abs decimal(18, 6),
+    limit_expected varchar,
+    -- a date or month column's window (exec_reporting.contract.DateWindow)
+    earliest varchar,
+    latest varchar
 );

@@ -2,7 +2,8 @@
 -- text) to `stage`, each with its line number (the header is line 1), cells trimmed and empty
 -- cells as NULL. Columns the contract does not name were read as _ignored_<n> and are dropped.
 -- The reader numbers records and skips the ones it rejects, so a row's line is its position
--- among accepted rows, plus 2, plus the rejected records before it.
+-- among accepted rows, plus 2, plus the rejected records before it, plus the blank lines a
+-- normalized copy of the file left out before it (`line_shifts`, from ingest/line_shifts.sql).
 insert into stage by name
 with accepted as (
     select rowid as position, * from file_raw
@@ -27,10 +28,18 @@ steps as (
 
 numbered as (
     select
-        accepted.position + 2 + coalesce(steps.rejected_so_far, 0) as line,
+        accepted.position + 2 + coalesce(steps.rejected_so_far, 0) as line_in_copy,
         accepted.* exclude (position)
     from accepted
     asof left join steps on accepted.position >= steps.accepted_before
+),
+
+shifted as (
+    select
+        numbered.line_in_copy + coalesce(line_shifts.shift, 0) as line,
+        numbered.* exclude (line_in_copy)
+    from numbered
+    asof left join line_shifts on numbered.line_in_copy >= line_shifts.from_line
 )
 
 select
@@ -38,4 +47,4 @@ select
     $entity_id as entity_id,
     line,
     nullif(trim(columns(lambda c: c <> 'line' and not starts_with(c, '_ignored_'))), '')
-from numbered
+from shifted

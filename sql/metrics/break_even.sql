@@ -51,20 +51,34 @@ ratios as (
 
 -- fixed / ((revenue - variable) / revenue) = fixed * revenue / (revenue - variable): computed
 -- in whole cents and rounded half away from zero, because DuckDB divides decimals in floating
--- point and break-even revenue is money.
-break_even as (
+-- point and break-even revenue is money. The cents are taken in DECIMAL(38,2) and HUGEINT: a
+-- month's figures may use all sixteen digits of DECIMAL(18,2) (docs/decisions.md #18).
+break_even_cents as (
     select
         *,
         case
             when has_break_even then (
                 sign(fixed_costs)
-                * ((abs(fixed_costs * 100)::hugeint * (revenue * 100)::hugeint * 2
-                        + ((revenue - variable_costs) * 100)::hugeint)
-                    // (((revenue - variable_costs) * 100)::hugeint * 2))
-                * 0.01
-            )::decimal(18, 2)
-        end as break_even_revenue
+                * ((abs(fixed_costs::decimal(38, 2) * 100)::hugeint
+                        * (revenue::decimal(38, 2) * 100)::hugeint * 2
+                        + ((revenue - variable_costs)::decimal(38, 2) * 100)::hugeint)
+                    // (((revenue - variable_costs)::decimal(38, 2) * 100)::hugeint * 2))
+            )
+        end as break_even_in_cents
     from ratios
+),
+
+-- A margin that is a sliver of revenue puts break-even revenue beyond any amount the metric
+-- store holds (10^16 and more): no revenue level within reach covers the fixed costs, which is
+-- what an empty break-even says.
+break_even as (
+    select
+        * exclude (break_even_in_cents),
+        case
+            when abs(break_even_in_cents) < 1e18::hugeint
+                then (break_even_in_cents * 0.01)::decimal(18, 2)
+        end as break_even_revenue
+    from break_even_cents
 )
 
 select

@@ -26,16 +26,26 @@ trend as (
     )
 ),
 
+-- months the trend needs to close the gap, in floating point: a slope of a cent a month on a
+-- large gap needs millions of years, which no date (nor INTEGER) holds
+needed as (
+    select
+        *,
+        case when gap_slope < 0 then ceil(revenue_gap / -gap_slope) end as months_needed
+    from trend
+),
+
+-- a trend that needs more than a century is no projection anyone plans with
 classified as (
     select
         *,
         case
             when break_even_revenue is null then 'no break-even point'
             when revenue_gap <= 0 then 'reached'
-            when trend_points >= 3 and gap_slope < 0 then 'projected'
+            when trend_points >= 3 and gap_slope < 0 and months_needed <= 1200 then 'projected'
             else 'not on current trend'
         end as break_even_status
-    from trend
+    from needed
 )
 
 select
@@ -45,10 +55,10 @@ select
     round(gap_slope, 2)::decimal(18, 2) as gap_trend_per_month,
     break_even_status,
     case when break_even_status = 'projected'
-        then ceil(revenue_gap / -gap_slope)::integer
+        then months_needed::integer
     end as months_to_break_even,
     case when break_even_status = 'projected'
-        then (month + to_months(ceil(revenue_gap / -gap_slope)::integer))::date
+        then (month + to_months(months_needed::integer))::date
     end as projected_break_even_month
 from classified
 order by entity_id, month

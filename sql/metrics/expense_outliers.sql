@@ -33,7 +33,7 @@ history as (
         current_month.account_spend,
         count(*) as history_months,
         -- one more decimal than money, so the mean of the two middle months is exact
-        median(previous.account_spend::decimal(18, 3)) as median_exact
+        median(previous.account_spend::decimal(38, 3)) as median_exact
     from spent as current_month
     inner join spent as previous
         on current_month.entity_id = previous.entity_id

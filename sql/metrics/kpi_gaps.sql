@@ -17,7 +17,7 @@ with monthly_figures as (
 actuals as (
     select *
     from (
-        select entity_id, month, columns(* exclude (entity_id, month))::decimal(18, 4)
+        select entity_id, month, columns(* exclude (entity_id, month))::decimal(38, 4)
         from monthly_figures
     )
     unpivot include nulls (actual for kpi in (columns(* exclude (entity_id, month))))
@@ -34,7 +34,7 @@ compared as (
         case kpis.better
             when 'higher' then actuals.actual - kpis.target
             when 'lower' then kpis.target - actuals.actual
-        end::decimal(18, 4) as gap
+        end::decimal(38, 4) as gap
     from actuals
     inner join config.kpis as kpis
         on actuals.entity_id = kpis.entity_id

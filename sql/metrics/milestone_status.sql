@@ -42,7 +42,7 @@ monthly_figures as (
 figures as (
     select *
     from (
-        select entity_id, month, columns(* exclude (entity_id, month))::decimal(18, 4)
+        select entity_id, month, columns(* exclude (entity_id, month))::decimal(38, 4)
         from monthly_figures
     )
     unpivot include nulls (actual for kpi in (columns(* exclude (entity_id, month))))

@@ -56,7 +56,7 @@ windowed as (
         current_month.counterparty,
         current_month.month,
         previous.monthly_amount as window_amount,
-        median(previous.monthly_amount::decimal(18, 3)) over (
+        median(previous.monthly_amount::decimal(38, 3)) over (
             partition by current_month.entity_id, current_month.counterparty, current_month.month
         ) as median_exact
     from running as current_month
