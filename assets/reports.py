@@ -30,7 +30,7 @@ def _report_asset(
     partitions: dg.PartitionsDefinition,
     deps: list,
 ) -> dg.AssetsDefinition:
-    kind = spec.kind
+    kind = spec.report
     scope = (
         f" One report per entity of kind `{spec.entity_kind}`, written to "
         f"`<reports_dir>/<YYYY-MM>/{kind}-<entity>.{{html,txt,md,json}}`."

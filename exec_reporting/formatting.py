@@ -99,6 +99,10 @@ class Formatter:
             return NOT_AVAILABLE
         return format_percent(number, format=f"#,##0.{'0' * places}%", locale=self.locale)
 
+    def points(self, value) -> str:
+        """A change or gap in a ratio, in percentage points: 0.083 -> "8.3 pts"."""
+        return f"{self.number(value * 100, 1)} pts"
+
     def date(self, value: date | None) -> str:
         if value is None:
             return NOT_AVAILABLE

@@ -19,7 +19,7 @@ import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from exec_reporting.glossary import terms
-from exec_reporting.reports.model import Column, Headline, Report, Table, display
+from exec_reporting.reports.model import Column, Format, Headline, Report, Table, display
 
 # Plain-text tables wider than this are written as one paragraph per row.
 TEXT_TABLE_WIDTH = 100
@@ -71,29 +71,31 @@ def _json_default(value):
 def _context(report: Report) -> dict:
     fmt = report.fmt
 
-    def show(kind, value) -> str:
-        return display(fmt, kind, value)
+    def show(format: Format, value) -> str:
+        return display(fmt, format, value)
 
     def change(headline: Headline) -> str:
         delta = headline.change
         sign = "+" if delta > 0 else ""
-        if headline.kind == "percent":
-            return f"{sign}{fmt.number(delta * 100, 1)} pts"
-        return sign + display(fmt, headline.kind, delta)
+        if headline.format == "percent":
+            return sign + fmt.points(delta)
+        return sign + display(fmt, headline.format, delta)
 
     def cell_class(column: Column, value) -> str:
         classes = ["num"] if column.numeric else []
-        if column.kind in ("status", "severity") and value:
+        if column.format in ("status", "severity") and value:
             classes.append(str(value).replace(" ", "-"))
         return " ".join(classes)
 
     def text_table(table: Table) -> str:
         headers = [c.label for c in table.columns]
-        body = [[display(fmt, c.kind, row.get(c.key)) for c in table.columns] for row in table.rows]
+        body = [
+            [display(fmt, c.format, row.get(c.key)) for c in table.columns] for row in table.rows
+        ]
         if table.total:
             body.append(
                 [
-                    display(fmt, c.kind, table.total.get(c.key))
+                    display(fmt, c.format, table.total.get(c.key))
                     if table.total.get(c.key) is not None
                     else ""
                     for c in table.columns

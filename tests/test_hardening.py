@@ -301,7 +301,7 @@ def test_each_report_runs_only_the_sql_files_its_reads_are_derived_from(demo_war
             for entity_id in spec.entities(config):
                 with recording() as ran:
                     spec.build(conn, config, month_start(month), entity_id)
-                assert ran <= set(spec.sql), (spec.kind, sorted(ran - set(spec.sql)))
+                assert ran <= set(spec.sql), (spec.report, sorted(ran - set(spec.sql)))
     # and no builder runs SQL of its own: every query is a file under sql/
     for path in (REPO / "exec_reporting" / "reports").glob("*.py"):
         assert not re.search(r"\.execute\(\s*f?[\"']", path.read_text()), path.name

@@ -141,7 +141,7 @@ def test_each_page_shows_its_key_figures_and_every_chart_loads_in_chromium(demo)
                 if headline.value is not None and not isinstance(headline.value, str):
                     from exec_reporting.reports.model import display
 
-                    assert display(model.fmt, headline.kind, headline.value) in text, (
+                    assert display(model.fmt, headline.format, headline.value) in text, (
                         name,
                         headline.label,
                     )

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 from datetime import date
 
-from exec_reporting.charts import Series, bar_chart, line_chart
+from duckdb import DuckDBPyConnection
+
+from exec_reporting.charts import bar_chart, line_chart
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import data_notes, findings_table, previous_month
+from exec_reporting.reports.common import (
+    data_notes,
+    findings_table,
+    floats,
+    month_labels,
+    month_series,
+    plural,
+    previous_month,
+)
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
-from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
 
-KIND = "accounting"
-ROLE = "Accounting"
-TITLE = "Accounting report"
-PERSONA = "accounting"
-ENTITY_KIND = None
 # The optional input files this report reads (the ledger and the chart are required).
 OPTIONAL_TABLES = ("bookings",)
 NO_BOOKINGS = (
@@ -104,10 +109,6 @@ RECURRING_COLUMNS = [
 ]
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural or word + 's')}"
-
-
 def verdict(row: dict, fmt: Formatter, month: date) -> str:
     """One sentence per entity that answers "are the books right?" on its own."""
     name = row["name"]
@@ -119,25 +120,25 @@ def verdict(row: dict, fmt: Formatter, month: date) -> str:
     if row["prepaid_bookings"]:
         fixes.append(
             f"{fmt.money(row['prepaid_in_revenue'])} of prepayments for "
-            f"{_plural(row['prepaid_bookings'], 'future service')} sit in revenue"
+            f"{plural(row['prepaid_bookings'], 'future service')} sit in revenue"
         )
     if row["unreturned_bookings"]:
         fixes.append(
             f"{fmt.money(row['unreturned_cash'])} kept on "
-            f"{_plural(row['unreturned_bookings'], 'cancelled booking')} with no refund"
+            f"{plural(row['unreturned_bookings'], 'cancelled booking')} with no refund"
         )
     if row["unmapped_codes"]:
         fixes.append(
-            f"{_plural(row['unmapped_lines'], 'ledger line')} on "
+            f"{plural(row['unmapped_lines'], 'ledger line')} on "
             f"{'code' if row['unmapped_codes'] == 1 else 'codes'} {row['unmapped_list']}, "
             "missing from the chart"
         )
     if row["misused_accounts"]:
-        fixes.append(f"{_plural(row['misused_accounts'], 'account')} used against its type")
+        fixes.append(f"{plural(row['misused_accounts'], 'account')} used against its type")
     review = ""
     if row["expense_findings"]:
         review = (
-            f"{_plural(row['expense_findings'], 'expense finding')} to review "
+            f"{plural(row['expense_findings'], 'expense finding')} to review "
             f"({fmt.money(row['expense_finding_amount'])})"
         )
     unchecked = "" if row["has_bookings"] else " Revenue recognition not checked: no bookings.csv."
@@ -151,25 +152,16 @@ def verdict(row: dict, fmt: Formatter, month: date) -> str:
     return f"{name}: books right, nothing open." + unchecked
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
-
-
 def _deferred_chart(conn, month: date, fmt: Formatter) -> Chart | None:
     history = query(conn, "reports/accounting_deferred_history", month=month)
     if not history:
         return None
-    months = sorted({r["month"] for r in history})
-    labels = [m.strftime("%b %y") for m in months]
-    series = []
-    for name in sorted({r["name"] for r in history}):
-        by_month = {r["month"]: r["deferred_balance"] for r in history if r["name"] == name}
-        series.append(Series(name, [_float(by_month.get(m)) for m in months]))
+    months, series = month_series(history, "deferred_balance")
     title = "Deferred revenue at month end, last 12 months"
     return Chart(
         "deferred",
         title,
-        line_chart(title, labels, series, fmt.money_compact),
+        line_chart(title, month_labels(months), series, fmt.money_compact),
         "One line per entity with bookings: cash held for services still to come at each month "
         "end; each line is labelled with its balance at the end of the report month.",
     )
@@ -186,7 +178,7 @@ def _rules_chart(rules: list[dict], fmt: Formatter) -> Chart | None:
         bar_chart(
             title,
             [f"{r['rule_label']} ({r['findings']})" for r in flagged],
-            [_float(r["amount"]) for r in flagged],
+            floats(flagged, "amount"),
             fmt.money_compact,
         ),
         "One bar per rule with open findings, labelled with the amount flagged; the number of "
@@ -306,7 +298,7 @@ def _expense_section(conn, config: ReportingConfig, month: date, fmt) -> Section
         "Flags: possible duplicates, weekend spending, one-off round amounts and codes missing "
         f"from the chart. Unusual spending: a month above {fmt.number(settings.outlier_factor, 1)} "
         "times the account's usual (median) month of the previous twelve. Each finding is "
-        f"reviewed for {_plural(settings.review_months, 'month')}."
+        f"reviewed for {plural(settings.review_months, 'month')}."
     )
     rules = query(conn, "reports/accounting_expense_rules", month=month)
     chart = _rules_chart(rules, fmt)
@@ -386,8 +378,10 @@ def _findings(conn, config, month: date, source: str, empty: str, **kwargs) -> T
     return findings_table(rows, config, title="Findings", empty=empty, **kwargs)
 
 
-def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    report = Report(KIND, ROLE, TITLE, config, month)
+def build(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
+) -> Report:
+    report = Report(SPEC, config, month)
     fmt = report.fmt
     entities = query(conn, "reports/accounting_entities", month=month)
     portfolio = next(iter(query(conn, "reports/accounting_portfolio", month=month)), None)
@@ -459,13 +453,13 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
 
 
 SPEC = ReportSpec(
-    KIND,
-    ROLE,
-    TITLE,
-    PERSONA,
-    ENTITY_KIND,
-    build,
-    __file__,
-    summary_of(__doc__, KIND),
+    report="accounting",
+    role="Accounting",
+    title="Accounting report",
+    persona="accounting",
+    entity_kind=None,
+    build=build,
+    module=__file__,
+    doc=__doc__,
     shared_sql=("reports/findings",),
 )

@@ -6,28 +6,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from duckdb import DuckDBPyConnection
+
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import month_end
+from exec_reporting.reports.common import as_float, floats, month_end, month_labels
 from exec_reporting.reports.domain import (
     FINDING_SOURCES,
-    as_float,
     findings_section,
     missing_file,
     missing_file_line,
-    month_labels,
     open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
-from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
-
-KIND = "agency"
-ROLE = "Client Portfolio"
-TITLE = "Client portfolio report"
-PERSONA = "ceo"
-ENTITY_KIND = "agency"
 
 TABLE_MONTHS = 12
 INVOICES_WHAT = "one row per invoice (amount 0.00 for hours worked but not billed)"
@@ -181,8 +175,8 @@ def _dso_chart(history: list[dict], entity: Entity) -> Chart | None:
     title = f"Days sales outstanding, last {len(months)} months"
     png = line_chart(
         title,
-        month_labels(months),
-        [Series("DSO", [as_float(r["dso"]) for r in months])],
+        month_labels([r["month"] for r in months], year="past a year"),
+        [Series("DSO", floats(months, "dso"))],
         lambda v: f"{v:.0f} days",
     )
     return Chart(
@@ -267,7 +261,9 @@ def _clients_section(conn, entity: Entity, month: date, fmt, no_invoices: bool):
     return section
 
 
-def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
+def build(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
+) -> Report:
     opening = open_report(
         conn,
         SPEC,
@@ -287,7 +283,7 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
     if entity is None:
         return report
     fmt = report.fmt
-    no_invoices = missing_file(report.data, entity, "invoices")
+    no_invoices = missing_file(opening.data, entity, "invoices")
     if row is None:
         report.sections.append(_other_findings(conn, config, month, entity))
         return report
@@ -345,13 +341,13 @@ def _other_findings(conn, config: ReportingConfig, month: date, entity: Entity) 
 
 
 SPEC = ReportSpec(
-    KIND,
-    ROLE,
-    TITLE,
-    PERSONA,
-    ENTITY_KIND,
-    build,
-    __file__,
-    summary_of(__doc__, KIND),
+    report="agency",
+    role="Client Portfolio",
+    title="Client portfolio report",
+    persona="ceo",
+    entity_kind="agency",
+    build=build,
+    module=__file__,
+    doc=__doc__,
     shared_sql=("reports/findings",),
 )

@@ -13,24 +13,28 @@ from __future__ import annotations
 
 from datetime import date
 
+from duckdb import DuckDBPyConnection
+
 from exec_reporting.charts import bar_chart
 from exec_reporting.config import KPI_METRICS, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.glossary import glossary
-from exec_reporting.reports.common import data_notes, month_end, month_start, previous_month
-from exec_reporting.reports.model import Chart, Column, Headline, Kind, Report, Section, Table
-from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.reports.common import (
+    data_notes,
+    floats,
+    kpi_format,
+    kpi_label,
+    kpi_value,
+    month_end,
+    month_start,
+    plural,
+    previous_month,
+)
+from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
 
-KIND = "ceo"
-ROLE = "CEO"
-TITLE = "CEO report"
-PERSONA = "ceo"
-ENTITY_KIND = None
-
 OWNER_LABELS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "cmo": "CMO", "accounting": "Accounting"}
-# A KPI's glossary unit -> how the report shows its figures.
-UNIT_KINDS: dict[str, Kind] = {"money": "money", "ratio": "percent", "months": "months"}
 DEFAULT_RULES_NAME = "exec_reporting/rules/actions.yaml"
 
 
@@ -41,30 +45,6 @@ def money_kpis() -> list[str]:
 
 
 # -- presenting figures ----------------------------------------------------------------------------
-
-
-def _kpi_kind(kpi: str) -> Kind:
-    return UNIT_KINDS.get(glossary()[kpi].unit, "number")
-
-
-def _kpi_label(kpi: str) -> str:
-    return glossary()[kpi].label
-
-
-def _kpi_value(fmt: Formatter, kpi: str, value, gap: bool = False) -> str:
-    """A KPI figure in the KPI's own unit; a gap in a ratio is in percentage points."""
-    kind = _kpi_kind(kpi)
-    if value is None:
-        return "n/a"
-    if kind == "money":
-        return fmt.money(value)
-    if kind == "percent":
-        if gap:
-            return f"{fmt.number(value * 100, 1)} pts"
-        return fmt.percent(value)
-    if kind == "months":
-        return fmt.months(value)
-    return fmt.number(value, 1)
 
 
 def _sentence(text: str) -> str:
@@ -78,10 +58,10 @@ def action_text(row: dict, fmt: Formatter) -> str:
         kpi = row["metric"]
         values = {
             "entity": row["name"],
-            "kpi": _kpi_label(kpi).lower(),
-            "actual": _kpi_value(fmt, kpi, row["actual"]),
-            "target": _kpi_value(fmt, kpi, row["target"]),
-            "gap": _kpi_value(fmt, kpi, abs(row["gap"]), gap=True),
+            "kpi": kpi_label(kpi).lower(),
+            "actual": kpi_value(fmt, kpi, row["actual"]),
+            "target": kpi_value(fmt, kpi, row["target"]),
+            "gap": kpi_value(fmt, kpi, abs(row["gap"]), gap=True),
         }
     else:
         values = {
@@ -100,7 +80,7 @@ def action_text(row: dict, fmt: Formatter) -> str:
 def _item(row: dict) -> str:
     """What an action comes from, in a few words."""
     if row["kind"] == "kpi":
-        return f"missed KPI: {_kpi_label(row['metric'])}"
+        return f"missed KPI: {kpi_label(row['metric'])}"
     return f"{row['finding_id']}: {row['source']}, {row['severity']}"
 
 
@@ -229,10 +209,10 @@ def _target_chart(
     png = bar_chart(
         f"{label} against target",
         [r["name"] for r in rows],
-        [_float(r[value]) for r in rows],
+        floats(rows, value),
         fmt.money_compact,
         good=[None if r[target] is None else r[shortfall] == 0 for r in rows],
-        targets=[_float(r[target]) for r in rows],
+        targets=floats(rows, target),
     )
     missing = [r["name"] for r in rows if r[target] is None]
     return Chart(
@@ -270,11 +250,11 @@ def _kpi_section(
         if row["met"] is True:
             continue  # met KPIs are in the chart and in one line below the table
         kpi = row["kpi"]
-        out = dict(row, kpi_label=_kpi_label(kpi))
-        if _kpi_kind(kpi) != "money":
+        out = dict(row, kpi_label=kpi_label(kpi))
+        if kpi_format(kpi) != "money":
             # figures in another unit than money are written out in their own unit
             for key in ("actual", "target", "previous_actual"):
-                out[key] = _kpi_value(fmt, kpi, row[key])
+                out[key] = kpi_value(fmt, kpi, row[key])
             out["gap"] = "n/a" if row["gap"] is None else _signed(fmt, kpi, row["gap"])
         if row["met"] is None:
             out["months_missed"] = "not measurable"
@@ -298,7 +278,7 @@ def _kpi_section(
     met: dict[str, list[str]] = {}
     for row in kpis:
         if row["met"] is True:
-            met.setdefault(row["name"], []).append(_kpi_label(row["kpi"]).lower())
+            met.setdefault(row["name"], []).append(kpi_label(row["kpi"]).lower())
     if met:
         listed = "; ".join(f"{name}: {', '.join(labels)}" for name, labels in met.items())
         section.lines.append(f"Met: {listed}.")
@@ -309,7 +289,7 @@ def _kpi_section(
 
 
 def _signed(fmt: Formatter, kpi: str, gap) -> str:
-    text = _kpi_value(fmt, kpi, abs(gap), gap=True)
+    text = kpi_value(fmt, kpi, abs(gap), gap=True)
     return "-" + text if gap < 0 else text
 
 
@@ -317,10 +297,10 @@ def _kpi_chart(kpis: list[dict], month: date, fmt: Formatter) -> Chart | None:
     shown = [r for r in kpis if r["gap_share"] is not None and r["met"] is not None]
     if not shown:
         return None
-    left_out = [f"{r['name']} {_kpi_label(r['kpi']).lower()}" for r in kpis if r not in shown]
+    left_out = [f"{r['name']} {kpi_label(r['kpi']).lower()}" for r in kpis if r not in shown]
     png = bar_chart(
         f"KPIs: distance from target, {fmt.month(month)}",
-        [f"{r['name']}: {_kpi_label(r['kpi'])}" for r in shown],
+        [f"{r['name']}: {kpi_label(r['kpi'])}" for r in shown],
         [r["gap_share"] for r in shown],
         lambda v: f"{v:+.0%}",
         good=[r["met"] for r in shown],
@@ -370,10 +350,9 @@ def _actions_section(
         )
         for r in planned
     ]
-    plural = "s" if rule_count != 1 else ""
     section.lines.append(
         f"Each missed KPI and each critical finding becomes an action by the rules of "
-        f"{rules_name} ({rule_count} rule{plural}). Ranked by impact, the money at stake, then "
+        f"{rules_name} ({plural(rule_count, 'rule')}). Ranked by impact, the money at stake, then "
         f"by due date; due dates count from {fmt.date(month_end(month))}."
     )
     if shaped:
@@ -520,13 +499,13 @@ def verdict(row: dict, actions: list[dict], month: date, fmt: Formatter) -> str:
     ]
     if row["critical_findings"]:
         n = row["critical_findings"]
-        parts.append(f"{n} critical finding{'s' if n != 1 else ''} open")
+        parts.append(f"{plural(n, 'critical finding')} open")
     mine = [a for a in actions if a["entity_id"] == row["entity_id"]]
     if mine:
         first = mine[0]  # ranked: the largest impact first
         owner = OWNER_LABELS.get(first["owner"], first["owner"])
         when = f"({owner}, due {fmt.date(first['due_on'])})"
-        count = f"{len(mine)} action{'s' if len(mine) != 1 else ''} in the plan"
+        count = f"{plural(len(mine), 'action')} in the plan"
         if first["impact"] is not None:
             parts.append(f"{count}, the first worth {fmt.money_compact(first['impact'])} {when}")
         else:
@@ -545,10 +524,6 @@ def _against(label: str, value, target, shortfall, fmt: Formatter) -> str:
             f"{fmt.money_compact(target)}"
         )
     return f"{label} {fmt.money_compact(value)} against a {fmt.money_compact(target)} target"
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
 
 
 # -- the report ------------------------------------------------------------------------------------
@@ -578,8 +553,10 @@ def _held_section(held: list[dict], fmt: Formatter) -> Section:
     )
 
 
-def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    report = Report(KIND, ROLE, TITLE, config, month)
+def build(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
+) -> Report:
+    report = Report(SPEC, config, month)
     fmt = report.fmt
     rule_count = query(conn, "reports/ceo_rule_count")[0]["rules"]
     last_month = previous_month(month)
@@ -616,5 +593,12 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
 
 
 SPEC = ReportSpec(
-    KIND, ROLE, TITLE, PERSONA, ENTITY_KIND, build, __file__, summary_of(__doc__, KIND)
+    report="ceo",
+    role="CEO",
+    title="CEO report",
+    persona="ceo",
+    entity_kind=None,
+    build=build,
+    module=__file__,
+    doc=__doc__,
 )

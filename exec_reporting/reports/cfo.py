@@ -5,19 +5,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from exec_reporting.charts import Series, bar_chart, line_chart
+from duckdb import DuckDBPyConnection
+
+from exec_reporting.charts import bar_chart, line_chart
 from exec_reporting.config import ReportingConfig, Scenario
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import data_notes, previous_month
+from exec_reporting.reports.common import (
+    data_notes,
+    floats,
+    month_labels,
+    month_series,
+    previous_month,
+)
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
-from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
-
-KIND = "cfo"
-ROLE = "CFO"
-TITLE = "CFO report"
-PERSONA = "cfo"
-ENTITY_KIND = None
 
 BURN_COLUMNS = [
     Column("name", "Entity"),
@@ -92,13 +94,10 @@ def _cash_chart(conn, month: date, fmt: Formatter) -> Chart | None:
     history = query(conn, "reports/cfo_cash_history", month=month)
     if not history:
         return None
-    months = sorted({r["month"] for r in history})
-    labels = [m.strftime("%b %y") for m in months]
-    series = []
-    for name in sorted({r["name"] for r in history}):
-        by_month = {r["month"]: r["cash_end"] for r in history if r["name"] == name}
-        series.append(Series(name, [_float(by_month.get(m)) for m in months]))
-    png = line_chart("Cash at month end, last 12 months", labels, series, fmt.money_compact)
+    months, series = month_series(history, "cash_end")
+    png = line_chart(
+        "Cash at month end, last 12 months", month_labels(months), series, fmt.money_compact
+    )
     return Chart(
         "cash",
         "Cash at month end, last 12 months",
@@ -114,7 +113,7 @@ def _runway_chart(rows: list[dict], fmt: Formatter) -> Chart | None:
     png = bar_chart(
         "Runway in months (entities burning cash)",
         [r["name"] for r in burning],
-        [_float(r["runway_months"]) for r in burning],
+        floats(burning, "runway_months"),
         lambda v: f"{v:.1f} mo",
         good=[r["runway_months"] >= 6 for r in burning],
     )
@@ -157,16 +156,13 @@ def _scenarios(conn, month: date, fmt: Formatter) -> Section:
         total[f"{name}_cash"] = path[-1]["projected_cash"]
         out = [r["projected_month"] for r in path if r["projected_cash"] < 0]
         total[f"{name}_out"] = _runs_out(out[0] if out else None, fmt)
-    labels = [
-        r["projected_month"].strftime("%b %y") for r in scenarios if r["scenario"] == names[0]
-    ]
+    months, series = month_series(
+        scenarios, "projected_cash", by="scenario", month="projected_month"
+    )
     chart = line_chart(
         "Portfolio cash, projected 12 months by scenario",
-        labels,
-        [
-            Series(name, [_float(r["projected_cash"]) for r in scenarios if r["scenario"] == name])
-            for name in names
-        ],
+        month_labels(months),
+        series,
         fmt.money_compact,
     )
     settings = "; ".join(
@@ -248,12 +244,10 @@ def _capital(conn, month: date, config: ReportingConfig, fmt: Formatter) -> Sect
     return section
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
-
-
-def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    report = Report(KIND, ROLE, TITLE, config, month)
+def build(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
+) -> Report:
+    report = Report(SPEC, config, month)
     fmt = report.fmt
     entities = query(conn, "reports/cfo_entities", month=month)
     portfolio = query(conn, "reports/cfo_portfolio", month=month)[0]
@@ -330,5 +324,12 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
 
 
 SPEC = ReportSpec(
-    KIND, ROLE, TITLE, PERSONA, ENTITY_KIND, build, __file__, summary_of(__doc__, KIND)
+    report="cfo",
+    role="CFO",
+    title="CFO report",
+    persona="cfo",
+    entity_kind=None,
+    build=build,
+    module=__file__,
+    doc=__doc__,
 )

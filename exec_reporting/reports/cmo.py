@@ -5,20 +5,24 @@ from __future__ import annotations
 
 from datetime import date
 
+from duckdb import DuckDBPyConnection
+
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.glossary import glossary
-from exec_reporting.reports.common import data_notes, previous_month
+from exec_reporting.reports.common import (
+    data_notes,
+    floats,
+    kpi_label,
+    kpi_value,
+    month_labels,
+    plural,
+    previous_month,
+)
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
-from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
 
-KIND = "cmo"
-ROLE = "CMO"
-TITLE = "CMO report"
-PERSONA = "cmo"
-ENTITY_KIND = None
 # The optional input files this report reads: data_notes names the entities that lack them.
 OPTIONAL_TABLES = ("channels",)
 
@@ -82,7 +86,7 @@ def verdict(entity: dict, totals: dict | None, fmt: Formatter, month: date) -> s
         return f"{name}: no channels.csv rows for {fmt.month(month)}."
     sentence = (
         f"{name}: listed on {totals['listed_channels']} of {totals['channels']} channels; "
-        f"{_count(totals['bookings'], 'booking')} and "
+        f"{plural(totals['bookings'], 'booking')} and "
         f"{fmt.money_compact(totals['channel_revenue'])} revenue for "
         f"{fmt.money_compact(totals['spend'])} spend"
     )
@@ -100,26 +104,15 @@ def verdict(entity: dict, totals: dict | None, fmt: Formatter, month: date) -> s
     return sentence + "."
 
 
-def _count(value: int, noun: str) -> str:
-    return f"{value} {noun}" + ("" if value == 1 else "s")
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
-
-
 def _history_chart(conn, month: date, fmt: Formatter) -> Chart | None:
     history = query(conn, "reports/cmo_channel_history", month=month)
     if not history:
         return None
     # the year only where it changes, so twelve labels fit under the chart
-    labels = [
-        r["month"].strftime("%b %y" if i == 0 or r["month"].month == 1 else "%b")
-        for i, r in enumerate(history)
-    ]
+    labels = month_labels([r["month"] for r in history], year="when it changes")
     series = [
-        Series("Revenue", [_float(r["channel_revenue"]) for r in history]),
-        Series("Spend", [_float(r["spend"]) for r in history], dashed=True),
+        Series("Revenue", floats(history, "channel_revenue")),
+        Series("Spend", floats(history, "spend"), dashed=True),
     ]
     title = "Channel revenue and spend, last 12 months"
     png = line_chart(title, labels, series, fmt.money_compact)
@@ -145,7 +138,7 @@ def _return_chart(matrix: list[dict], fmt: Formatter, month: date) -> Chart | No
     png = bar_chart(
         title,
         [f"{r['name']} · {r['channel']}" for r in paid],
-        [_float(r["return_on_spend"]) for r in paid],
+        floats(paid, "return_on_spend"),
         lambda v: fmt.percent(v, 0),
         good=[r["return_on_spend"] >= 0 for r in paid],
     )
@@ -174,25 +167,12 @@ def _progress(row: dict, fmt: Formatter) -> str:
         state = "listed" if row["listed"] else "not listed"
         parts.append(f"{state} on {row['channel_listed']}")
     if row["kpi"]:
-        term = glossary().get(row["kpi"])
-        unit = term.unit if term else "money"
-        label = term.label if term else row["kpi"]
-
-        def show(value) -> str:
-            if value is None:
-                return "n/a"
-            if unit == "ratio":
-                return fmt.percent(value)
-            if unit == "months":
-                return fmt.months(value)
-            if unit == "money":
-                return fmt.money(value)
-            return fmt.number(value, 1)
-
+        kpi, label = row["kpi"], kpi_label(row["kpi"])
+        target = kpi_value(fmt, kpi, row["target"])
         if row["entity_id"] is None:
-            parts.append(f"{label} target {show(row['target'])} (not judged for the portfolio)")
+            parts.append(f"{label} target {target} (not judged for the portfolio)")
         else:
-            parts.append(f"{label} {show(row['actual'])} of {show(row['target'])} target")
+            parts.append(f"{label} {kpi_value(fmt, kpi, row['actual'])} of {target} target")
     if row["marked_done"]:
         parts.append("marked done in reporting.yaml")
     return "; ".join(parts) if parts else "no condition in the data"
@@ -232,7 +212,7 @@ def _channel_section(conn, month, fmt, entities, totals, portfolio) -> Section:
             total={
                 "name": "Portfolio",
                 **portfolio,
-                "not_listed_on": f"{_count(portfolio['unlisted_channels'], 'channel')} in all",
+                "not_listed_on": f"{plural(portfolio['unlisted_channels'], 'channel')} in all",
             },
             title="Per entity, by revenue",
             attachment="channels_by_entity.csv",
@@ -314,7 +294,7 @@ def _milestone_section(conn, config: ReportingConfig, month: date, fmt: Formatte
         return section
     counts = query(conn, "reports/cmo_milestone_counts", month=month)[0]
     section.lines.append(
-        f"{counts['done']} of {_count(counts['milestones'], 'milestone')} done, "
+        f"{counts['done']} of {plural(counts['milestones'], 'milestone')} done, "
         f"{counts['overdue']} overdue, {counts['due_30']} due in the next 30 days. A milestone "
         "is done when marked so in reporting.yaml or when the month's data shows it; the "
         "windows count from the month's last day."
@@ -326,8 +306,10 @@ def _milestone_section(conn, config: ReportingConfig, month: date, fmt: Formatte
     return section
 
 
-def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    report = Report(KIND, ROLE, TITLE, config, month)
+def build(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
+) -> Report:
+    report = Report(SPEC, config, month)
     fmt = report.fmt
     entities = query(conn, "reports/cmo_entities", month=month)
     totals_rows = query(conn, "reports/cmo_totals", month=month)
@@ -400,5 +382,12 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
 
 
 SPEC = ReportSpec(
-    KIND, ROLE, TITLE, PERSONA, ENTITY_KIND, build, __file__, summary_of(__doc__, KIND)
+    report="cmo",
+    role="CMO",
+    title="CMO report",
+    persona="cmo",
+    entity_kind=None,
+    build=build,
+    module=__file__,
+    doc=__doc__,
 )

@@ -1,14 +1,26 @@
-"""What every report builder shares: month arithmetic, the notes on the data, findings tables."""
+"""What every report builder shares (the report-builder kit): month arithmetic and month labels,
+figures for charts and the series of a chart, counted words, KPIs in their own unit, the notes
+on the data and findings tables. A helper two builders need lives here, once.
+"""
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any
+from decimal import Decimal
+from typing import Any, Literal
 
+from duckdb import DuckDBPyConnection
+
+from exec_reporting.charts import Series
 from exec_reporting.config import ReportingConfig
-from exec_reporting.reports.model import Column, DataNotes, EntityAsOf, Table
+from exec_reporting.formatting import Formatter
+from exec_reporting.glossary import glossary
+from exec_reporting.reports.model import Column, DataNotes, EntityAsOf, Format, Table, display
 from exec_reporting.sqlfiles import query
+
+# -- months -------------------------------------------------------------------------------------
 
 
 def month_start(key: str) -> date:
@@ -21,12 +33,100 @@ def month_end(month: date) -> date:
     return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
+def months_back(month: date, count: int) -> date:
+    """The first day of the month `count` months before `month` (after, when negative)."""
+    index = month.year * 12 + month.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
+
+
 def previous_month(month: date) -> date:
-    return date(month.year - 1, 12, 1) if month.month == 1 else date(month.year, month.month - 1, 1)
+    return months_back(month, 1)
+
+
+# Where a chart's month labels name the year: on every label ("Oct 26"); on the first label and
+# each January ("Nov 25", "Dec", "Jan 26"...); or only past a year of months, when the same
+# month name comes twice ("Oct" for twelve months or fewer, "Oct 26" for more).
+YearShown = Literal["always", "when it changes", "past a year"]
+
+
+def month_labels(months: Sequence[date], year: YearShown = "always") -> list[str]:
+    """The labels of a chart's months."""
+    if year == "past a year":
+        return [m.strftime("%b" if len(months) <= 12 else "%b %y") for m in months]
+    if year == "when it changes":
+        return [
+            m.strftime("%b %y" if i == 0 or m.month == 1 else "%b") for i, m in enumerate(months)
+        ]
+    return [m.strftime("%b %y") for m in months]
+
+
+# -- figures for charts -------------------------------------------------------------------------
+
+
+def as_float(value: Decimal | float | int | None) -> float | None:
+    """A figure as a chart plots it (matplotlib draws floats); None, no figure, stays a gap.
+    Charts only: tables and sentences keep the Decimal."""
+    return None if value is None else float(value)
+
+
+def floats(rows: Iterable[Mapping[str, Any]], key: str) -> list[float | None]:
+    """One column of `rows` as a chart's values."""
+    return [as_float(row[key]) for row in rows]
+
+
+def month_series(
+    rows: Iterable[Mapping[str, Any]], value: str, by: str = "name", month: str = "month"
+) -> tuple[list[date], list[Series]]:
+    """Rows of (month, name, value), such as each entity's cash at each month end, as a line
+    chart's months (in order) and one series per name (in name order), with a gap where a name
+    has no row for a month."""
+    rows = list(rows)
+    months = sorted({row[month] for row in rows})
+    series = []
+    for name in sorted({row[by] for row in rows}):
+        by_month = {row[month]: row[value] for row in rows if row[by] == name}
+        series.append(Series(name, [as_float(by_month.get(m)) for m in months]))
+    return months, series
+
+
+# -- words --------------------------------------------------------------------------------------
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """ "1 booking", "3 bookings" (`words`: the plural when it is not the word and an s)."""
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+# -- KPIs in their own unit ---------------------------------------------------------------------
+
+# A KPI's glossary unit -> the format its figures are shown in.
+UNIT_FORMATS: dict[str, Format] = {"money": "money", "ratio": "percent", "months": "months"}
+
+
+def kpi_format(kpi: str) -> Format:
+    return UNIT_FORMATS.get(glossary()[kpi].unit, "number")
+
+
+def kpi_label(kpi: str) -> str:
+    return glossary()[kpi].label
+
+
+def kpi_value(fmt: Formatter, kpi: str, value: Any, gap: bool = False) -> str:
+    """A KPI figure in the KPI's own unit; a gap in a ratio is in percentage points."""
+    format = kpi_format(kpi)
+    if gap and format == "percent" and value is not None:
+        return fmt.points(value)
+    return display(fmt, format, value)
+
+
+# -- the notes on the data and findings ---------------------------------------------------------
 
 
 def data_notes(
-    conn, month: date, tables: tuple[str, ...] = (), entity_id: str | None = None
+    conn: DuckDBPyConnection,
+    month: date,
+    tables: tuple[str, ...] = (),
+    entity_id: str | None = None,
 ) -> DataNotes:
     """As-of dates per entity, late data, quarantined rows and the optional files missing for
     the tables a report reads; for a domain report (`entity_id`), of that entity only."""
@@ -66,10 +166,14 @@ FINDING_COLUMNS = [
 
 
 def findings_table(
-    rows: list[dict[str, Any]], config: ReportingConfig, with_entity: bool = True, **kwargs
+    rows: list[dict[str, Any]],
+    config: ReportingConfig,
+    without: tuple[str, ...] = (),
+    **kwargs: Any,
 ) -> Table:
     """Findings (rows of metrics.finding_status), newest and largest first: new before still
-    open before resolved, then by severity and amount."""
+    open before resolved, then by severity and amount. `without`: the columns of
+    FINDING_COLUMNS left out (the entity, in a report about one entity)."""
     names = entity_names(config)
     status_order = {"new": 0, "still open": 1, "resolved": 2}
     severity_order = {"critical": 0, "high": 1, "medium": 2, "low": 3}
@@ -77,11 +181,11 @@ def findings_table(
         rows,
         key=lambda r: (
             status_order.get(r["status"], 9),
-            severity_order.get(r.get("severity"), 9),
+            severity_order.get(str(r.get("severity")), 9),
             -abs(r.get("amount") or 0),
             r["finding_id"],
         ),
     )
     shaped = [{**r, "entity": names.get(r["entity_id"], r["entity_id"])} for r in ordered]
-    columns = [c for c in FINDING_COLUMNS if with_entity or c.key != "entity"]
+    columns = [c for c in FINDING_COLUMNS if c.key not in without]
     return Table(columns, shaped, **kwargs)

@@ -6,19 +6,23 @@ from __future__ import annotations
 
 from datetime import date
 
+from duckdb import DuckDBPyConnection
+
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import data_notes, findings_table, previous_month
+from exec_reporting.reports.common import (
+    data_notes,
+    findings_table,
+    floats,
+    month_labels,
+    months_back,
+    plural,
+    previous_month,
+)
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
-from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
-
-KIND = "cto"
-ROLE = "CTO"
-TITLE = "CTO report"
-PERSONA = "cto"
-ENTITY_KIND = None
 
 NO_STACK = "No stack.csv for any entity: add data/<entity>/stack.csv (see docs/data-contract.md)."
 
@@ -83,26 +87,17 @@ DEV_CYCLE_COLUMNS = [
 ]
 
 
-def _months_back(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 - count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _passing(passing: int, components: int) -> str:
     """The words "3 of 5 components pass every check", the verb agreeing with the count."""
     verb = "passes" if passing == 1 else "pass"
-    return f"{passing} of {_plural(components, 'component')} {verb} every check"
+    return f"{passing} of {plural(components, 'component')} {verb} every check"
 
 
 def cost_phrase(row: dict, month: date, fmt: Formatter) -> str:
     """The software cost and its change against three months before, in words."""
     cost = f"software costs {fmt.money(row['software_cost'])} a month"
     change = row.get("software_cost_change")
-    earlier = fmt.month(_months_back(month, 3))
+    earlier = fmt.month(months_back(month, 3))
     if row.get("cost_trend") == "no history":
         return cost + " as listed in stack.csv (no ledger payments to its providers)"
     if change is None:
@@ -135,14 +130,10 @@ def verdict(row: dict, month: date, fmt: Formatter) -> str:
     else:
         which = "a" if opened == 1 else "the most severe a"
         audit = (
-            f"{_plural(opened, 'open finding')}, {which} {row['worst_severity']} one "
+            f"{plural(opened, 'open finding')}, {which} {row['worst_severity']} one "
             f"({row['worst_title']}); {_passing(row['components_passing'], components)}"
         )
     return f"{name}: {audit}; {cost_phrase(row, month, fmt)}."
-
-
-def _float(value) -> float | None:
-    return None if value is None else float(value)
 
 
 def _cost_bar_chart(rows: list[dict], month: date, fmt: Formatter) -> Chart | None:
@@ -151,22 +142,22 @@ def _cost_bar_chart(rows: list[dict], month: date, fmt: Formatter) -> Chart | No
     )
     if not audited:
         return None
-    earlier = _months_back(month, 3).strftime("%b %Y")
+    earlier = months_back(month, 3).strftime("%b %Y")
     changes = [r.get("software_cost_change") for r in audited]
     png = bar_chart(
         f"Software cost per entity, {month.strftime('%b %Y')} (tick: {earlier})",
         [r["name"] for r in audited],
-        [_float(r["software_cost"]) for r in audited],
+        floats(audited, "software_cost"),
         fmt.money_compact,
         good=[None if c is None else c <= 0 for c in changes],
-        targets=[_float(r.get("software_cost_3m_before")) for r in audited],
+        targets=floats(audited, "software_cost_3m_before"),
     )
     return Chart(
         "cost",
         "Software cost per entity",
         png,
         f"One bar per entity with a stack: its software cost in {fmt.month(month)}, labelled "
-        f"with the amount; the tick marks its cost in {fmt.month(_months_back(month, 3))}. A bar "
+        f"with the amount; the tick marks its cost in {fmt.month(months_back(month, 3))}. A bar "
         "is red when the cost went up since then, green when it did not.",
     )
 
@@ -176,11 +167,8 @@ def _cost_history_chart(conn, month: date, fmt: Formatter) -> Chart | None:
     if len(history) < 2:
         return None
     # the year only where it changes, so twelve labels fit under the chart
-    labels = [
-        m.strftime("%b %y") if i == 0 or m.month == 1 else m.strftime("%b")
-        for i, m in enumerate(r["month"] for r in history)
-    ]
-    series = [Series("Portfolio", [_float(r["software_cost"]) for r in history])]
+    labels = month_labels([r["month"] for r in history], year="when it changes")
+    series = [Series("Portfolio", floats(history, "software_cost"))]
     png = line_chart(
         "Software cost a month, all entities", labels, series, fmt.money, zero_line=False
     )
@@ -194,8 +182,10 @@ def _cost_history_chart(conn, month: date, fmt: Formatter) -> Chart | None:
     )
 
 
-def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
-    report = Report(KIND, ROLE, TITLE, config, month)
+def build(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
+) -> Report:
+    report = Report(SPEC, config, month)
     fmt = report.fmt
     entities = query(conn, "reports/cto_entities", month=month)
     portfolio = query(conn, "reports/cto_portfolio", month=month)[0]
@@ -305,7 +295,7 @@ def _audit_section(
 
 
 def _cost_section(conn, month: date, fmt: Formatter, audited, portfolio) -> Section:
-    earlier = fmt.month(_months_back(month, 3))
+    earlier = fmt.month(months_back(month, 3))
     lines = [
         f"A component's cost is what the ledger shows paid to its provider in {fmt.month(month)} "
         "(money out to a counterparty with the provider's name); a component with no such "
@@ -354,7 +344,7 @@ def _dev_cycle_section(conn, month: date) -> Section:
     ]
     if vendor_run:
         lines.append(
-            f"{_plural(vendor_run, 'SaaS component')} run by their vendor "
+            f"{plural(vendor_run, 'SaaS component')} run by their vendor "
             f"{'is' if vendor_run == 1 else 'are'} left out: the vendor builds, ships and "
             "watches them."
         )
@@ -377,13 +367,13 @@ def _dev_cycle_section(conn, month: date) -> Section:
 
 
 SPEC = ReportSpec(
-    KIND,
-    ROLE,
-    TITLE,
-    PERSONA,
-    ENTITY_KIND,
-    build,
-    __file__,
-    summary_of(__doc__, KIND),
+    report="cto",
+    role="CTO",
+    title="CTO report",
+    persona="cto",
+    entity_kind=None,
+    build=build,
+    module=__file__,
+    doc=__doc__,
     shared_sql=("reports/findings",),
 )

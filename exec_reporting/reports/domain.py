@@ -1,5 +1,5 @@
 """What the three domain reports (rental, logistics, agency) share: the entity a report is about,
-the lines a section says when the data is missing, the entity's findings and month labels.
+the lines a section says when the data is missing and the entity's findings.
 
 A domain report is about one entity; the asset builds one per entity of the report's kind.
 """
@@ -10,7 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from duckdb import DuckDBPyConnection
+
 from exec_reporting.config import Entity, ReportingConfig
+from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import data_notes, findings_table, previous_month
 from exec_reporting.reports.model import DataNotes, Report, Section
 from exec_reporting.reports.spec import ReportSpec
@@ -21,24 +24,14 @@ FINDING_SOURCES = ("invoice", "expense", "stack", "revenue_recognition", "chart"
 
 
 def domain_report(
-    kind: str,
-    role: str,
-    title: str,
-    entity_kind: str,
-    config: ReportingConfig,
-    month: date,
-    entity_id: str | None,
+    spec: ReportSpec, config: ReportingConfig, month: date, entity_id: str | None
 ) -> tuple[Report, Entity | None]:
-    """The report model for one entity. Without an entity id, the first entity of the report's
-    kind (None when reporting.yaml has none: the report then says so)."""
-    matches = [
-        e for e in config.entities if (e.id == entity_id if entity_id else e.kind == entity_kind)
-    ]
-    entity = matches[0] if matches else None
+    """The report model for one entity. Without an entity id, the first entity the report is
+    about (None when reporting.yaml has none of its kind: the report then says so)."""
+    wanted = entity_id or next(iter(spec.entities(config)), None)
+    entity = next((e for e in config.entities if e.id == wanted), None)
     report = Report(
-        kind,
-        role,
-        title,
+        spec,
         config,
         month,
         entity.id if entity else entity_id,
@@ -47,7 +40,7 @@ def domain_report(
     return report, entity
 
 
-def no_entity_section(kind: str) -> Section:
+def no_entity_section(kind: str | None) -> Section:
     return Section(
         "entity",
         "Entity",
@@ -55,7 +48,7 @@ def no_entity_section(kind: str) -> Section:
     )
 
 
-def no_month_line(entity: Entity, month: date, data: DataNotes, fmt) -> str:
+def no_month_line(entity: Entity, month: date, data: DataNotes, fmt: Formatter) -> str:
     """Said by every section when the entity has no data for the report month."""
     last = next((e.last_ledger_date for e in data.as_of if e.entity_id == entity.id), None)
     ends = f" (its ledger ends {last.isoformat()})" if last else " (it has no ledger lines)"
@@ -68,6 +61,7 @@ class Opening:
 
     report: Report
     entity: Entity | None
+    data: DataNotes  # the report's notes on the data (report.data)
     # this month's figures; None when the report is already complete (no entity of its kind,
     # or no data for the month: each section says so)
     row: dict[str, Any] | None = None
@@ -75,7 +69,7 @@ class Opening:
 
 
 def open_report(
-    conn,
+    conn: DuckDBPyConnection,
     spec: ReportSpec,
     config: ReportingConfig,
     month: date,
@@ -90,27 +84,25 @@ def open_report(
     row of `month_sql`. Without them, every section of `sections` ((key, title; "{month}" in a
     title is the report month)) says why in one line: the file that would fill it (`missing`:
     (table, what it holds)) or the data's end."""
-    report, entity = domain_report(
-        spec.kind, spec.role, spec.title, spec.entity_kind, config, month, entity_id
-    )
-    report.data = data_notes(conn, month, tables=tables, entity_id=report.entity_id)
+    report, entity = domain_report(spec, config, month, entity_id)
+    report.data = data = data_notes(conn, month, tables=tables, entity_id=report.entity_id)
     if entity is None:
         report.sections = [no_entity_section(spec.entity_kind)]
-        return Opening(report, None)
+        return Opening(report, None, data)
     this = query(conn, month_sql, entity_id=entity.id, month=month)
     if not this:
-        if missing and missing_file(report.data, entity, missing[0]):
+        if missing and missing_file(data, entity, missing[0]):
             line = missing_file_line(entity, *missing)
         else:
-            line = no_month_line(entity, month, report.data, report.fmt)
+            line = no_month_line(entity, month, data, report.fmt)
         report.verdicts = [line]
         label = report.fmt.month(month)
         report.sections = [
             Section(key, title.format(month=label), empty=line) for key, title in sections
         ]
-        return Opening(report, entity)
+        return Opening(report, entity, data)
     last = query(conn, month_sql, entity_id=entity.id, month=previous_month(month))
-    return Opening(report, entity, this[0], last[0] if last else {})
+    return Opening(report, entity, data, this[0], last[0] if last else {})
 
 
 def missing_file(data: DataNotes, entity: Entity, table: str) -> bool:
@@ -126,7 +118,7 @@ def missing_file_line(entity: Entity, table: str, what: str) -> str:
 
 
 def findings_section(
-    conn,
+    conn: DuckDBPyConnection,
     config: ReportingConfig,
     month: date,
     entity: Entity,
@@ -144,17 +136,6 @@ def findings_section(
     return Section(
         key,
         title,
-        tables=[findings_table(rows, config, with_entity=False)] if rows else [],
+        tables=[findings_table(rows, config, without=("entity",))] if rows else [],
         empty=None if rows else f"{none} for {entity.name} this month.",
     )
-
-
-def month_labels(rows: list[dict[str, Any]]) -> list[str]:
-    """Month labels for a chart, from rows with a `month`: "Oct" for a year or less (each is
-    shown, so they must be short), "Oct 26" for longer series (every third is shown)."""
-    pattern = "%b" if len(rows) <= 12 else "%b %y"
-    return [r["month"].strftime(pattern) for r in rows]
-
-
-def as_float(value) -> float | None:
-    return None if value is None else float(value)

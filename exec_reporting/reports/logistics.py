@@ -6,26 +6,21 @@ from __future__ import annotations
 
 from datetime import date
 
+from duckdb import DuckDBPyConnection
+
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
+from exec_reporting.reports.common import floats, month_labels
 from exec_reporting.reports.domain import (
-    as_float,
     findings_section,
     missing_file,
     missing_file_line,
-    month_labels,
     open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
-from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
-
-KIND = "logistics"
-ROLE = "Yacht Delivery"
-TITLE = "Yacht delivery report"
-PERSONA = "ceo"
-ENTITY_KIND = "logistics"
 
 TABLE_MONTHS = 12
 BOOKINGS_WHAT = "one confirmed booking per trip, its nautical miles in quantity"
@@ -165,7 +160,7 @@ def _trip_chart(trips: list[dict], month: date, fmt: Formatter) -> Chart:
             else t["trip_id"]
             for t in trips
         ],
-        [as_float(t["trip_margin"]) for t in trips],
+        floats(trips, "trip_margin"),
         fmt.money_compact,
         good=[t["trip_margin"] >= 0 for t in trips],
     )
@@ -185,8 +180,8 @@ def _trend_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart |
     title = f"Margin per nautical mile, last {len(months)} months"
     png = line_chart(
         title,
-        month_labels(months),
-        [Series("Margin per nm", [as_float(r["margin_per_nm"]) for r in months])],
+        month_labels([r["month"] for r in months], year="past a year"),
+        [Series("Margin per nm", floats(months, "margin_per_nm"))],
         fmt.money,
     )
     return Chart(
@@ -223,7 +218,9 @@ def _trips_section(conn, entity: Entity, month: date, row: dict, fmt, no_booking
     return section
 
 
-def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
+def build(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
+) -> Report:
     opening = open_report(
         conn,
         SPEC,
@@ -240,10 +237,10 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
         ),
     )
     report, entity, row, prev = opening.report, opening.entity, opening.row, opening.previous
-    if row is None:
+    if entity is None or row is None:
         return report
     fmt = report.fmt
-    no_bookings = missing_file(report.data, entity, "bookings")
+    no_bookings = missing_file(opening.data, entity, "bookings")
     losses_this_month = [
         t
         for t in query(conn, "reports/logistics_trips", entity_id=entity.id, month=month)
@@ -322,13 +319,13 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
 
 
 SPEC = ReportSpec(
-    KIND,
-    ROLE,
-    TITLE,
-    PERSONA,
-    ENTITY_KIND,
-    build,
-    __file__,
-    summary_of(__doc__, KIND),
+    report="logistics",
+    role="Yacht Delivery",
+    title="Yacht delivery report",
+    persona="ceo",
+    entity_kind="logistics",
+    build=build,
+    module=__file__,
+    doc=__doc__,
     shared_sql=("reports/findings",),
 )

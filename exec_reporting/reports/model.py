@@ -2,63 +2,66 @@
 the notes on the data. One generic set of templates renders any report from this model.
 
 Values are rounded once, when a table or headline is built (`round_value`), so the page, the
-plain text and the JSON edition show the same figures.
+plain text and the report's JSON show the same figures.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter, rounded
 
-# How a value is shown. money: to the cent; months: 1 decimal; percent: a ratio shown with one
+if TYPE_CHECKING:
+    from exec_reporting.reports.spec import ReportSpec
+
+# A value's format: how it is shown. money: to the cent; months: 1 decimal; percent: a ratio shown with one
 # decimal (0.4567 -> 45.7%); number: 1 decimal; integer; date; month (October 2026);
 # text; status (new, still open, resolved); severity (critical, high, medium, low).
-Kind = Literal[
+Format = Literal[
     "text", "money", "months", "percent", "number", "integer", "date", "month", "status", "severity"
 ]
 
 _PLACES = {"money": 2, "months": 1, "percent": 3, "number": 1, "integer": 0}
 
 
-def round_value(kind: Kind, value: Any) -> Any:
-    """The value as the report shows it (Decimal rounded for numeric kinds)."""
+def round_value(format: Format, value: Any) -> Any:
+    """The value as the report shows it (Decimal rounded for numeric formats)."""
     if value is None:
         return None
     if isinstance(value, float) and value != value:  # NaN: no value
         return None
-    if isinstance(value, str) and kind != "text":
+    if isinstance(value, str) and format != "text":
         return value  # a word in place of a figure: "not burning", "reached"
-    if kind in _PLACES:
-        number = rounded(value, _PLACES[kind])
-        return int(number) if kind == "integer" else number
-    if kind in ("date", "month") and isinstance(value, str):
+    if format in _PLACES:
+        number = rounded(value, _PLACES[format])
+        return int(number) if format == "integer" else number
+    if format in ("date", "month") and isinstance(value, str):
         return date.fromisoformat(value[:10])
     return value
 
 
-def display(fmt: Formatter, kind: Kind, value: Any) -> str:
+def display(fmt: Formatter, format: Format, value: Any) -> str:
     """A rounded value written for people; `n/a` when there is none."""
     if value is None:
         return "n/a"
     if isinstance(value, str):
         return value
-    if kind == "money":
+    if format == "money":
         return fmt.money(value)
-    if kind == "months":
+    if format == "months":
         return fmt.months(value)
-    if kind == "percent":
+    if format == "percent":
         return fmt.percent(value)
-    if kind == "number":
+    if format == "number":
         return fmt.number(value, 1)
-    if kind == "integer":
+    if format == "integer":
         return fmt.number(value, 0)
-    if kind == "date":
+    if format == "date":
         return value.isoformat() if isinstance(value, date) else str(value)
-    if kind == "month":
+    if format == "month":
         return fmt.month(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -69,7 +72,7 @@ def display(fmt: Formatter, kind: Kind, value: Any) -> str:
 class Column:
     key: str
     label: str
-    kind: Kind = "text"
+    format: Format = "text"
     # A glossary entry (exec_reporting/glossary.yaml) the report footnotes for this column.
     glossary: str | None = None
     # The row's place in the table's order (a rank), not a figure of its own: "What changed"
@@ -78,7 +81,7 @@ class Column:
 
     @property
     def numeric(self) -> bool:
-        return self.kind in _PLACES
+        return self.format in _PLACES
 
 
 @dataclass
@@ -105,7 +108,7 @@ class Table:
         def clean(row: dict[str, Any]) -> dict[str, Any]:
             out = dict(row)
             for column in self.columns:
-                out[column.key] = round_value(column.kind, row.get(column.key))
+                out[column.key] = round_value(column.format, row.get(column.key))
             return out
 
         if not self.key and self.columns:
@@ -128,7 +131,7 @@ class Table:
         return {
             "title": self.title,
             "columns": [
-                {"key": c.key, "label": c.label, "kind": c.kind, "position": c.position}
+                {"key": c.key, "label": c.label, "kind": c.format, "position": c.position}
                 for c in self.columns
             ],
             "key": list(self.key),
@@ -171,7 +174,7 @@ class Section:
 @dataclass
 class Headline:
     label: str
-    kind: Kind
+    format: Format
     value: Any
     previous: Any = None  # last month's value: the change is shown
     target: Any = None
@@ -180,9 +183,9 @@ class Headline:
     note: str | None = None  # replaces the value when there is none ("not burning")
 
     def __post_init__(self) -> None:
-        self.value = round_value(self.kind, self.value)
-        self.previous = round_value(self.kind, self.previous)
-        self.target = round_value(self.kind, self.target)
+        self.value = round_value(self.format, self.value)
+        self.previous = round_value(self.format, self.previous)
+        self.target = round_value(self.format, self.target)
 
     @property
     def change(self) -> Any:
@@ -200,7 +203,7 @@ class Headline:
     def to_json(self) -> dict[str, Any]:
         return {
             "label": self.label,
-            "kind": self.kind,
+            "kind": self.format,
             "value": self.value,
             "previous": self.previous,
             "change": self.change,
@@ -251,9 +254,7 @@ class DataNotes:
 
 @dataclass
 class Report:
-    kind: str  # ceo, cto, cfo, cmo, accounting, rental, logistics, agency
-    role: str  # as in the subject: "CFO", "Rental"
-    title: str
+    spec: ReportSpec  # which report this is: its name, role and title
     config: ReportingConfig
     month: date
     # Domain reports are about one entity.
@@ -271,9 +272,13 @@ class Report:
         return Formatter(self.config.currency, self.config.locale)
 
     @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
     def name(self) -> str:
-        """The file stem under reports_dir/<YYYY-MM>/: the kind, plus the entity for domains."""
-        return f"{self.kind}-{self.entity_id}" if self.entity_id else self.kind
+        """The file stem under reports_dir/<YYYY-MM>/: the report, plus the entity for domains."""
+        return self.spec.name(self.entity_id)
 
     @property
     def period(self) -> str:
@@ -281,7 +286,9 @@ class Report:
 
     @property
     def subject(self) -> str:
-        role = f"{self.role}: {self.entity_name}" if self.entity_name else self.role
+        role = self.spec.role
+        if self.entity_name:
+            role += f": {self.entity_name}"
         return (
             f"Executive Report: {role} - {self.config.organization} - {self.fmt.month(self.month)}"
         )
@@ -302,7 +309,7 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "report": self.kind,
+            "report": self.spec.report,
             "name": self.name,
             "subject": self.subject,
             "organization": self.config.organization,

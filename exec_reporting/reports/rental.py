@@ -6,27 +6,21 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from duckdb import DuckDBPyConnection
+
 from exec_reporting.charts import Series, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import month_end
+from exec_reporting.reports.common import floats, month_end, month_labels
 from exec_reporting.reports.domain import (
-    as_float,
     findings_section,
     missing_file,
     missing_file_line,
-    month_labels,
     open_report,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
-from exec_reporting.reports.spec import ReportSpec, summary_of
+from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
-
-KIND = "rental"
-ROLE = "Rental"
-TITLE = "Rental property report"
-PERSONA = "ceo"
-ENTITY_KIND = "rental"
 
 # The debt service coverage lenders commonly require of a rental property. reporting.yaml has no
 # setting for it yet, so it is the report's fixed target.
@@ -191,8 +185,8 @@ def _occupancy_chart(conn, entity: Entity, month: date) -> Chart | None:
         return None
     png = line_chart(
         f"Occupancy, last {len(history)} months",
-        month_labels(history),
-        [Series("Occupancy", [as_float(r["occupancy_rate"]) for r in history])],
+        month_labels([r["month"] for r in history], year="past a year"),
+        [Series("Occupancy", floats(history, "occupancy_rate"))],
         lambda v: f"{v:.0%}",
     )
     return Chart(
@@ -208,10 +202,10 @@ def _noi_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart:
     months = history[::-1]
     png = line_chart(
         "Net operating income and debt service",
-        month_labels(months),
+        month_labels([r["month"] for r in months], year="past a year"),
         [
-            Series("NOI", [as_float(r["noi"]) for r in months]),
-            Series("Debt service", [as_float(r["debt_service"]) for r in months], dashed=True),
+            Series("NOI", floats(months, "noi")),
+            Series("Debt service", floats(months, "debt_service"), dashed=True),
         ],
         fmt.money_compact,
     )
@@ -225,7 +219,9 @@ def _noi_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart:
     )
 
 
-def build(conn, config: ReportingConfig, month: date, entity_id: str | None = None) -> Report:
+def build(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
+) -> Report:
     opening = open_report(
         conn,
         SPEC,
@@ -241,10 +237,10 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
         ),
     )
     report, entity, row, prev = opening.report, opening.entity, opening.row, opening.previous
-    if row is None:
+    if entity is None or row is None:
         return report
     fmt = report.fmt
-    no_bookings = missing_file(report.data, entity, "bookings")
+    no_bookings = missing_file(opening.data, entity, "bookings")
 
     report.headlines = _headlines(row, prev)
     report.verdicts = [verdict(entity, row, fmt)]
@@ -299,13 +295,13 @@ def build(conn, config: ReportingConfig, month: date, entity_id: str | None = No
 
 
 SPEC = ReportSpec(
-    KIND,
-    ROLE,
-    TITLE,
-    PERSONA,
-    ENTITY_KIND,
-    build,
-    __file__,
-    summary_of(__doc__, KIND),
+    report="rental",
+    role="Rental",
+    title="Rental property report",
+    persona="ceo",
+    entity_kind="rental",
+    build=build,
+    module=__file__,
+    doc=__doc__,
     shared_sql=("reports/findings",),
 )

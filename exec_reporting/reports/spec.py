@@ -1,7 +1,8 @@
-"""What the pipeline needs to know of a report besides how to build it: its name, whose it is,
-what it reads and the code it is made with.
+"""What the pipeline needs to know of a report besides how to build it: which report it is,
+whose it is, what it reads and the code it is made with. The spec is the one place a builder
+says these: the builder, the model and the assets read them from it.
 
-A report reads exactly the tables its SQL files name. Its SQL files are sql/reports/<kind>_*.sql
+A report reads exactly the tables its SQL files name. Its SQL files are sql/reports/<report>_*.sql
 (the naming rule), the ones every report runs for its notes on the data (COMMON_SQL), and the
 shared ones it declares (`shared_sql`). A test records the SQL files each builder runs and checks
 that they are among these, so what a report declares it reads cannot drift from what it runs.
@@ -15,6 +16,8 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from duckdb import DuckDBPyConnection
 
 from exec_reporting.sqlfiles import SQL_DIR, files_version, sql_path, tables_read
 
@@ -43,12 +46,13 @@ SHARED_CODE = (
     "glossary/*",
 )
 
-Builder = Callable[["object", "ReportingConfig", date, "str | None"], "Report"]
+# build(conn, config, month, entity_id) -> the report's model for that month (and entity)
+Builder = Callable[[DuckDBPyConnection, "ReportingConfig", date, "str | None"], "Report"]
 
 
 @dataclass(frozen=True)
 class ReportSpec:
-    kind: str  # the report's name: ceo, cto, cfo, cmo, accounting, rental, logistics, agency
+    report: str  # which report: ceo, cto, cfo, cmo, accounting, rental, logistics, agency
     role: str  # as in the subject: "CFO", "Rental"
     title: str
     persona: str  # whose recipients get it, and who answers for it (the asset's owner)
@@ -57,14 +61,19 @@ class ReportSpec:
     entity_kind: str | None
     build: Builder
     module: str  # the builder's module file, part of the code version
-    summary: str  # one paragraph: what the report answers
+    doc: str | None  # the builder's module docstring: its first paragraph is the summary
     shared_sql: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def summary(self) -> str:
+        """One paragraph: what the report answers (the asset's description)."""
+        return (self.doc or self.title).strip().split("\n\n")[0].replace("\n", " ")
 
     @cached_property
     def sql(self) -> tuple[str, ...]:
         """Every SQL file the report runs."""
         own = sorted(
-            f"reports/{path.stem}" for path in (SQL_DIR / "reports").glob(f"{self.kind}_*.sql")
+            f"reports/{path.stem}" for path in (SQL_DIR / "reports").glob(f"{self.report}_*.sql")
         )
         return tuple(dict.fromkeys([*own, *self.shared_sql, *COMMON_SQL]))
 
@@ -87,16 +96,15 @@ class ReportSpec:
         return files_version(self.code_files)
 
     def entities(self, config: ReportingConfig) -> list[str | None]:
-        """None for a persona report (one report about the portfolio); the ids of the entities
-        of its kind for a domain report (one report each)."""
+        """What one month of the report is made of: None for a persona report (one report
+        about the portfolio); the ids of the entities of its kind, in reporting.yaml's order,
+        for a domain report (one report each). The one place that says which entities a
+        report is about."""
         if self.entity_kind is None:
             return [None]
         return [entity.id for entity in config.entities if entity.kind == self.entity_kind]
 
-    def file_names(self, config: ReportingConfig) -> list[str]:
-        """The report's file stems under reports_dir/<YYYY-MM>/."""
-        return [f"{self.kind}-{e}" if e else self.kind for e in self.entities(config)]
-
-
-def summary_of(doc: str | None, fallback: str) -> str:
-    return (doc or fallback).strip().split("\n\n")[0].replace("\n", " ")
+    def name(self, entity_id: str | None) -> str:
+        """The file stem under reports_dir/<YYYY-MM>/: the report, plus the entity for a
+        domain report ("ceo", "rental-harbor")."""
+        return f"{self.report}-{entity_id}" if entity_id else self.report
