@@ -135,3 +135,16 @@ def test_a_domain_report_is_about_each_entity_of_its_kind(portfolio):
         "rental-c",
     ]
     assert spec("ceo").name(None) == "ceo"
+
+
+def test_a_column_is_footnoted_by_the_glossary_entry_of_its_key():
+    from exec_reporting.reports.model import Column
+
+    # the glossary has `revenue`: the column names its entry without saying so
+    assert Column("revenue", "Revenue", "money").term == "revenue"
+    # no entry of that name: no footnote
+    assert Column("name", "Entity").term is None
+    # another entry, named
+    assert Column("base_cash", "Base: cash", "money", "projected_cash").term == "projected_cash"
+    # none, though the glossary has one of the key's name
+    assert Column("month", "Month", "month", glossary=None).term is None

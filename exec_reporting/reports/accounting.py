@@ -13,6 +13,7 @@ from exec_reporting.charts import bar_chart, line_chart
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
+    MONTH_COLUMN,
     data_notes,
     findings_table,
     floats,
@@ -33,12 +34,12 @@ NO_BOOKINGS = (
 
 RECOGNITION_COLUMNS = [
     Column("name", "Entity"),
-    Column("deferred_balance", "Deferred revenue", "money", "deferred_balance"),
+    Column("deferred_balance", "Deferred revenue", "money"),
     Column("deferred_change", "Change", "money"),
-    Column("prepaid_in_revenue", "Prepaid in revenue", "money", "prepaid_in_revenue"),
-    Column("prepaid_bookings", "Bookings", "integer", "prepaid_bookings"),
-    Column("unreturned_cash", "Not refunded", "money", "unreturned_cash"),
-    Column("unreturned_bookings", "Bookings", "integer", "unreturned_bookings"),
+    Column("prepaid_in_revenue", "Prepaid in revenue", "money"),
+    Column("prepaid_bookings", "Bookings", "integer"),
+    Column("unreturned_cash", "Not refunded", "money"),
+    Column("unreturned_bookings", "Bookings", "integer"),
 ]
 # Detail tables list the largest rows only, so the email stays short; the line above a table
 # says how many there are in all.
@@ -46,31 +47,31 @@ DETAIL_LIMIT = 10
 
 PREPAID_COLUMNS = [
     Column("name", "Entity"),
-    Column("booking_id", "Booking", glossary="booking_id"),
-    Column("payment_txn_id", "Payment line", glossary="payment_txn_id"),
-    Column("payment_date", "In revenue on", "date", "payment_date"),
-    Column("service_date", "Service date", "date", "service_date"),
-    Column("booking_amount", "Amount", "money", "booking_amount"),
+    Column("booking_id", "Booking"),
+    Column("payment_txn_id", "Payment line"),
+    Column("payment_date", "In revenue on", "date"),
+    Column("service_date", "Service date", "date"),
+    Column("booking_amount", "Amount", "money"),
 ]
 
 UNMAPPED_COLUMNS = [
     Column("name", "Entity"),
-    Column("account_code", "Code", glossary="account_code"),
-    Column("month_lines", "Lines this month", "integer", "month_lines"),
-    Column("lines_to_date", "Lines to date", "integer", "lines_to_date"),
-    Column("net_to_date", "Net to date", "money", "net_to_date"),
-    Column("first_used_on", "First used", "date", "first_used_on"),
-    Column("in_quarantine", "Row quarantined", glossary="in_quarantine"),
+    Column("account_code", "Code"),
+    Column("month_lines", "Lines this month", "integer"),
+    Column("lines_to_date", "Lines to date", "integer"),
+    Column("net_to_date", "Net to date", "money"),
+    Column("first_used_on", "First used", "date"),
+    Column("in_quarantine", "Row quarantined"),
 ]
 
 MISUSED_COLUMNS = [
     Column("name", "Entity"),
     Column("account", "Account", glossary="account_name"),
-    Column("account_type", "Type", glossary="account_type"),
-    Column("month_lines", "Lines", "integer", "month_lines"),
-    Column("money_in", "Money in", "money", "money_in"),
-    Column("money_out", "Money out", "money", "money_out"),
-    Column("month_net", "Net", "money", "month_net"),
+    Column("account_type", "Type"),
+    Column("month_lines", "Lines", "integer"),
+    Column("money_in", "Money in", "money"),
+    Column("money_out", "Money out", "money"),
+    Column("month_net", "Net", "money"),
 ]
 
 RULE_COLUMNS = [
@@ -82,30 +83,30 @@ RULE_COLUMNS = [
 
 OUTLIER_COLUMNS = [
     Column("name", "Entity"),
-    Column("month", "Month", "month"),
+    MONTH_COLUMN,
     Column("account", "Account", glossary="account_name"),
-    Column("account_spend", "Spend", "money", "account_spend"),
-    Column("median_spend", "Usual month", "money", "median_spend"),
-    Column("outlier_ratio", "Times usual", "number", "outlier_ratio"),
-    Column("history_months", "Months compared", "integer", "history_months"),
+    Column("account_spend", "Spend", "money"),
+    Column("median_spend", "Usual month", "money"),
+    Column("outlier_ratio", "Times usual", "number"),
+    Column("history_months", "Months compared", "integer"),
 ]
 
 RECURRING_SUMMARY_COLUMNS = [
     Column("name", "Entity"),
     Column("payments", "Recurring payments", "integer"),
     Column("new_payments", "New this month", "integer", "new_recurring"),
-    Column("monthly_amount", "A month", "money", "monthly_amount"),
-    Column("annualized_cost", "A year", "money", "annualized_cost"),
+    Column("monthly_amount", "A month", "money"),
+    Column("annualized_cost", "A year", "money"),
 ]
 
 RECURRING_COLUMNS = [
     Column("name", "Entity"),
-    Column("counterparty", "Paid to", glossary="counterparty"),
-    Column("account_code", "Account", glossary="account_code"),
-    Column("monthly_amount", "A month", "money", "monthly_amount"),
-    Column("annualized_cost", "A year", "money", "annualized_cost"),
-    Column("months_running", "Months in a row", "integer", "months_running"),
-    Column("new_recurring", "New", glossary="new_recurring"),
+    Column("counterparty", "Paid to"),
+    Column("account_code", "Account"),
+    Column("monthly_amount", "A month", "money"),
+    Column("annualized_cost", "A year", "money"),
+    Column("months_running", "Months in a row", "integer"),
+    Column("new_recurring", "New"),
 ]
 
 

@@ -11,7 +11,7 @@ from duckdb import DuckDBPyConnection
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import as_float, floats, month_end, month_labels
+from exec_reporting.reports.common import MONTH_COLUMN, as_float, floats, month_end, month_labels
 from exec_reporting.reports.domain import (
     FINDING_SOURCES,
     findings_section,
@@ -34,45 +34,45 @@ BUCKETS = (
 )
 
 AGING_COLUMNS = [
-    Column("client", "Client", glossary="client"),
+    Column("client", "Client"),
     *(Column(key, label, "money", key) for key, label in BUCKETS),
-    Column("open_balance", "Owed", "money", "open_balance"),
+    Column("open_balance", "Owed", "money"),
 ]
 
 INVOICE_COLUMNS = [
-    Column("invoice_id", "Invoice", glossary="invoice_id"),
-    Column("client", "Client", glossary="client"),
-    Column("due_on", "Due", "date", "due_on"),
-    Column("invoice_amount", "Invoiced", "money", "invoice_amount"),
-    Column("open_balance", "Owed", "money", "open_balance"),
-    Column("days_past_due", "Days late", "integer", "days_past_due"),
-    Column("aging_bucket", "Aging", glossary="aging_bucket"),
+    Column("invoice_id", "Invoice"),
+    Column("client", "Client"),
+    Column("due_on", "Due", "date"),
+    Column("invoice_amount", "Invoiced", "money"),
+    Column("open_balance", "Owed", "money"),
+    Column("days_past_due", "Days late", "integer"),
+    Column("aging_bucket", "Aging"),
 ]
 
 DSO_COLUMNS = [
-    Column("month", "Month", "month"),
-    Column("receivables", "Receivables", "money", "receivables"),
-    Column("overdue_balance", "Overdue", "money", "overdue_balance"),
-    Column("billed", "Billed", "money", "billed"),
-    Column("billed_3m", "Billed, 3 months", "money", "billed_3m"),
-    Column("dso", "DSO (days)", "number", "dso"),
-    Column("unbilled_hours", "Unbilled hours", "number", "unbilled_hours"),
+    MONTH_COLUMN,
+    Column("receivables", "Receivables", "money"),
+    Column("overdue_balance", "Overdue", "money"),
+    Column("billed", "Billed", "money"),
+    Column("billed_3m", "Billed, 3 months", "money"),
+    Column("dso", "DSO (days)", "number"),
+    Column("unbilled_hours", "Unbilled hours", "number"),
 ]
 
 CLIENT_COLUMNS = [
-    Column("client", "Client", glossary="client"),
-    Column("billed_12m", "Billed", "money", "billed_12m"),
-    Column("billed_hours_12m", "Hours", "number", "billed_hours_12m"),
-    Column("unbilled_hours_12m", "Unbilled", "number", "unbilled_hours_12m"),
-    Column("effective_rate", "Per hour", "money", "effective_rate"),
-    Column("open_balance", "Owed", "money", "open_balance"),
-    Column("overdue_balance", "Overdue", "money", "overdue_balance"),
+    Column("client", "Client"),
+    Column("billed_12m", "Billed", "money"),
+    Column("billed_hours_12m", "Hours", "number"),
+    Column("unbilled_hours_12m", "Unbilled", "number"),
+    Column("effective_rate", "Per hour", "money"),
+    Column("open_balance", "Owed", "money"),
+    Column("overdue_balance", "Overdue", "money"),
 ]
 
 UNBILLED_COLUMNS = [
-    Column("client", "Client", glossary="client"),
-    Column("invoice_id", "Invoice", glossary="invoice_id"),
-    Column("unbilled_hours", "Hours", "number", "unbilled_hours"),
+    Column("client", "Client"),
+    Column("invoice_id", "Invoice"),
+    Column("unbilled_hours", "Hours", "number"),
 ]
 
 

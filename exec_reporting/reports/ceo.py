@@ -20,6 +20,7 @@ from exec_reporting.config import KPI_METRICS, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.glossary import glossary
 from exec_reporting.reports.common import (
+    MONTH_COLUMN,
     data_notes,
     floats,
     kpi_format,
@@ -88,30 +89,30 @@ def _item(row: dict) -> str:
 
 SHORTFALL_COLUMNS = [
     Column("name", "Entity"),
-    Column("revenue", "Revenue", "money", "revenue"),
-    Column("revenue_target", "Revenue target", "money", "revenue_target"),
-    Column("revenue_shortfall", "Revenue short by", "money", "revenue_shortfall"),
-    Column("cash_end", "Cash", "money", "cash_end"),
-    Column("cash_target", "Cash target", "money", "cash_target"),
-    Column("cash_shortfall", "Cash short by", "money", "cash_shortfall"),
+    Column("revenue", "Revenue", "money"),
+    Column("revenue_target", "Revenue target", "money"),
+    Column("revenue_shortfall", "Revenue short by", "money"),
+    Column("cash_end", "Cash", "money"),
+    Column("cash_target", "Cash target", "money"),
+    Column("cash_shortfall", "Cash short by", "money"),
 ]
 
 KPI_COLUMNS = [
     Column("name", "Entity"),
     Column("kpi_label", "KPI", "text", "kpi"),
-    Column("actual", "Actual", "money", "actual"),
-    Column("target", "Target", "money", "target"),
-    Column("gap", "Gap", "money", "gap"),
+    Column("actual", "Actual", "money"),
+    Column("target", "Target", "money"),
+    Column("gap", "Gap", "money"),
     Column("months_missed", "Missed for (months)", "integer", "kpi_months_missed"),
     Column("previous_actual", "Last month", "money", "kpi_last_month"),
 ]
 
 ACTION_COLUMNS = [
     Column("rank", "#", "integer", position=True),
-    Column("action_id", "Id", "text", "action_id"),
+    Column("action_id", "Id", "text"),
     Column("status", "Status", "status", "action_status"),
     Column("name", "Entity"),
-    Column("action_text", "Action", "text", "action_text"),
+    Column("action_text", "Action", "text"),
     Column("owner_label", "Owner", "text", "action_owner"),
     Column("due_on", "Due", "date", "action_due_on"),
     Column("impact", "Impact", "money", "action_impact"),
@@ -119,20 +120,20 @@ ACTION_COLUMNS = [
 
 ASSET_ENTITY_COLUMNS = [
     Column("name", "Entity"),
-    Column("asset_count", "Assets", "integer", "asset_count"),
+    Column("asset_count", "Assets", "integer"),
     Column("active_count", "Active", "integer", "asset_active_count"),
-    Column("asset_cost", "Cost", "money", "asset_cost"),
-    Column("asset_book_value", "Book value", "money", "asset_book_value"),
+    Column("asset_cost", "Cost", "money"),
+    Column("asset_book_value", "Book value", "money"),
     Column("book_value_ratio", "Book value / cost", "percent", "asset_book_value_ratio"),
 ]
 
 ASSET_COLUMNS = [
     Column("name", "Entity"),
-    Column("asset_category", "Category", "text", "asset_category"),
-    Column("asset_status", "Status", "text", "asset_status"),
-    Column("asset_count", "Assets", "integer", "asset_count"),
-    Column("asset_cost", "Cost", "money", "asset_cost"),
-    Column("asset_book_value", "Book value", "money", "asset_book_value"),
+    Column("asset_category", "Category", "text"),
+    Column("asset_status", "Status", "text"),
+    Column("asset_count", "Assets", "integer"),
+    Column("asset_cost", "Cost", "money"),
+    Column("asset_book_value", "Book value", "money"),
 ]
 
 
@@ -530,7 +531,7 @@ def _against(label: str, value, target, shortfall, fmt: Formatter) -> str:
 
 
 HELD_COLUMNS = [
-    Column("month", "Month", "month"),
+    MONTH_COLUMN,
     Column("name", "Entity"),
     Column("last_ledger_date", "Its ledger ends", "date"),
 ]

@@ -23,23 +23,21 @@ from exec_reporting.sqlfiles import query
 
 BURN_COLUMNS = [
     Column("name", "Entity"),
-    Column("revenue", "Revenue", "money", "revenue"),
-    Column("gross_burn", "Gross burn", "money", "gross_burn"),
-    Column("net_burn", "Net burn", "money", "net_burn"),
-    Column("net_burn_avg_3m", "Net burn, 3-mo avg", "money", "net_burn_avg_3m"),
-    Column("cash_end", "Cash", "money", "cash_end"),
-    Column("runway_months", "Runway", "months", "runway_months"),
+    Column("revenue", "Revenue", "money"),
+    Column("gross_burn", "Gross burn", "money"),
+    Column("net_burn", "Net burn", "money"),
+    Column("net_burn_avg_3m", "Net burn, 3-mo avg", "money"),
+    Column("cash_end", "Cash", "money"),
+    Column("runway_months", "Runway", "months"),
 ]
 
 BREAK_EVEN_COLUMNS = [
     Column("name", "Entity"),
-    Column("fixed_costs", "Fixed costs", "money", "fixed_costs"),
-    Column("variable_costs", "Variable costs", "money", "variable_costs"),
-    Column(
-        "contribution_margin_ratio", "Contribution margin", "percent", "contribution_margin_ratio"
-    ),
-    Column("break_even_revenue", "Break-even revenue", "money", "break_even_revenue"),
-    Column("revenue_gap", "Gap to break-even", "money", "revenue_gap"),
+    Column("fixed_costs", "Fixed costs", "money"),
+    Column("variable_costs", "Variable costs", "money"),
+    Column("contribution_margin_ratio", "Contribution margin", "percent"),
+    Column("break_even_revenue", "Break-even revenue", "money"),
+    Column("revenue_gap", "Gap to break-even", "money"),
     Column("outlook", "Break-even", "text", "break_even_status"),
 ]
 
@@ -58,10 +56,10 @@ CAPITAL_COLUMNS = [
     Column("candidate", "Use of cash"),
     Column("entity", "Entity"),
     Column("cost", "Cost", "money"),
-    Column("monthly_return", "Return a month", "money", "monthly_return"),
-    Column("payback_months", "Payback", "months", "payback_months"),
-    Column("cumulative_cost", "Cumulative cost", "money", "cumulative_cost"),
-    Column("decision", "Decision", "text", "decision"),
+    Column("monthly_return", "Return a month", "money"),
+    Column("payback_months", "Payback", "months"),
+    Column("cumulative_cost", "Cumulative cost", "money"),
+    Column("decision", "Decision", "text"),
 ]
 
 

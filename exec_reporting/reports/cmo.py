@@ -30,39 +30,39 @@ TOTAL_COLUMNS = [
     Column("name", "Entity"),
     Column("listed_channels", "Listed", "integer", "listed"),
     Column("not_listed_on", "Not listed on"),
-    Column("spend", "Spend", "money", "spend"),
-    Column("bookings", "Bookings", "integer", "bookings"),
-    Column("channel_revenue", "Revenue", "money", "channel_revenue"),
-    Column("cost_per_booking", "Cost/booking", "money", "cost_per_booking"),
-    Column("return_on_spend", "Return", "percent", "return_on_spend"),
+    Column("spend", "Spend", "money"),
+    Column("bookings", "Bookings", "integer"),
+    Column("channel_revenue", "Revenue", "money"),
+    Column("cost_per_booking", "Cost/booking", "money"),
+    Column("return_on_spend", "Return", "percent"),
 ]
 
 MATRIX_COLUMNS = [
-    Column("channel", "Channel", glossary="channel"),
-    Column("listed", "Listed", glossary="listed"),
-    Column("spend", "Spend", "money", "spend"),
-    Column("leads", "Leads", "integer", "leads"),
-    Column("bookings", "Bookings", "integer", "bookings"),
-    Column("channel_revenue", "Revenue", "money", "channel_revenue"),
-    Column("cost_per_booking", "Cost/booking", "money", "cost_per_booking"),
-    Column("return_on_spend", "Return", "percent", "return_on_spend"),
+    Column("channel", "Channel"),
+    Column("listed", "Listed"),
+    Column("spend", "Spend", "money"),
+    Column("leads", "Leads", "integer"),
+    Column("bookings", "Bookings", "integer"),
+    Column("channel_revenue", "Revenue", "money"),
+    Column("cost_per_booking", "Cost/booking", "money"),
+    Column("return_on_spend", "Return", "percent"),
 ]
 
 OTA_COLUMNS = [
-    Column("ota_rank", "Order", "integer", "ota_rank", position=True),
-    Column("ota", "OTA", glossary="ota"),
-    Column("audience", "Audience", "integer", "audience"),
-    Column("commission", "Commission", "percent", "commission"),
-    Column("net_audience", "Net reach", "integer", "net_audience"),
-    Column("ota_reason", "Why", glossary="ota_reason"),
+    Column("ota_rank", "Order", "integer", position=True),
+    Column("ota", "OTA"),
+    Column("audience", "Audience", "integer"),
+    Column("commission", "Commission", "percent"),
+    Column("net_audience", "Net reach", "integer"),
+    Column("ota_reason", "Why"),
 ]
 
 MILESTONE_COLUMNS = [
-    Column("milestone_id", "Id", glossary="milestone_id"),
-    Column("milestone_status", "Status", glossary="milestone_status"),
-    Column("milestone_due", "Due", "date", "milestone_due"),
-    Column("milestone", "Milestone", glossary="milestone"),
-    Column("milestone_owner", "Owner", glossary="milestone_owner"),
+    Column("milestone_id", "Id"),
+    Column("milestone_status", "Status"),
+    Column("milestone_due", "Due", "date"),
+    Column("milestone", "Milestone"),
+    Column("milestone_owner", "Owner"),
     Column("progress", "Progress"),
 ]
 

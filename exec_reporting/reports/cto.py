@@ -28,61 +28,42 @@ NO_STACK = "No stack.csv for any entity: add data/<entity>/stack.csv (see docs/d
 
 AUDIT_COLUMNS = [
     Column("name", "Entity"),
-    Column("components", "Components", "integer", "components"),
-    Column("components_passing", "Passing", "integer", "components_passing"),
-    Column("critical_stack_findings", "Critical", "integer", "critical_stack_findings"),
-    Column("high_stack_findings", "High", "integer", "high_stack_findings"),
-    Column("medium_stack_findings", "Medium", "integer", "medium_stack_findings"),
-    Column("low_stack_findings", "Low", "integer", "low_stack_findings"),
-    Column("open_stack_findings", "Open findings", "integer", "open_stack_findings"),
-]
-
-FINDING_COLUMNS = [
-    Column("finding_id", "Id"),
-    Column("status", "Status", "status", "status"),
-    Column("severity", "Severity", "severity", "severity"),
-    Column("entity", "Entity"),
-    Column("title", "Finding", glossary="title"),
-    Column("detail", "Detail"),
+    Column("components", "Components", "integer"),
+    Column("components_passing", "Passing", "integer"),
+    Column("critical_stack_findings", "Critical", "integer"),
+    Column("high_stack_findings", "High", "integer"),
+    Column("medium_stack_findings", "Medium", "integer"),
+    Column("low_stack_findings", "Low", "integer"),
+    Column("open_stack_findings", "Open findings", "integer"),
 ]
 
 ENTITY_COST_COLUMNS = [
     Column("name", "Entity"),
-    Column("components", "Components", "integer", "components"),
-    Column("software_cost", "Cost this month", "money", "software_cost"),
-    Column("software_cost_3m_before", "3 months before", "money", "software_cost_3m_before"),
-    Column("software_cost_change", "Change", "money", "software_cost_change"),
-    Column("cost_trend", "Trend", glossary="cost_trend"),
-    Column(
-        "components_without_history",
-        "Without ledger history",
-        "integer",
-        "components_without_history",
-    ),
+    Column("components", "Components", "integer"),
+    Column("software_cost", "Cost this month", "money"),
+    Column("software_cost_3m_before", "3 months before", "money"),
+    Column("software_cost_change", "Change", "money"),
+    Column("cost_trend", "Trend"),
+    Column("components_without_history", "Without ledger history", "integer"),
 ]
 
 COMPONENT_COST_COLUMNS = [
     Column("name", "Entity"),
-    Column("component", "Component", glossary="component"),
-    Column("provider", "Provider", glossary="provider"),
-    Column("software_cost", "Cost this month", "money", "software_cost"),
-    Column("software_cost_change", "Change on 3 months before", "money", "software_cost_change"),
-    Column("cost_trend", "Trend", glossary="cost_trend"),
+    Column("component", "Component"),
+    Column("provider", "Provider"),
+    Column("software_cost", "Cost this month", "money"),
+    Column("software_cost_change", "Change on 3 months before", "money"),
+    Column("cost_trend", "Trend"),
 ]
 
 DEV_CYCLE_COLUMNS = [
     Column("name", "Entity"),
-    Column("component", "Component", glossary="component"),
-    Column("days_since_deploy", "Days since deploy", "integer", "days_since_deploy"),
-    Column(
-        "days_since_dependency_update",
-        "Days since dependency update",
-        "integer",
-        "days_since_dependency_update",
-    ),
-    Column("tls_days_left", "TLS days left", "integer", "tls_days_left"),
-    Column("ci", "CI", glossary="ci"),
-    Column("monitoring", "Monitoring", glossary="monitoring"),
+    Column("component", "Component"),
+    Column("days_since_deploy", "Days since deploy", "integer"),
+    Column("days_since_dependency_update", "Days since dependency update", "integer"),
+    Column("tls_days_left", "TLS days left", "integer"),
+    Column("ci", "CI"),
+    Column("monitoring", "Monitoring"),
     Column("gaps", "Gaps"),
 ]
 
@@ -269,7 +250,6 @@ def _audit_section(
         lines.append(f"Not audited (no stack.csv): {', '.join(unaudited)}.")
     total = {"name": "Portfolio", **portfolio}
     findings = query(conn, "reports/findings", month=month, sources=["stack"])
-    ordered = findings_table(findings, config).rows
     return Section(
         "security",
         "Security audit",
@@ -283,9 +263,11 @@ def _audit_section(
                 key=("entity_id",),
                 label=("name",),
             ),
-            Table(
-                FINDING_COLUMNS,
-                ordered,
+            # a stack finding has no amount at stake
+            findings_table(
+                findings,
+                config,
+                without=("amount",),
                 title="Findings",
                 empty="No open stack findings, and none resolved this month.",
                 attachment="stack_findings.csv",

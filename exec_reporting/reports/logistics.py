@@ -11,7 +11,7 @@ from duckdb import DuckDBPyConnection
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import floats, month_labels
+from exec_reporting.reports.common import MONTH_COLUMN, floats, month_labels
 from exec_reporting.reports.domain import (
     findings_section,
     missing_file,
@@ -26,48 +26,48 @@ TABLE_MONTHS = 12
 BOOKINGS_WHAT = "one confirmed booking per trip, its nautical miles in quantity"
 
 TRIP_COLUMNS = [
-    Column("trip_id", "Trip", glossary="trip_id"),
-    Column("departs_on", "Departs", "date", "departs_on"),
-    Column("nautical_miles", "nm", "number", "nautical_miles"),
-    Column("trip_revenue", "Revenue", "money", "trip_revenue"),
-    Column("fuel_cost", "Fuel", "money", "fuel_cost"),
-    Column("crew_cost", "Crew", "money", "crew_cost"),
-    Column("other_trip_cost", "Other", "money", "other_trip_cost"),
-    Column("trip_margin", "Margin", "money", "trip_margin"),
-    Column("trip_margin_pct", "Margin %", "percent", "trip_margin_pct"),
-    Column("margin_per_nm", "Per nm", "money", "margin_per_nm"),
+    Column("trip_id", "Trip"),
+    Column("departs_on", "Departs", "date"),
+    Column("nautical_miles", "nm", "number"),
+    Column("trip_revenue", "Revenue", "money"),
+    Column("fuel_cost", "Fuel", "money"),
+    Column("crew_cost", "Crew", "money"),
+    Column("other_trip_cost", "Other", "money"),
+    Column("trip_margin", "Margin", "money"),
+    Column("trip_margin_pct", "Margin %", "percent"),
+    Column("margin_per_nm", "Per nm", "money"),
 ]
 
 MONTH_COLUMNS = [
-    Column("month", "Month", "month"),
-    Column("trips", "Trips", "integer", "trips"),
-    Column("nautical_miles", "nm", "number", "nautical_miles"),
-    Column("trip_revenue", "Trip revenue", "money", "trip_revenue"),
-    Column("trip_margin", "Trip margin", "money", "trip_margin"),
-    Column("margin_per_trip", "Per trip", "money", "margin_per_trip"),
-    Column("margin_per_nm", "Per nm", "money", "margin_per_nm"),
-    Column("overhead", "Overhead", "money", "overhead"),
-    Column("result_after_overhead", "Result", "money", "result_after_overhead"),
+    MONTH_COLUMN,
+    Column("trips", "Trips", "integer"),
+    Column("nautical_miles", "nm", "number"),
+    Column("trip_revenue", "Trip revenue", "money"),
+    Column("trip_margin", "Trip margin", "money"),
+    Column("margin_per_trip", "Per trip", "money"),
+    Column("margin_per_nm", "Per nm", "money"),
+    Column("overhead", "Overhead", "money"),
+    Column("result_after_overhead", "Result", "money"),
 ]
 
 COST_COLUMNS = [
-    Column("month", "Month", "month"),
-    Column("fuel_cost", "Fuel", "money", "fuel_cost"),
-    Column("crew_cost", "Crew", "money", "crew_cost"),
-    Column("other_trip_cost", "Other", "money", "other_trip_cost"),
-    Column("trip_cost", "Trip costs", "money", "trip_cost"),
-    Column("cost_per_nm", "Cost per nm", "money", "cost_per_nm"),
+    MONTH_COLUMN,
+    Column("fuel_cost", "Fuel", "money"),
+    Column("crew_cost", "Crew", "money"),
+    Column("other_trip_cost", "Other", "money"),
+    Column("trip_cost", "Trip costs", "money"),
+    Column("cost_per_nm", "Cost per nm", "money"),
 ]
 
 DISTANCE_COLUMNS = [
     Column("distance", "Distance"),
-    Column("trips", "Trips", "integer", "trips"),
-    Column("nautical_miles", "nm", "number", "nautical_miles"),
-    Column("trip_revenue", "Trip revenue", "money", "trip_revenue"),
-    Column("trip_margin", "Trip margin", "money", "trip_margin"),
-    Column("trip_margin_pct", "Margin %", "percent", "trip_margin_pct"),
-    Column("margin_per_trip", "Per trip", "money", "margin_per_trip"),
-    Column("margin_per_nm", "Per nm", "money", "margin_per_nm"),
+    Column("trips", "Trips", "integer"),
+    Column("nautical_miles", "nm", "number"),
+    Column("trip_revenue", "Trip revenue", "money"),
+    Column("trip_margin", "Trip margin", "money"),
+    Column("trip_margin_pct", "Margin %", "percent"),
+    Column("margin_per_trip", "Per trip", "money"),
+    Column("margin_per_nm", "Per nm", "money"),
     Column("losing_trips", "Lost money", "integer"),
 ]
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from enum import Enum
 from typing import TYPE_CHECKING, Any, Literal
 
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter, rounded
+from exec_reporting.glossary import glossary
 
 if TYPE_CHECKING:
     from exec_reporting.reports.spec import ReportSpec
@@ -68,13 +70,20 @@ def display(fmt: Formatter, format: Format, value: Any) -> str:
     return str(value)
 
 
+class Glossary(Enum):
+    # A column's glossary entry is the one named like its key, when the glossary has one.
+    KEY = "the column's key"
+
+
 @dataclass
 class Column:
     key: str
     label: str
     format: Format = "text"
-    # A glossary entry (exec_reporting/glossary.yaml) the report footnotes for this column.
-    glossary: str | None = None
+    # The glossary entry (exec_reporting/glossary/) the report footnotes for this column: by
+    # default the entry named like the column's key, when there is one; another key names
+    # another entry (it must exist); None: no entry, even when one has the key's name.
+    glossary: str | None | Literal[Glossary.KEY] = Glossary.KEY
     # The row's place in the table's order (a rank), not a figure of its own: "What changed"
     # does not list it, or one row inserted at the top would show every row below as moved.
     position: bool = False
@@ -82,6 +91,13 @@ class Column:
     @property
     def numeric(self) -> bool:
         return self.format in _PLACES
+
+    @property
+    def term(self) -> str | None:
+        """The glossary key the report footnotes for this column, if any."""
+        if self.glossary is Glossary.KEY:
+            return self.key if self.key in glossary() else None
+        return self.glossary
 
 
 @dataclass
@@ -304,7 +320,7 @@ class Report:
     def used_glossary(self) -> list[str]:
         keys = list(self.glossary_keys)
         keys += [h.glossary for h in self.headlines if h.glossary]
-        keys += [c.glossary for t in self.tables for c in t.columns if c.glossary]
+        keys += [c.term for t in self.tables for c in t.columns if c.term]
         return list(dict.fromkeys(keys))
 
     def to_json(self) -> dict[str, Any]:

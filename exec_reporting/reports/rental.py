@@ -11,7 +11,7 @@ from duckdb import DuckDBPyConnection
 from exec_reporting.charts import Series, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import floats, month_end, month_labels
+from exec_reporting.reports.common import MONTH_COLUMN, floats, month_end, month_labels
 from exec_reporting.reports.domain import (
     findings_section,
     missing_file,
@@ -29,31 +29,31 @@ TABLE_MONTHS = 12
 CHART_MONTHS = 24
 
 RENT_ROLL_COLUMNS = [
-    Column("unit", "Unit", glossary="unit"),
-    Column("lease_id", "Lease month", glossary="lease_id"),
-    Column("rent", "Rent", "money", "rent"),
-    Column("rent_status", "Status", glossary="rent_status"),
-    Column("rent_paid_on", "Paid on", "date", "rent_paid_on"),
+    Column("unit", "Unit"),
+    Column("lease_id", "Lease month"),
+    Column("rent", "Rent", "money"),
+    Column("rent_status", "Status"),
+    Column("rent_paid_on", "Paid on", "date"),
 ]
 
 OCCUPANCY_COLUMNS = [
-    Column("month", "Month", "month"),
-    Column("units_available", "Units", "integer", "units_available"),
-    Column("units_occupied", "Let", "integer", "units_occupied"),
-    Column("occupancy_rate", "Occupancy", "percent", "occupancy_rate"),
-    Column("rent_scheduled", "Rent due", "money", "rent_scheduled"),
-    Column("rent_collected", "Rent collected", "money", "rent_collected"),
+    MONTH_COLUMN,
+    Column("units_available", "Units", "integer"),
+    Column("units_occupied", "Let", "integer"),
+    Column("occupancy_rate", "Occupancy", "percent"),
+    Column("rent_scheduled", "Rent due", "money"),
+    Column("rent_collected", "Rent collected", "money"),
 ]
 
 NOI_COLUMNS = [
-    Column("month", "Month", "month"),
-    Column("revenue", "Revenue", "money", "revenue"),
-    Column("operating_costs", "Op. costs", "money", "operating_costs"),
-    Column("noi", "NOI", "money", "noi"),
-    Column("interest_paid", "Interest", "money", "interest_paid"),
-    Column("principal_paid", "Principal", "money", "principal_paid"),
-    Column("debt_service", "Debt service", "money", "debt_service"),
-    Column("dscr", "Coverage", "percent", "dscr"),
+    MONTH_COLUMN,
+    Column("revenue", "Revenue", "money"),
+    Column("operating_costs", "Op. costs", "money"),
+    Column("noi", "NOI", "money"),
+    Column("interest_paid", "Interest", "money"),
+    Column("principal_paid", "Principal", "money"),
+    Column("debt_service", "Debt service", "money"),
+    Column("dscr", "Coverage", "percent"),
 ]
 
 
