@@ -1,6 +1,6 @@
 """How figures are written in reports: money in the configured currency, months, ratios, dates.
 
-Rounding happens here, once, at presentation; the JSON edition of a report holds the same
+Rounding happens here, once, at presentation; the JSON of a report holds the same
 rounded values as the page (see `rounded`).
 """
 

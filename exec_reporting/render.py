@@ -1,4 +1,5 @@
-"""Render a report to its editions: HTML for email, plain text, Markdown, JSON, and its charts.
+"""Render a report model to a RenderedReport: HTML for email, plain text, Markdown, JSON, and
+its charts.
 
 One generic set of Jinja2 templates (exec_reporting/templates/report.*.j2, autoescaped for
 HTML) renders every report model. The HTML's stylesheet is inlined with css-inline so Outlook and

@@ -102,11 +102,11 @@ def portfolio(tmp_path):
     return make
 
 
-def build_report(conn, config_path, kind: str, month: str, entity_id: str | None = None):
-    """Build and render one report from a loaded warehouse: (model, rendered editions)."""
+def build_report(conn, config_path, report: str, month: str, entity_id: str | None = None):
+    """Build and render one report from a loaded warehouse: (model, RenderedReport)."""
     from exec_reporting.render import render
     from exec_reporting.reports import spec
     from exec_reporting.reports.common import month_start
 
-    model = spec(kind).build(conn, load_config(config_path), month_start(month), entity_id)
+    model = spec(report).build(conn, load_config(config_path), month_start(month), entity_id)
     return model, render(model)

@@ -1,6 +1,6 @@
 """The Accounting report ("are the books right?"): every relation of revenue recognition, the
 chart of accounts and the expense audit on a small portfolio worked out by hand (each expected
-figure is a literal, with the sum it comes from), the builder on that portfolio, the JSON edition
+figure is a literal, with the sum it comes from), the builder on that portfolio, the report's JSON
 against the metric store, a portfolio with nothing but a ledger, and the demo portfolio."""
 
 from __future__ import annotations
@@ -771,7 +771,7 @@ def test_a_check_catches_a_broken_table(fixture, relation, check, breakage):
 
 @pytest.fixture(scope="module")
 def june(fixture):
-    """The report for June 2026 on the fixture: (model, rendered editions)."""
+    """The report for June 2026 on the fixture: (model, RenderedReport)."""
     path, conn = fixture
     return build_report(conn, path, "accounting", "2026-06")
 
@@ -865,7 +865,7 @@ def test_the_report_on_the_fixture(june):
         assert NOT_A_VALUE.search(re.sub(r"<style>.*?</style>", "", text, flags=re.S)) is None
 
 
-def test_the_json_edition_matches_the_metric_store(fixture, june):
+def test_the_json_matches_the_metric_store(fixture, june):
     _, conn = fixture
     _, rendered = june
     figures = json.loads(rendered.json)

@@ -1,6 +1,6 @@
 """The CEO report: its relations (metrics.asset_inventory, metrics.shortfall_by_entity) on a
 small portfolio whose figures were worked out by hand, the action plan's rules and matching, the
-builder, the JSON edition against the metric store, a bare portfolio and the demo portfolio."""
+builder, the report's JSON against the metric store, a bare portfolio and the demo portfolio."""
 
 from __future__ import annotations
 
@@ -719,10 +719,10 @@ def test_sections(march):
     assert_no_none(rendered)
 
 
-def test_the_json_edition_equals_the_metric_store(warehouse, march):
+def test_the_json_equals_the_metric_store(warehouse, march):
     _, rendered = march
-    edition = json.loads(rendered.json)
-    sections = {s["key"]: s for s in edition["sections"]}
+    report_json = json.loads(rendered.json)
+    sections = {s["key"]: s for s in report_json["sections"]}
 
     store = {
         r["entity_id"]: r
@@ -760,7 +760,7 @@ def test_the_json_edition_equals_the_metric_store(warehouse, march):
     )
     assert Decimal(str(total["asset_book_value"])) == inventory_rows["bv"]
 
-    headlines = {h["label"]: h for h in edition["headlines"]}
+    headlines = {h["label"]: h for h in report_json["headlines"]}
     assert Decimal(str(headlines["Revenue"]["value"])) == store["alpha"]["revenue"]
     assert Decimal(str(headlines["Cash at month end"]["target"])) == store["alpha"]["cash_target"]
 

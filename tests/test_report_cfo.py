@@ -1,5 +1,5 @@
 """The CFO report: scenarios, reserve and capital plan, break-even outlook, on hand-computed
-fixtures; and the JSON edition against the metric store."""
+fixtures; and the report's JSON against the metric store."""
 
 import json
 from datetime import date

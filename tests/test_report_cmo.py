@@ -1,6 +1,6 @@
 """The CMO report: metrics.channel_matrix, metrics.ota_sequence and metrics.milestone_status on a
 small portfolio worked out by hand (each expected figure is a literal, with its arithmetic), the
-builder on that portfolio, its JSON edition against the metric store, a ledger-only portfolio and
+builder on that portfolio, its JSON against the metric store, a ledger-only portfolio and
 the demo portfolio."""
 
 from __future__ import annotations
@@ -627,10 +627,10 @@ def test_sections(march):
         assert "None" not in text and "nan" not in text
 
 
-def test_json_edition_matches_the_metric_store(warehouse, march):
+def test_json_matches_the_metric_store(warehouse, march):
     _, rendered = march
-    edition = json.loads(rendered.json)
-    sections = {s["key"]: s for s in edition["sections"]}
+    report_json = json.loads(rendered.json)
+    sections = {s["key"]: s for s in report_json["sections"]}
     store = {
         r["channel"]: r
         for r in rows(

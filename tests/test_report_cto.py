@@ -1,6 +1,6 @@
 """The CTO report: the stack relations (sql/metrics/stack_*.sql) on a small portfolio whose figures
 were worked out by hand (each expected value is a literal, with the arithmetic behind it), the
-builder on that portfolio, its JSON edition against the metric store, a portfolio with a ledger
+builder on that portfolio, its JSON against the metric store, a portfolio with a ledger
 only, and the demo portfolio."""
 
 from __future__ import annotations
@@ -765,22 +765,22 @@ def test_builder_verdicts_without_a_stack_and_without_changes(warehouse, fixture
     assert model.sections[0].lines[-1] == "Not audited (no stack.csv): Beta Hauling."
 
 
-def test_json_edition_matches_the_metric_store(warehouse, fixture_path):
+def test_json_matches_the_metric_store(warehouse, fixture_path):
     _, rendered = build_report(warehouse, fixture_path, "cto", "2026-04")
-    edition = json.loads(rendered.json)
+    report_json = json.loads(rendered.json)
     store = rows(
         warehouse,
         "select * from metrics.stack_summary where entity_id = 'alpha' and month = $m",
         {"m": APR},
     )[0]
-    headlines = {h["label"]: h["value"] for h in edition["headlines"]}
+    headlines = {h["label"]: h["value"] for h in report_json["headlines"]}
     assert headlines == {
         "Open stack findings": store["open_stack_findings"],
         "Critical findings": store["critical_stack_findings"],
         "Software cost this month": float(store["software_cost"]),
         "Dev-cycle gaps": store["dev_cycle_gaps"],
     }
-    sections = {s["key"]: s for s in edition["sections"]}
+    sections = {s["key"]: s for s in report_json["sections"]}
     audit = sections["security"]["tables"][0]["rows"][0]
     assert (audit["components"], audit["components_passing"], audit["high_stack_findings"]) == (
         store["components"],

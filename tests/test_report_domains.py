@@ -865,9 +865,9 @@ def texts(rendered) -> dict[str, str]:
 
 
 def assert_clean(rendered) -> None:
-    for edition, text in texts(rendered).items():
-        assert not re.search(r"\bNone\b", text), edition
-        assert not re.search(r"\bnan\b", text, re.IGNORECASE), edition
+    for form, text in texts(rendered).items():
+        assert not re.search(r"\bNone\b", text), form
+        assert not re.search(r"\bnan\b", text, re.IGNORECASE), form
 
 
 def section(model, key: str):
@@ -1006,7 +1006,7 @@ def test_agency_report(warehouse, config_path):
     assert_clean(rendered)
 
 
-def test_json_edition_matches_the_metric_store(warehouse, config_path):
+def test_json_matches_the_metric_store(warehouse, config_path):
     checked = 0
     for kind, entity, month, relation in (
         ("rental", "flat", "2026-03", "rental_monthly"),
@@ -1014,13 +1014,13 @@ def test_json_edition_matches_the_metric_store(warehouse, config_path):
         ("agency", "studio", "2026-03", "receivables_monthly"),
     ):
         _, rendered = build_report(warehouse, config_path, kind, month, entity)
-        edition = json.loads(rendered.json)
+        report_json = json.loads(rendered.json)
         store = rows(
             warehouse,
             f"select * from metrics.{relation} where entity_id = $e and month = $m",
             {"e": entity, "m": date.fromisoformat(month + "-01")},
         )[0]
-        headlines = {h["label"]: h["value"] for h in edition["headlines"]}
+        headlines = {h["label"]: h["value"] for h in report_json["headlines"]}
         expected = {
             "rental": {
                 "Net operating income": "noi",
@@ -1046,13 +1046,13 @@ def test_json_edition_matches_the_metric_store(warehouse, config_path):
         for label, column in expected.items():
             # the JSON holds the figure rounded as shown: 3 decimals for a ratio, 1 for a number
             places = {"percent": 3, "number": 1, "integer": 0}.get(
-                next(h["kind"] for h in edition["headlines"] if h["label"] == label), 2
+                next(h["kind"] for h in report_json["headlines"] if h["label"] == label), 2
             )
             assert headlines[label] == pytest.approx(round(float(store[column]), places)), label
             checked += 1
         # every row of the month's detail table is in the store
         if kind == "rental":
-            table = edition["sections"][0]["tables"][0]
+            table = report_json["sections"][0]["tables"][0]
             store_roll = {
                 r["lease_id"]: float(r["rent"])
                 for r in rows(
@@ -1066,7 +1066,7 @@ def test_json_edition_matches_the_metric_store(warehouse, config_path):
                 r["lease_id"]: r["rent"] for r in table["rows"] if r["lease_id"] != "vacant"
             } == store_roll
         if kind == "logistics":
-            table = edition["sections"][0]["tables"][0]
+            table = report_json["sections"][0]["tables"][0]
             store_trips = {
                 r["trip_id"]: float(r["trip_margin"])
                 for r in rows(
@@ -1077,7 +1077,7 @@ def test_json_edition_matches_the_metric_store(warehouse, config_path):
             }
             assert {r["trip_id"]: r["trip_margin"] for r in table["rows"]} == store_trips
         if kind == "agency":
-            table = edition["sections"][0]["tables"][1]
+            table = report_json["sections"][0]["tables"][1]
             store_open = {
                 r["invoice_id"]: float(r["open_balance"])
                 for r in rows(

@@ -39,38 +39,38 @@ def demo(tmp_path_factory):
     path = demo_config(root)
     conn = load_warehouse(path)
     folder = root / "reports" / MONTH
-    editions = {}
-    for kind, spec in specs().items():
+    rendered_reports = {}
+    for report, spec in specs().items():
         for entity_id in spec.entities(load_config(path)):
-            model, rendered = build_report(conn, path, kind, MONTH, entity_id)
+            model, rendered = build_report(conn, path, report, MONTH, entity_id)
             rendered.write(folder)
-            editions[rendered.name] = (model, rendered)
-    return {"path": path, "conn": conn, "folder": folder, "editions": editions}
+            rendered_reports[rendered.name] = (model, rendered)
+    return {"path": path, "conn": conn, "folder": folder, "rendered": rendered_reports}
 
 
 def test_the_demo_has_all_eight_reports(demo):
-    names = set(demo["editions"])
+    names = set(demo["rendered"])
     assert set(PERSONA_REPORTS) <= names
-    for kind in DOMAIN_REPORTS:
-        assert [n for n in names if n.startswith(kind + "-")], kind
+    for report in DOMAIN_REPORTS:
+        assert [n for n in names if n.startswith(report + "-")], report
     assert len(names) == 8  # one entity of each domain kind in the demo
 
 
 def test_every_section_has_data_and_nothing_reads_none_or_nan(demo):
-    for name, (model, rendered) in demo["editions"].items():
+    for name, (model, rendered) in demo["rendered"].items():
         assert model.headlines, name
         assert model.verdicts, name
         assert model.charts, f"{name} has no chart"
         for section in model.sections:
             assert section.empty is None, (name, section.title, section.empty)
             assert section.lines or section.tables or section.charts, (name, section.title)
-        for edition in (rendered.html, rendered.text, rendered.markdown):
-            found = NOT_A_VALUE.search(re.sub(r"<style>.*?</style>", "", edition, flags=re.S))
-            assert found is None, (name, edition[max(0, found.start() - 80) : found.end() + 40])
+        for page in (rendered.html, rendered.text, rendered.markdown):
+            found = NOT_A_VALUE.search(re.sub(r"<style>.*?</style>", "", page, flags=re.S))
+            assert found is None, (name, page[max(0, found.start() - 80) : found.end() + 40])
 
 
 def test_html_fits_in_gmail_and_charts_are_files_not_data_uris(demo):
-    for name, (_, rendered) in demo["editions"].items():
+    for name, (_, rendered) in demo["rendered"].items():
         assert len(rendered.html.encode()) < GMAIL_CLIP_BYTES, name
         assert "data:image" not in rendered.html, name
         for image in re.findall(r'<img[^>]+src="([^"]+)"', rendered.html):
@@ -79,7 +79,7 @@ def test_html_fits_in_gmail_and_charts_are_files_not_data_uris(demo):
 
 
 def test_money_is_in_the_configured_currency(demo, tmp_path):
-    _, usd = demo["editions"]["cfo"]
+    _, usd = demo["rendered"]["cfo"]
     assert "$" in usd.text
     euro = demo_config(demo["path"].parent, currency="EUR", locale="de_DE")
     model, rendered = build_report(demo["conn"], euro, "cfo", MONTH)
@@ -93,7 +93,7 @@ def test_money_is_in_the_configured_currency(demo, tmp_path):
 
 
 def test_json_holds_the_figures_the_page_shows(demo):
-    for name, (model, rendered) in demo["editions"].items():
+    for name, (model, rendered) in demo["rendered"].items():
         data = json.loads(rendered.json)
         assert data["subject"] == model.subject
         assert data["month"] == MONTH
@@ -106,7 +106,7 @@ def test_json_holds_the_figures_the_page_shows(demo):
 def test_every_table_row_has_an_id_of_its_own_that_is_not_its_rank(demo):
     # "What changed" in a corrected edition matches rows by their key: a key shared by two rows
     # would mix their figures up, a rank would show every row below an inserted one as changed
-    for name, (_, rendered) in demo["editions"].items():
+    for name, (_, rendered) in demo["rendered"].items():
         for section in json.loads(rendered.json)["sections"]:
             for table in section["tables"]:
                 where = (name, section["title"], table["title"])
@@ -126,7 +126,7 @@ def test_each_page_shows_its_key_figures_and_every_chart_loads_in_chromium(demo)
         page = browser.new_page()
         dialogs = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        for name, (model, _) in demo["editions"].items():
+        for name, (model, _) in demo["rendered"].items():
             page.goto((demo["folder"] / f"{name}.html").as_uri())
             images = page.evaluate(
                 "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])"
@@ -161,13 +161,13 @@ def test_a_ledger_only_portfolio_gets_five_persona_reports_with_no_data_sections
         [{"id": "solo", "name": "Solo", "kind": "holding", "opening_cash": 50}],
     )
     conn = load_warehouse(path)
-    for kind in PERSONA_REPORTS:
-        model, rendered = build_report(conn, path, kind, "2025-01")
-        for edition in (rendered.html, rendered.text, rendered.markdown):
+    for report in PERSONA_REPORTS:
+        model, rendered = build_report(conn, path, report, "2025-01")
+        for page in (rendered.html, rendered.text, rendered.markdown):
             assert (
-                NOT_A_VALUE.search(re.sub(r"<style>.*?</style>", "", edition, flags=re.S)) is None
-            ), kind
-        assert model.sections, kind
+                NOT_A_VALUE.search(re.sub(r"<style>.*?</style>", "", page, flags=re.S)) is None
+            ), report
+        assert model.sections, report
     # the sections that need optional files say so and name the file
     _, cto = build_report(conn, path, "cto", "2025-01")
     assert "stack.csv" in cto.text
@@ -188,8 +188,8 @@ def test_a_script_in_a_vendor_name_is_shown_as_text(tmp_path):
     )
     conn = load_warehouse(path)
     folder = tmp_path / "out"
-    for kind in ("cfo", "accounting"):
-        _, rendered = build_report(conn, path, kind, "2025-01")
+    for report in ("cfo", "accounting"):
+        _, rendered = build_report(conn, path, report, "2025-01")
         assert evil not in rendered.html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
         rendered.write(folder)
@@ -199,8 +199,8 @@ def test_a_script_in_a_vendor_name_is_shown_as_text(tmp_path):
         page = browser.new_page()
         dialogs = []
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-        for kind in ("cfo", "accounting"):
-            page.goto((folder / f"{kind}.html").as_uri())
-            assert evil in page.inner_text("body"), kind
+        for report in ("cfo", "accounting"):
+            page.goto((folder / f"{report}.html").as_uri())
+            assert evil in page.inner_text("body"), report
         browser.close()
     assert dialogs == []

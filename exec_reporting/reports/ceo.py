@@ -53,9 +53,15 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "!", "?")) else text + "."
 
 
+def _from_kpi(row: dict) -> bool:
+    """An action's item is a missed KPI or a finding: the `kind` of the rules file's matches
+    (match.kind) and of the rows of ceo_actions.sql."""
+    return row["kind"] == "kpi"
+
+
 def action_text(row: dict, fmt: Formatter) -> str:
     """The rule's template filled in for one item (a row of ceo_actions.sql)."""
-    if row["kind"] == "kpi":
+    if _from_kpi(row):
         kpi = row["metric"]
         values = {
             "entity": row["name"],
@@ -80,7 +86,7 @@ def action_text(row: dict, fmt: Formatter) -> str:
 
 def _item(row: dict) -> str:
     """What an action comes from, in a few words."""
-    if row["kind"] == "kpi":
+    if _from_kpi(row):
         return f"missed KPI: {kpi_label(row['metric'])}"
     return f"{row['finding_id']}: {row['source']}, {row['severity']}"
 

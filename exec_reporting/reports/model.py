@@ -111,13 +111,14 @@ class Table:
     empty: str = "Nothing to show."
     # CSV attachment name for email, when this table is a key table.
     attachment: str | None = None
-    # The columns that identify a row from one edition to the next: a stable id (an action id,
+    # The columns that identify a row from one edition to the next (a report as sent, and its
+    # correction): a stable id (an action id,
     # an entity id, a month), never a rank, so that "What changed" (exec_reporting/corrections.py)
     # matches rows by id, not by position. Default: the first column. A key column the table
-    # does not show is carried in the rows of the JSON edition (not in the page or the CSV).
+    # does not show is carried in the rows of the report's JSON (not in the page or the CSV).
     key: tuple[str, ...] = ()
     # The columns that name a row for a reader in "What changed" ("Queen of San Diego, Revenue");
-    # default: the key. Carried in the JSON edition like the key.
+    # default: the key. Carried in the report's JSON like the key.
     label: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
