@@ -224,6 +224,7 @@ def run_month(
 
     home = prepare_environment(config)
     defs = build_definitions(config)
+    assert defs.resources is not None  # build_definitions always sets them
     job = defs.resolve_job_def(MONTHLY_JOB)
     month = resolve_month(config, month, job.partitions_def)
     out(f"exec-reporting: running {MONTHLY_JOB} for {month} (Dagster instance: {home})")
@@ -330,6 +331,7 @@ def cmd_backfill(args) -> int:
     config = load_config(args.config)
     home = prepare_environment(config)
     defs = build_definitions(config)
+    assert defs.resources is not None  # build_definitions always sets them
     job = defs.resolve_job_def(MONTHLY_JOB)
     with dg.DagsterInstance.get() as instance:
         reap_dead_runs(instance)
@@ -372,6 +374,7 @@ def _mailer_and_config(args):
     from exec_reporting.definitions import build_definitions
 
     defs = build_definitions(config)
+    assert defs.resources is not None  # build_definitions always sets them
     return config, defs.resources["mailer"], defs.resources["warehouse"]
 
 

@@ -179,7 +179,7 @@ class Scenario(_Model):
     cost_growth: Rate = Decimal("0")
 
 
-def _default_scenarios() -> dict[str, Scenario]:
+def _default_scenarios() -> dict[Literal["base", "best", "worst"], Scenario]:
     return {
         "base": Scenario(),
         "best": Scenario(revenue_growth=Decimal("0.03"), cost_growth=Decimal("0")),

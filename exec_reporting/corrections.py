@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from difflib import SequenceMatcher
-from typing import Any
+from typing import Any, cast
 
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.model import display
+from exec_reporting.reports.model import Format, display
 
 # At most this many changes are listed; the rest are counted.
 MAX_LISTED = 12
@@ -64,6 +64,13 @@ def _pair(
     ]
 
 
+def _either(before: dict | None, after: dict | None) -> dict:
+    """A paired item as it is now, or as it was when it is gone (a pair has one at least)."""
+    item = after or before
+    assert item is not None, "a pair of two missing items"
+    return item
+
+
 # -- figures -----------------------------------------------------------------------------------
 
 
@@ -82,7 +89,7 @@ def _headline_changes(old: dict, new: dict) -> list[Change]:
         compatible=lambda a, b: a["kind"] == b["kind"],
     )
     for before, after in pairs:
-        headline = after or before
+        headline = _either(before, after)
         was = None if before is None else _shown(before)
         now = None if after is None else _shown(after)
         if was != now:
@@ -140,7 +147,8 @@ def _text(fmt: Formatter, kind: str, value: Any) -> str:
             value = date.fromisoformat(value[:10])
         except ValueError:
             return value  # a word in a date column: a total row's "Last 12 months"
-    return display(fmt, kind, value)
+    # a format read back from a report's JSON (its `kind`)
+    return display(fmt, cast(Format, kind), value)
 
 
 def _labels(before: dict | None, after: dict | None) -> dict[str, tuple[str, ...]]:
@@ -178,8 +186,11 @@ def _names(
     """Each row's name: its label, plus its id where two rows would read the same."""
     names = {}
     for side in ("old", "new"):  # a row in both editions: named as it is now
+        table = tables[side]
+        if table is None:  # a table only one edition has: no rows on this side
+            continue
         for row_id, row in rows[side].items():
-            names[row_id] = _row_name(tables[side], labels[side], row_id, row, fmt)
+            names[row_id] = _row_name(table, labels[side], row_id, row, fmt)
     readers: dict[str, list[tuple]] = {}
     for row_id, name in names.items():
         readers.setdefault(name, []).append(row_id)
@@ -223,11 +234,13 @@ def _table_changes(
             columns.setdefault(column["key"], column)
     compared = [c for c in columns.values() if c["key"] not in {*identity, *positions}]
 
+    # a side with rows has its table
+    shows = {side: table["columns"] if table else [] for side, table in tables.items()}
     out = []
     for row_id, row in rows["new"].items():
         name = f"{where} / {names[row_id]}"
         if row_id not in rows["old"]:
-            cells = _cells(after["columns"], row, {*identity, *positions, *labels["new"]})
+            cells = _cells(shows["new"], row, {*identity, *positions, *labels["new"]})
             out.append(Change(name, "row", None, cells))
             continue
         was = rows["old"][row_id]
@@ -238,7 +251,7 @@ def _table_changes(
                 out.append(Change(label, column["kind"], was.get(key), row.get(key)))
     for row_id, row in rows["old"].items():
         if row_id not in rows["new"]:
-            cells = _cells(before["columns"], row, {*identity, *positions, *labels["old"]})
+            cells = _cells(shows["old"], row, {*identity, *positions, *labels["old"]})
             out.append(Change(f"{where} / {names[row_id]}", "row", cells, None))
     return out
 
@@ -271,7 +284,8 @@ def _sentence_changes(where: str, old: list[str], new: list[str]) -> list[Change
     changed is paired with the one it replaces (the same subject, else the most alike), wherever
     it moved, so a verdict re-ordered with its figures reads as before and after."""
     matcher = SequenceMatcher(a=old, b=new, autojunk=False)
-    gone, added = [], []
+    gone: list[int] = []
+    added: list[int] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
             gone += range(i1, i2)
@@ -322,7 +336,7 @@ def changes(old: dict[str, Any], new: dict[str, Any], fmt: Formatter | None = No
     figures = _headline_changes(old, new)
     sentences = _sentence_changes("Verdict", old.get("verdicts") or [], new.get("verdicts") or [])
     for before, after in _section_pairs(old, new):
-        section = after or before
+        section = _either(before, after)
         tables = _pair(
             [] if before is None else before.get("tables", []),
             [] if after is None else after.get("tables", []),
@@ -330,7 +344,7 @@ def changes(old: dict[str, Any], new: dict[str, Any], fmt: Formatter | None = No
             compatible=_same_columns,
         )
         for old_table, new_table in tables:
-            table = new_table or old_table
+            table = _either(old_table, new_table)
             if not table["columns"]:
                 continue
             where = section["title"] + (f" / {table['title']}" if table.get("title") else "")

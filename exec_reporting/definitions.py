@@ -49,6 +49,7 @@ def build_mailer(config: ReportingConfig) -> dg.ConfigurableResource:
         )
     if delivery.transport == "smtp":
         smtp = delivery.smtp
+        assert smtp is not None  # the configuration requires delivery.smtp for transport smtp
         return SmtpTransport(
             host=smtp.host,
             port=smtp.port,

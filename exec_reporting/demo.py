@@ -457,7 +457,7 @@ class Asset:
 
 
 def asset_rows(window: Window, assets: Iterable[Asset]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for asset in assets:
         acquired = resolve_day(window, asset.acquired_on)
         cost = cents(asset.cost)
@@ -822,7 +822,7 @@ def number_bookings(bookings: list[Booking], prefix: str) -> list[Booking]:
 
 
 def booking_rows(bookings: list[Booking], quantity: bool = False) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for b in bookings:
         row = (
             b.booking_id,
@@ -1091,10 +1091,10 @@ def hauling(window: Window, rng: random.Random) -> dict[str, tuple]:
     jobs.sort(key=lambda job: job[0])
     job_rows: list[tuple[date, str, int]] = []
     dump_fees: list[tuple[date, str, int]] = []  # (day, landfill, fee)
-    for n, (day, channel) in enumerate(jobs, start=1):
+    for n, (day, channel_name) in enumerate(jobs, start=1):
         load, low, high, _ = rng.choices(HAULING_LOADS, weights=[x[3] for x in HAULING_LOADS])[0]
         price = rng.randint(int(low), int(high)) // 5 * 500  # whole dollars, in fives
-        job_rows.append((day, channel, price))
+        job_rows.append((day, channel_name, price))
         ledger.add(
             day,
             "4100",
@@ -1427,7 +1427,7 @@ def agency_invoices(window: Window, rng: random.Random) -> list[Invoice]:
         issued = window.before_end(months_before).day(day)
         if not window.contains(issued):  # a shorter window starts after the earliest projects
             continue
-        hours = (
+        worked = (
             Decimal(cents(amount))
             / cents(BLENDED_RATE)
             * Decimal(str(round(rng.uniform(0.9, 1.3), 2)))
@@ -1439,7 +1439,7 @@ def agency_invoices(window: Window, rng: random.Random) -> list[Invoice]:
                 issued,
                 issued + timedelta(days=PROJECT_TERMS_DAYS),
                 cents(amount),
-                f"{hours:.1f}",
+                f"{worked:.1f}",
                 "project",
             )
         )
@@ -1776,7 +1776,12 @@ NM_PER_DAY = 140
 CREW_DAY_RATE = "350.00"
 CREW_TRAVEL = ("90.00", "640.00")  # getting the crew home
 MARINA_NIGHT = ("95.00", "185.00")
-DELIVERY_CHANNELS = (("direct", 40), ("broker", 30), ("referral", 20), ("website", 10))
+DELIVERY_CHANNELS: tuple[tuple[str, int], ...] = (
+    ("direct", 40),
+    ("broker", 30),
+    ("referral", 20),
+    ("website", 10),
+)
 WEATHER_DELAY_DAYS = 5  # the trip that loses money
 DELIVERY_OWNER_DRAW = "2000.00"
 # fmt: off
@@ -1938,7 +1943,7 @@ def balance_rows(
     for row in ledger_rows:
         moved[month_of(date.fromisoformat(row[date_at]))] += cents(row[amount_at])
     balance = cents(opening_cash)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for month in window.months:
         balance += moved[month]
         rows.append((month.last.isoformat(), money(balance)))

@@ -92,6 +92,7 @@ class LoadResult:
 def source_files(config: ReportingConfig, table: Table) -> tuple[list[SourceFile], list[Path]]:
     """The files a table is read from, and the expected files that are absent."""
     data_dir = config.data_path
+    candidates: list[tuple[str | None, Path]]
     if table.scope == "portfolio":
         candidates = [(None, data_dir / table.file_name)]
     else:
@@ -251,12 +252,13 @@ def load_table(
     the configured time zone) is the day dates that happened may not be later than (plus
     quality.future_days)."""
     present, absent = source_files(config, table)
+    reloaded = list(entities or [])
     partial = (
-        bool(entities) and table.scope == "entity" and _table_exists(conn, f"raw.{table.name}")
+        bool(reloaded) and table.scope == "entity" and _table_exists(conn, f"raw.{table.name}")
     )
     if partial:
-        present = [s for s in present if s.entity_id in entities]
-        absent = [p for p in absent if p.parent.name in entities]
+        present = [s for s in present if s.entity_id in reloaded]
+        absent = [p for p in absent if p.parent.name in reloaded]
     problems = [
         f"{path}: missing: every {'entity' if table.scope == 'entity' else 'portfolio'} needs "
         f"{table.file_name} (see docs/data-contract.md)"
@@ -294,7 +296,7 @@ def load_table(
         key_columns=", ".join(table.key),
     )
     # the entities whose rows this load replaces (None: all of the table)
-    scope = {"t": table.name, "entities": list(entities) if partial else None}
+    scope = {"t": table.name, "entities": reloaded if partial else None}
     conn.execute("begin transaction")
     try:
         if partial:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import formatdate, make_msgid
+from typing import cast
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 # Headers are written on one line up to RFC 5322's 998 characters. At 78, Python's folder moves
@@ -72,7 +73,8 @@ def build_message(
     message.set_content(parts.text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(parts.html, subtype="html", charset="utf-8", cte="quoted-printable")
     if parts.images:
-        html_part = message.get_payload()[1]
+        # after add_alternative the payload is the list of parts: the text, then the HTML
+        html_part = cast(list[EmailMessage], message.get_payload())[1]
         for image in parts.images:
             html_part.add_related(
                 image.data,

@@ -46,7 +46,7 @@ def input_versions(
     conn,
     reads: dict[str, tuple[str, ...]],
     months: list[date],
-    scopes: dict[str, list[str]] | None = None,
+    scopes: dict[str, list[str | None]] | None = None,
 ) -> dict[tuple[str, str], str]:
     """{(report kind, "YYYY-MM"): version} for the given report months. `scopes` gives the
     entities a domain report is about: it takes only their rows."""
