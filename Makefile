@@ -26,15 +26,18 @@ demo: install
 ## Install, then run the whole test suite.
 test: install chromium
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 ## The Dagster UI on the same instance as `make demo` (http://127.0.0.1:3000).
 ui: install
 	$(BIN)/exec-reporting ui
 
+## ruff, then the type checker over exec_reporting/ (configured in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## Headless Chromium for the browser tests (Debian's package; needs root or sudo).
 chromium:

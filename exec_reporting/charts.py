@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -48,13 +49,13 @@ class Series:
     color: str | None = None
 
 
-def _png(figure) -> bytes:
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()
 
 
-def _set_value_ticks(axis, label: Callable[[float], str]) -> None:
+def _set_value_ticks(axis: Axis, label: Callable[[float], str]) -> None:
     """Label the value axis with `label`; if that writes two ticks the same (compact money on a
     narrow range), write plain numbers instead."""
     ticks = list(axis.get_ticklocs())

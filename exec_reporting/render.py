@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
@@ -35,7 +36,7 @@ _env = Environment(
 )
 
 
-def _md_cell(value) -> str:
+def _md_cell(value: object) -> str:
     """A value safe inside Markdown (table cells included)."""
     text = "" if value is None else str(value)
     for char in ("\\", "|", "*", "_", "`", "<", ">", "[", "]"):
@@ -43,11 +44,11 @@ def _md_cell(value) -> str:
     return text.replace("\r", " ").replace("\n", " ")
 
 
-def _pad(value, width: int) -> str:
+def _pad(value: object, width: int) -> str:
     return str(value).ljust(width)
 
 
-def _wrap(value, width: int = 78, indent: str = "", first: str = "") -> str:
+def _wrap(value: object, width: int = 78, indent: str = "", first: str = "") -> str:
     return textwrap.fill(
         str(value),
         width=width,
@@ -60,7 +61,7 @@ def _wrap(value, width: int = 78, indent: str = "", first: str = "") -> str:
 _env.filters.update(md=_md_cell, pad=_pad, wrap=_wrap)
 
 
-def _json_default(value):
+def _json_default(value: object) -> float | str:
     if isinstance(value, Decimal):
         # rounded to at most a few decimals already: the float's repr has the same digits
         return float(value)
@@ -72,7 +73,7 @@ def _json_default(value):
 def _context(report: Report) -> dict:
     fmt = report.fmt
 
-    def show(format: Format, value) -> str:
+    def show(format: Format, value: Any) -> str:
         return display(fmt, format, value)
 
     def change(headline: Headline) -> str:
@@ -82,7 +83,7 @@ def _context(report: Report) -> dict:
             return sign + fmt.points(delta)
         return sign + display(fmt, headline.format, delta)
 
-    def cell_class(column: Column, value) -> str:
+    def cell_class(column: Column, value: Any) -> str:
         classes = ["num"] if column.numeric else []
         if column.format in ("status", "severity") and value:
             classes.append(str(value).replace(" ", "-"))

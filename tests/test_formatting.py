@@ -21,3 +21,9 @@ def test_currency_and_locale_follow_the_configuration():
     assert Formatter("USD").money_whole(Decimal("-0.4")) == "$0"
     assert Formatter("USD").percent(Decimal("0.4567")) == "45.7%"
     assert Formatter("USD").months(None) == "n/a"
+
+
+def test_a_change_in_a_ratio_is_in_percentage_points():
+    assert Formatter("USD").points(Decimal("0.083")) == "8.3 pts"
+    assert Formatter("USD").points(Decimal("-0.0125")) == "-1.3 pts"  # half up, away from zero
+    assert Formatter("EUR", "de_DE").points(Decimal("0.083")) == "8,3 pts"

@@ -6,6 +6,7 @@ payments)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from duckdb import DuckDBPyConnection
 
@@ -153,7 +154,7 @@ def verdict(row: dict, fmt: Formatter, month: date) -> str:
     return f"{name}: books right, nothing open." + unchecked
 
 
-def _deferred_chart(conn, month: date, fmt: Formatter) -> Chart | None:
+def _deferred_chart(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Chart | None:
     history = query(conn, "reports/accounting_deferred_history", month=month)
     if not history:
         return None
@@ -188,7 +189,12 @@ def _rules_chart(rules: list[dict], fmt: Formatter) -> Chart | None:
 
 
 def _recognition_section(
-    conn, config: ReportingConfig, month: date, entities: list[dict], total: dict | None, fmt
+    conn: DuckDBPyConnection,
+    config: ReportingConfig,
+    month: date,
+    entities: list[dict],
+    total: dict | None,
+    fmt: Formatter,
 ) -> Section:
     section = Section("revenue_recognition", "Revenue recognition")
     with_bookings = [r for r in entities if r["has_bookings"]]
@@ -249,7 +255,13 @@ def _recognition_section(
     return section
 
 
-def _chart_section(conn, config: ReportingConfig, month: date, total: dict | None, fmt) -> Section:
+def _chart_section(
+    conn: DuckDBPyConnection,
+    config: ReportingConfig,
+    month: date,
+    total: dict | None,
+    fmt: Formatter,
+) -> Section:
     section = Section("chart_of_accounts", "Chart of accounts")
     unmapped = query(conn, "reports/accounting_unmapped", month=month)
     misused = query(conn, "reports/accounting_misused", month=month)
@@ -292,7 +304,9 @@ def _chart_section(conn, config: ReportingConfig, month: date, total: dict | Non
     return section
 
 
-def _expense_section(conn, config: ReportingConfig, month: date, fmt) -> Section:
+def _expense_section(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, fmt: Formatter
+) -> Section:
     section = Section("expense_audit", "Expense audit")
     settings = config.accounting
     section.lines.append(
@@ -374,7 +388,14 @@ def _expense_section(conn, config: ReportingConfig, month: date, fmt) -> Section
     return section
 
 
-def _findings(conn, config, month: date, source: str, empty: str, **kwargs) -> Table:
+def _findings(
+    conn: DuckDBPyConnection,
+    config: ReportingConfig,
+    month: date,
+    source: str,
+    empty: str,
+    **kwargs: Any,
+) -> Table:
     rows = query(conn, "reports/findings", month=month, sources=[source])
     return findings_table(rows, config, title="Findings", empty=empty, **kwargs)
 
@@ -391,7 +412,7 @@ def build(
     )
     has_bookings = any(r["has_bookings"] for r in entities)
 
-    def figure(row: dict | None, key: str):
+    def figure(row: dict | None, key: str) -> Any:
         return row.get(key) if row else None
 
     report.headlines = [

@@ -188,7 +188,14 @@ def _dso_chart(history: list[dict], entity: Entity) -> Chart | None:
     )
 
 
-def _aging_section(conn, entity: Entity, month: date, row: dict, fmt, no_invoices: bool):
+def _aging_section(
+    conn: DuckDBPyConnection,
+    entity: Entity,
+    month: date,
+    row: dict,
+    fmt: Formatter,
+    no_invoices: bool,
+) -> Section:
     section = Section("aging", "Receivables aging")
     if no_invoices:
         section.empty = missing_file_line(entity, "invoices", INVOICES_WHAT)
@@ -223,7 +230,9 @@ def _aging_section(conn, entity: Entity, month: date, row: dict, fmt, no_invoice
     return section
 
 
-def _clients_section(conn, entity: Entity, month: date, fmt, no_invoices: bool):
+def _clients_section(
+    conn: DuckDBPyConnection, entity: Entity, month: date, fmt: Formatter, no_invoices: bool
+) -> Section:
     section = Section("clients", "Clients: billing, hours and rate")
     if no_invoices:
         section.empty = missing_file_line(entity, "invoices", INVOICES_WHAT)
@@ -327,7 +336,9 @@ def build(
     return report
 
 
-def _other_findings(conn, config: ReportingConfig, month: date, entity: Entity) -> Section:
+def _other_findings(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity: Entity
+) -> Section:
     return findings_section(
         conn,
         config,

@@ -12,6 +12,8 @@ matching, the impact and the ranking are SQL (sql/reports/ceo_actions.sql).
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from duckdb import DuckDBPyConnection
 
@@ -31,7 +33,15 @@ from exec_reporting.reports.common import (
     plural,
     previous_month,
 )
-from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
+from exec_reporting.reports.model import (
+    Chart,
+    Column,
+    DataNotes,
+    Headline,
+    Report,
+    Section,
+    Table,
+)
 from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
 
@@ -156,7 +166,9 @@ def _target_cells(row: dict, value: str, target: str, shortfall: str) -> dict:
     return out
 
 
-def _shortfall_section(entities: list[dict], portfolio: dict, month: date, fmt: Formatter):
+def _shortfall_section(
+    entities: list[dict], portfolio: dict, month: date, fmt: Formatter
+) -> Section:
     shaped = []
     for row in entities:
         row = _target_cells(row, "revenue", "revenue_target", "revenue_shortfall")
@@ -239,7 +251,7 @@ def _target_chart(
 
 def _kpi_section(
     kpis: list[dict], portfolio: dict, config: ReportingConfig, month: date, fmt: Formatter
-):
+) -> Section:
     section = Section("kpi_gaps", "KPI gaps")
     if not kpis:
         if not any(entity.kpis for entity in config.entities):
@@ -295,7 +307,7 @@ def _kpi_section(
     return section
 
 
-def _signed(fmt: Formatter, kpi: str, gap) -> str:
+def _signed(fmt: Formatter, kpi: str, gap: Decimal) -> str:
     text = kpi_value(fmt, kpi, abs(gap), gap=True)
     return "-" + text if gap < 0 else text
 
@@ -331,7 +343,7 @@ def _rules_name(config: ReportingConfig) -> str:
 
 def _actions_section(
     actions: list[dict], config: ReportingConfig, month: date, fmt: Formatter, rule_count: int
-):
+) -> Section:
     section = Section("actions", "30-day action plan")
     planned = [r for r in actions if r["rank"] is not None]
     unmatched = [r for r in actions if r["rank"] is None]
@@ -379,7 +391,9 @@ def _actions_section(
     return section
 
 
-def _assets_section(assets: list[dict], by_entity: list[dict], notes, month: date, fmt):
+def _assets_section(
+    assets: list[dict], by_entity: list[dict], notes: DataNotes, month: date, fmt: Formatter
+) -> Section:
     section = Section("assets", "Asset inventory")
     entities = [r for r in by_entity if not r["is_total"]]
     total = next((r for r in by_entity if r["is_total"]), None)
@@ -433,8 +447,10 @@ def _assets_section(assets: list[dict], by_entity: list[dict], notes, month: dat
 # -- headlines and verdicts ------------------------------------------------------------------------
 
 
-def _headlines(portfolio: dict, previous: dict, actions: int, previous_actions: int):
-    def basis(row: dict, value: str, target: str, total: str):
+def _headlines(
+    portfolio: dict, previous: dict, actions: int, previous_actions: int
+) -> list[Headline]:
+    def basis(row: dict, value: str, target: str, total: str) -> Any:
         # the entities with a target when any has one, else every entity (no target)
         return row[value] if row[target] is not None else row[total]
 
@@ -522,7 +538,13 @@ def verdict(row: dict, actions: list[dict], month: date, fmt: Formatter) -> str:
     return f"{name}: " + "; ".join(parts) + "."
 
 
-def _against(label: str, value, target, shortfall, fmt: Formatter) -> str:
+def _against(
+    label: str,
+    value: Decimal | None,
+    target: Decimal | None,
+    shortfall: Decimal | None,
+    fmt: Formatter,
+) -> str:
     if target is None:
         return f"{label} {fmt.money_compact(value)} (no target)"
     if shortfall:

@@ -88,7 +88,7 @@ def verdict(row: dict, fmt: Formatter) -> str:
     return sentence + "."
 
 
-def _cash_chart(conn, month: date, fmt: Formatter) -> Chart | None:
+def _cash_chart(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Chart | None:
     history = query(conn, "reports/cfo_cash_history", month=month)
     if not history:
         return None
@@ -135,7 +135,7 @@ def _runs_out(month: date | None, fmt: Formatter) -> str:
     return fmt.month(month) if month else "not within 12 months"
 
 
-def _scenarios(conn, month: date, fmt: Formatter) -> Section:
+def _scenarios(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section:
     rows = query(conn, "reports/cfo_scenarios", month=month)
     if not rows:
         return Section("scenarios", "Scenarios", empty="No burn figures for this month.")
@@ -196,7 +196,7 @@ def _scenarios(conn, month: date, fmt: Formatter) -> Section:
     )
 
 
-def _scenario_settings(conn) -> dict[str, Scenario]:
+def _scenario_settings(conn: DuckDBPyConnection) -> dict[str, Scenario]:
     return {
         row["scenario"]: Scenario(
             revenue_growth=row["revenue_growth"], cost_growth=row["cost_growth"]
@@ -205,7 +205,9 @@ def _scenario_settings(conn) -> dict[str, Scenario]:
     }
 
 
-def _capital(conn, month: date, config: ReportingConfig, fmt: Formatter) -> Section:
+def _capital(
+    conn: DuckDBPyConnection, month: date, config: ReportingConfig, fmt: Formatter
+) -> Section:
     reserve = query(conn, "reports/cfo_reserve", month=month)
     plan = query(conn, "reports/cfo_capital", month=month)
     if not reserve:

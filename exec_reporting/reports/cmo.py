@@ -104,7 +104,7 @@ def verdict(entity: dict, totals: dict | None, fmt: Formatter, month: date) -> s
     return sentence + "."
 
 
-def _history_chart(conn, month: date, fmt: Formatter) -> Chart | None:
+def _history_chart(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Chart | None:
     history = query(conn, "reports/cmo_channel_history", month=month)
     if not history:
         return None
@@ -178,7 +178,14 @@ def _progress(row: dict, fmt: Formatter) -> str:
     return "; ".join(parts) if parts else "no condition in the data"
 
 
-def _channel_section(conn, month, fmt, entities, totals, portfolio) -> Section:
+def _channel_section(
+    conn: DuckDBPyConnection,
+    month: date,
+    fmt: Formatter,
+    entities: list[dict],
+    totals: list[dict],
+    portfolio: dict,
+) -> Section:
     section = Section("channels", "Channel visibility matrix")
     matrix = query(conn, "reports/cmo_matrix", month=month)
     if not matrix:
@@ -241,7 +248,7 @@ def _not_listed(names: dict, totals: dict) -> str:
     return names[totals["entity_id"]]["not_listed_on"] or "none"
 
 
-def _ota_section(conn, config: ReportingConfig, month: date) -> Section:
+def _ota_section(conn: DuckDBPyConnection, config: ReportingConfig, month: date) -> Section:
     section = Section("ota_sequence", "OTA sequencing")
     otas = config.cmo.otas
     if not otas:
@@ -280,7 +287,9 @@ def _ota_section(conn, config: ReportingConfig, month: date) -> Section:
     return section
 
 
-def _milestone_section(conn, config: ReportingConfig, month: date, fmt: Formatter) -> Section:
+def _milestone_section(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, fmt: Formatter
+) -> Section:
     section = Section("milestones", "30/60/90-day milestones")
     if not config.cmo.milestones:
         section.empty = (

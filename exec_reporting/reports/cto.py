@@ -143,7 +143,7 @@ def _cost_bar_chart(rows: list[dict], month: date, fmt: Formatter) -> Chart | No
     )
 
 
-def _cost_history_chart(conn, month: date, fmt: Formatter) -> Chart | None:
+def _cost_history_chart(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Chart | None:
     history = query(conn, "reports/cto_cost_history", month=month)
     if len(history) < 2:
         return None
@@ -236,7 +236,12 @@ def build(
 
 
 def _audit_section(
-    conn, config: ReportingConfig, month: date, audited, unaudited, portfolio
+    conn: DuckDBPyConnection,
+    config: ReportingConfig,
+    month: date,
+    audited: list[dict],
+    unaudited: list[str],
+    portfolio: dict,
 ) -> Section:
     cto = config.cto
     lines = [
@@ -276,7 +281,9 @@ def _audit_section(
     )
 
 
-def _cost_section(conn, month: date, fmt: Formatter, audited, portfolio) -> Section:
+def _cost_section(
+    conn: DuckDBPyConnection, month: date, fmt: Formatter, audited: list[dict], portfolio: dict
+) -> Section:
     earlier = fmt.month(months_back(month, 3))
     lines = [
         f"A component's cost is what the ledger shows paid to its provider in {fmt.month(month)} "
@@ -316,7 +323,7 @@ def _cost_section(conn, month: date, fmt: Formatter, audited, portfolio) -> Sect
     return section
 
 
-def _dev_cycle_section(conn, month: date) -> Section:
+def _dev_cycle_section(conn: DuckDBPyConnection, month: date) -> Section:
     rows = query(conn, "reports/cto_dev_cycle", month=month)
     vendor_run = query(conn, "reports/cto_vendor_run", month=month)[0]["vendor_run_components"]
     lines = [

@@ -193,7 +193,14 @@ def _trend_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart |
     )
 
 
-def _trips_section(conn, entity: Entity, month: date, row: dict, fmt, no_bookings: bool):
+def _trips_section(
+    conn: DuckDBPyConnection,
+    entity: Entity,
+    month: date,
+    row: dict,
+    fmt: Formatter,
+    no_bookings: bool,
+) -> Section:
     section = Section("trips", f"Trips departing in {fmt.month(month)}")
     if no_bookings:
         section.empty = missing_file_line(entity, "bookings", BOOKINGS_WHAT)

@@ -39,7 +39,7 @@ def round_value(format: Format, value: Any) -> Any:
         return value  # a word in place of a figure: "not burning", "reached"
     if format in _PLACES:
         number = rounded(value, _PLACES[format])
-        return int(number) if format == "integer" else number
+        return int(number) if format == "integer" and number is not None else number
     if format in ("date", "month") and isinstance(value, str):
         return date.fromisoformat(value[:10])
     return value

@@ -137,7 +137,14 @@ def _headlines(row: dict, prev: dict) -> list[Headline]:
     ]
 
 
-def _rent_roll_section(conn, entity: Entity, month: date, row: dict, fmt, no_bookings: bool):
+def _rent_roll_section(
+    conn: DuckDBPyConnection,
+    entity: Entity,
+    month: date,
+    row: dict,
+    fmt: Formatter,
+    no_bookings: bool,
+) -> Section:
     section = Section("rent_roll", f"Rent roll, {fmt.month(month)}")
     if no_bookings:
         section.empty = missing_file_line(
@@ -177,7 +184,7 @@ def _rent_roll_section(conn, entity: Entity, month: date, row: dict, fmt, no_boo
     return section
 
 
-def _occupancy_chart(conn, entity: Entity, month: date) -> Chart | None:
+def _occupancy_chart(conn: DuckDBPyConnection, entity: Entity, month: date) -> Chart | None:
     history = query(
         conn, "reports/rental_history", entity_id=entity.id, month=month, months=CHART_MONTHS
     )[::-1]
