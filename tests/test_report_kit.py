@@ -141,10 +141,13 @@ def test_a_column_is_footnoted_by_the_glossary_entry_of_its_key():
     from exec_reporting.reports.model import Column
 
     # the glossary has `revenue`: the column names its entry without saying so
-    assert Column("revenue", "Revenue", "money").term == "revenue"
+    assert Column("revenue", "Revenue", "money").glossary_key == "revenue"
     # no entry of that name: no footnote
-    assert Column("name", "Entity").term is None
+    assert Column("name", "Entity").glossary_key is None
     # another entry, named
-    assert Column("base_cash", "Base: cash", "money", "projected_cash").term == "projected_cash"
+    assert (
+        Column("base_cash", "Base: cash", "money", "projected_cash").glossary_key
+        == "projected_cash"
+    )
     # none, though the glossary has one of the key's name
-    assert Column("month", "Month", "month", glossary=None).term is None
+    assert Column("month", "Month", "month", glossary=None).glossary_key is None

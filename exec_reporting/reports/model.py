@@ -93,7 +93,7 @@ class Column:
         return self.format in _PLACES
 
     @property
-    def term(self) -> str | None:
+    def glossary_key(self) -> str | None:
         """The glossary key the report footnotes for this column, if any."""
         if self.glossary is Glossary.KEY:
             return self.key if self.key in glossary() else None
@@ -321,7 +321,7 @@ class Report:
     def used_glossary(self) -> list[str]:
         keys = list(self.glossary_keys)
         keys += [h.glossary for h in self.headlines if h.glossary]
-        keys += [c.term for t in self.tables for c in t.columns if c.term]
+        keys += [c.glossary_key for t in self.tables for c in t.columns if c.glossary_key]
         return list(dict.fromkeys(keys))
 
     def to_json(self) -> dict[str, Any]:
