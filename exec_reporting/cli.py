@@ -9,6 +9,11 @@ look after the send ledger.
     exec-reporting resend --unknown        send those again, on the operator's word
     exec-reporting mark-sent ...           record one as sent (you checked it arrived)
     exec-reporting send-test --to ADDRESS  one report to one address, to check the transport
+    exec-reporting rebuild                 move the warehouse aside, rebuild it from the sources
+
+Exit codes: 0 done, 1 a run or a send failed, 2 a usage or configuration error, 3 the warehouse
+or the send ledger cannot be opened (held by another process, or damaged): the message says what
+to do.
 """
 
 from __future__ import annotations
@@ -141,6 +146,7 @@ def run_month(config: ReportingConfig, month: str | None, out=print) -> tuple[bo
     defs = build_definitions(config)
     job = defs.resolve_job_def(MONTHLY_JOB)
     month = resolve_month(config, month, job.partitions_def)
+    check_warehouse(config, out)
     out(f"exec-reporting: running {MONTHLY_JOB} for {month} (Dagster instance: {home})")
     started = time.monotonic()
     with dg.DagsterInstance.get() as instance:
@@ -270,6 +276,7 @@ def cmd_backfill(args) -> int:
         raise UserError("backfill needs --stale: it re-renders the report months marked stale")
     config = load_config(args.config)
     home = prepare_environment(config)
+    check_warehouse(config)
     defs = build_definitions(config)
     job = defs.resolve_job_def(MONTHLY_JOB)
     with dg.DagsterInstance.get() as instance:
@@ -431,6 +438,112 @@ def cmd_check(args) -> int:
     return 0
 
 
+# -- the warehouse: held by another process, damaged, rebuilt ---------------------------------
+
+# The exit code when the warehouse or the send ledger cannot be opened (held, damaged).
+EXIT_WAREHOUSE_UNAVAILABLE = 3
+
+
+def check_warehouse(config: ReportingConfig, out=print) -> None:
+    """Before a run is launched: the warehouse opens (not held by another process longer than
+    warehouse_lock_timeout_seconds, not damaged), or the command fails now, saying why, instead
+    of launching a run whose every step would find the same."""
+    from exec_reporting.warehouse import connect
+
+    def waiting(_: str) -> None:
+        out(
+            "exec-reporting: the warehouse is in use by another process: waiting up to "
+            f"{config.warehouse_lock_timeout_seconds:g} s for it"
+        )
+
+    connect(
+        config.warehouse_path,
+        config.send_ledger_path,
+        lock_timeout=config.warehouse_lock_timeout_seconds,
+        on_wait=waiting,
+    ).close()
+
+
+def warehouse_unavailable(error: BaseException):
+    """The WarehouseUnavailable behind an error (the warehouse resource raises a Dagster Failure
+    caused by it), or None."""
+    from exec_reporting.warehouse import WarehouseUnavailable
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, WarehouseUnavailable):
+            return seen
+        seen = seen.__cause__
+    return None
+
+
+def failed_steps(result) -> list[str]:
+    """`step: reason` for each failed step of an in-process run, the user's error innermost."""
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value == "STEP_FAILURE":
+            error = event.step_failure_data.error
+            while error is not None and error.cause is not None:
+                error = error.cause
+            message = clean_error(error.message) if error else "(no error message)"
+            lines.append(f"{event.step_key}: {message}")
+    return lines
+
+
+def cmd_rebuild(args) -> int:
+    """Move the warehouse file aside (damaged, or any) and rebuild it from the source files: the
+    ingest and the metric store. The send ledger is never moved: it is checked first, and a
+    damaged one stops the command before anything is touched."""
+    import dagster as dg
+
+    from exec_reporting.definitions import INGEST_JOB, build_definitions
+    from exec_reporting.warehouse import WarehouseDamaged, check_send_ledger, connect, move_aside
+
+    config = load_config(args.config)
+    prepare_environment(config)
+    warehouse, ledger = config.warehouse_path, config.send_ledger_path
+    timeout = config.warehouse_lock_timeout_seconds
+    check_send_ledger(ledger, timeout)
+    if warehouse.exists():
+        try:
+            # a sound warehouse of an earlier version moves its send ledger out first
+            connect(warehouse, ledger, lock_timeout=timeout).close()
+            state = "it opened"
+        except WarehouseDamaged as damaged:
+            state = f"damaged: {damaged.detail}"
+        for source, target in move_aside(warehouse):
+            print(f"rebuild: moved {source} aside to {target} ({state}); it is kept")
+        if not ledger.exists():
+            print(
+                f"rebuild: WARNING no send ledger at {ledger}: if the moved file held it (an "
+                "earlier version kept it in the warehouse), what was sent is not known, and the "
+                "next run sends its month's reports again"
+            )
+    else:
+        print(f"rebuild: no warehouse at {warehouse} yet: building it")
+    job = build_definitions(config).resolve_job_def(INGEST_JOB)
+    print(f"rebuild: running {INGEST_JOB} from {config.data_path}", flush=True)
+    with dg.DagsterInstance.get() as instance:
+        reap_dead_runs(instance)
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            tags={"exec_reporting/rebuild": "warehouse", **_run_tags()},
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+        )
+    if not result.success:
+        print(f"rebuild: run {result.run_id} FAILED; the warehouse is not complete")
+        for line in failed_steps(result):
+            print(f"  failed step: {line}")
+        return 1
+    print(
+        f"rebuild: rebuilt {warehouse} (run {result.run_id}: the ingest and the metric store); "
+        f"the send ledger {ledger} is as it was. `exec-reporting run` renders the reports and "
+        "sends only what was never sent."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="exec-reporting", description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -483,6 +596,12 @@ def build_parser() -> argparse.ArgumentParser:
     send_test.add_argument("--report", default="cfo", help="report file name (default: cfo)")
     send_test.add_argument("--month", help="YYYY-MM (default: the latest rendered month)")
     send_test.set_defaults(func=cmd_send_test)
+    rebuild = sub.add_parser(
+        "rebuild",
+        help="move the warehouse aside (kept as <name>.damaged-<time>) and rebuild it from the "
+        "source files; the send ledger is kept",
+    )
+    rebuild.set_defaults(func=cmd_rebuild)
     return parser
 
 
@@ -498,6 +617,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # the reader (`| head`) has seen enough
         return 0
+    except Exception as error:
+        unavailable = warehouse_unavailable(error)
+        if unavailable is None:
+            raise
+        print(f"exec-reporting: {unavailable}", file=sys.stderr)
+        return EXIT_WAREHOUSE_UNAVAILABLE
 
 
 if __name__ == "__main__":

@@ -57,6 +57,7 @@ from exec_reporting.definitions import INGEST_JOB, MONTHLY_JOB, build_definition
 from exec_reporting.render import render
 from exec_reporting.reports import builders
 from exec_reporting.reports.common import month_start
+from exec_reporting.warehouse import connect
 from resources.warehouse import POOL
 
 MONTHS = last_complete_months(5)
@@ -78,7 +79,7 @@ def all_messages(months: list[str]) -> set[str]:
 
 
 def ledger_rows(config: ReportingConfig) -> list[dict]:
-    with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         return rows(
             conn,
             "select report, period, recipient, edition, correction, status, subject "
@@ -97,7 +98,7 @@ def fresh_editions(config: ReportingConfig) -> dict[tuple[str, str], bytes]:
     from assets.reports import report_entities
 
     fresh = {}
-    with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         for builder in builders().values():
             for entity_id in report_entities(config, builder):
                 for month in MONTHS:
@@ -510,7 +511,7 @@ def test_a_run_killed_mid_way_is_reaped_and_the_next_run_succeeds(cli_portfolio)
         pool = instance.event_log_storage.get_concurrency_info(POOL)
         assert (pool.claimed_slots, pool.pending_steps) == ([], [])
 
-    with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         sent = conn.execute(
             "select count(*) from delivery.messages where period = $m and status = 'sent'",
             {"m": month},
