@@ -43,11 +43,32 @@ def prepare_environment(config: ReportingConfig) -> Path:
     os.environ[CONFIG_ENV] = str(config.source)
     home = config.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    instance_yaml = home / "dagster.yaml"
-    if not instance_yaml.exists():
-        shutil.copyfile(INSTANCE_TEMPLATE, instance_yaml)
     os.environ["DAGSTER_HOME"] = str(home)
+    create_instance_once(home)
     return home
+
+
+# A file in the Dagster home: whoever holds its lock is creating the instance.
+INSTANCE_LOCK = ".exec-reporting-instance.lock"
+
+
+def create_instance_once(home: Path) -> None:
+    """Copy the instance config and create the instance's storage, under an exclusive lock on a
+    file in the Dagster home. Two commands started at once on a new home would otherwise both
+    create the SQLite storage, and one fails ("table runs already exists"); under the lock the
+    second finds it made."""
+    import fcntl
+
+    import dagster as dg
+
+    with (home / INSTANCE_LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        instance_yaml = home / "dagster.yaml"
+        if not instance_yaml.exists():
+            shutil.copyfile(INSTANCE_TEMPLATE, instance_yaml)
+        # opening the instance creates its storage when there is none yet
+        with dg.DagsterInstance.get():
+            pass
 
 
 def _month_key(value: date) -> str:
