@@ -21,7 +21,7 @@ from exec_reporting.delivery import period_gaps
 from exec_reporting.demo import generate
 from exec_reporting.ingest import IngestError, latest_ledger_date, load_all
 from exec_reporting.metrics import build_all
-from exec_reporting.reports import REPORT_KINDS, builder
+from exec_reporting.reports import specs
 from exec_reporting.settings import write_config_tables
 from exec_reporting.source_text import readable_file
 
@@ -267,14 +267,8 @@ def test_every_number_of_the_demo_at_its_limit_builds_every_report(tmp_path):
     assert [r["table_name"] for r in rows(conn, "select table_name from quarantine.rows")] == [
         "bookings"
     ]
-    for kind in REPORT_KINDS:
-        report = builder(kind)
-        entity_ids = (
-            [None]
-            if report.ENTITY_KIND is None
-            else [e.id for e in config.entities if e.kind == report.ENTITY_KIND]
-        )
-        for entity_id in entity_ids:
+    for kind, spec in specs().items():
+        for entity_id in spec.entities(config):
             _, editions = build_report(conn, config_path, kind, "2026-10", entity_id)
             assert editions
 
