@@ -707,6 +707,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
+    # the one Dagster beta the project uses on purpose (tests/test_dagster_api.py names it):
+    # not worth a line on every command's output
+    warnings.filterwarnings(
+        "ignore", message=r".*`multi_observable_source_asset` is currently in beta"
+    )
     # warnings of the libraries on stderr; a run's own log goes through its console logger
     # (resources/console.py), at INFO or, with --verbose, DEBUG
     handler = logging.StreamHandler(sys.stderr)
