@@ -1,5 +1,6 @@
 """Delivery: send each rendered report of a month to its recipients, exactly once per content
-(the send ledger, delivery.messages, is in the warehouse; see exec_reporting/delivery.py)."""
+(the send ledger, delivery.messages, is a DuckDB file of its own that the warehouse connection
+attaches as `delivery`; see exec_reporting/delivery.py and exec_reporting/warehouse.py)."""
 
 import dagster as dg
 

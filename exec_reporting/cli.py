@@ -9,6 +9,11 @@ look after the send ledger.
     exec-reporting resend --unknown        send those again, on the operator's word
     exec-reporting mark-sent ...           record one as sent (you checked it arrived)
     exec-reporting send-test --to ADDRESS  one report to one address, to check the transport
+    exec-reporting rebuild                 move the warehouse aside, rebuild it from the sources
+
+Exit codes: 0 done, 1 a run or a send failed, 2 a usage or configuration error, 3 the warehouse
+or the send ledger cannot be opened (held by another process, or damaged): the message says what
+to do.
 """
 
 from __future__ import annotations
@@ -38,11 +43,32 @@ def prepare_environment(config: ReportingConfig) -> Path:
     os.environ[CONFIG_ENV] = str(config.source)
     home = config.dagster_home
     home.mkdir(parents=True, exist_ok=True)
-    instance_yaml = home / "dagster.yaml"
-    if not instance_yaml.exists():
-        shutil.copyfile(INSTANCE_TEMPLATE, instance_yaml)
     os.environ["DAGSTER_HOME"] = str(home)
+    create_instance_once(home)
     return home
+
+
+# A file in the Dagster home: whoever holds its lock is creating the instance.
+INSTANCE_LOCK = ".exec-reporting-instance.lock"
+
+
+def create_instance_once(home: Path) -> None:
+    """Copy the instance config and create the instance's storage, under an exclusive lock on a
+    file in the Dagster home. Two commands started at once on a new home would otherwise both
+    create the SQLite storage, and one fails ("table runs already exists"); under the lock the
+    second finds it made."""
+    import fcntl
+
+    import dagster as dg
+
+    with (home / INSTANCE_LOCK).open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        instance_yaml = home / "dagster.yaml"
+        if not instance_yaml.exists():
+            shutil.copyfile(INSTANCE_TEMPLATE, instance_yaml)
+        # opening the instance creates its storage when there is none yet
+        with dg.DagsterInstance.get():
+            pass
 
 
 def _month_key(value: date) -> str:
@@ -227,6 +253,7 @@ def run_month(
     assert defs.resources is not None  # build_definitions always sets them
     job = defs.resolve_job_def(MONTHLY_JOB)
     month = resolve_month(config, month, job.partitions_def)
+    check_warehouse(config, out)
     out(f"exec-reporting: running {MONTHLY_JOB} for {month} (Dagster instance: {home})")
     with dg.DagsterInstance.get() as instance:
         reap_dead_runs(instance, out)
@@ -330,6 +357,7 @@ def cmd_backfill(args) -> int:
         raise UserError("backfill needs --stale: it re-renders the report months marked stale")
     config = load_config(args.config)
     home = prepare_environment(config)
+    check_warehouse(config)
     defs = build_definitions(config)
     assert defs.resources is not None  # build_definitions always sets them
     job = defs.resolve_job_def(MONTHLY_JOB)
@@ -507,6 +535,102 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter, argparse.RawDescrip
     """Shows each option's default, keeps the description's lines."""
 
 
+# -- the warehouse: held by another process, damaged, rebuilt ---------------------------------
+
+# The exit code when the warehouse or the send ledger cannot be opened (held, damaged).
+EXIT_WAREHOUSE_UNAVAILABLE = 3
+
+
+def check_warehouse(config: ReportingConfig, out=print) -> None:
+    """Before a run is launched: the warehouse opens (not held by another process longer than
+    warehouse_lock_timeout_seconds, not damaged), or the command fails now, saying why, instead
+    of launching a run whose every step would find the same."""
+    from exec_reporting.warehouse import connect
+
+    def waiting(_: str) -> None:
+        out(
+            "exec-reporting: the warehouse is in use by another process: waiting up to "
+            f"{config.warehouse_lock_timeout_seconds:g} s for it"
+        )
+
+    connect(
+        config.warehouse_path,
+        config.send_ledger_path,
+        lock_timeout=config.warehouse_lock_timeout_seconds,
+        on_wait=waiting,
+    ).close()
+
+
+def warehouse_unavailable(error: BaseException):
+    """The WarehouseUnavailable behind an error (the warehouse resource raises a Dagster Failure
+    caused by it), or None."""
+    from exec_reporting.warehouse import WarehouseUnavailable
+
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, WarehouseUnavailable):
+            return seen
+        seen = seen.__cause__
+    return None
+
+
+def cmd_rebuild(args) -> int:
+    """Move the warehouse file aside (damaged, or any) and rebuild it from the source files: the
+    ingest and the metric store. The send ledger is never moved: it is checked first, and a
+    damaged one stops the command before anything is touched."""
+    import dagster as dg
+
+    from exec_reporting.definitions import INGEST_JOB, build_definitions
+    from exec_reporting.warehouse import WarehouseDamaged, check_send_ledger, connect, move_aside
+
+    config = load_config(args.config)
+    prepare_environment(config)
+    warehouse, ledger = config.warehouse_path, config.send_ledger_path
+    timeout = config.warehouse_lock_timeout_seconds
+    check_send_ledger(ledger, timeout)
+    if warehouse.exists():
+        try:
+            # a sound warehouse of an earlier version moves its send ledger out first
+            connect(warehouse, ledger, lock_timeout=timeout).close()
+            state = "it opened"
+        except WarehouseDamaged as damaged:
+            state = f"damaged: {damaged.detail}"
+        for source, target in move_aside(warehouse):
+            print(f"rebuild: moved {source} aside to {target} ({state}); it is kept")
+        if not ledger.exists():
+            print(
+                f"rebuild: WARNING no send ledger at {ledger}: if the moved file held it (an "
+                "earlier version kept it in the warehouse), what was sent is not known, and the "
+                "next run sends its month's reports again"
+            )
+    else:
+        print(f"rebuild: no warehouse at {warehouse} yet: building it")
+    defs = build_definitions(config)
+    assert defs.resources is not None  # build_definitions always sets them
+    job = defs.resolve_job_def(INGEST_JOB)
+    print(f"rebuild: running {INGEST_JOB} from {config.data_path}", flush=True)
+    with dg.DagsterInstance.get() as instance:
+        reap_dead_runs(instance)
+        result = execute(
+            job,
+            instance,
+            config,
+            defs.resources["mailer"],
+            command="exec-reporting rebuild",
+            verbose=args.verbose,
+            tags={"exec_reporting/rebuild": "warehouse"},
+        )
+    if not result.success:
+        print(f"rebuild: run {result.run_id} FAILED; the warehouse is not complete")
+        return 1
+    print(
+        f"rebuild: rebuilt {warehouse} (run {result.run_id}: the ingest and the metric store); "
+        f"the send ledger {ledger} is as it was. `exec-reporting run` renders the reports and "
+        "sends only what was never sent."
+    )
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -577,10 +701,23 @@ def build_parser() -> argparse.ArgumentParser:
     send_test.add_argument("--report", default="cfo", help="report file name (default: cfo)")
     send_test.add_argument("--month", help="YYYY-MM (default: the latest rendered month)")
     send_test.set_defaults(func=cmd_send_test)
+    rebuild = sub.add_parser(
+        "rebuild",
+        help="move the warehouse aside (kept as <name>.damaged-<time>) and rebuild it from the "
+        "source files; the send ledger is kept",
+    )
+    rebuild.set_defaults(func=cmd_rebuild)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
+    # the one Dagster beta the project uses on purpose (tests/test_dagster_api.py names it):
+    # not worth a line on every command's output
+    warnings.filterwarnings(
+        "ignore", message=r".*`multi_observable_source_asset` is currently in beta"
+    )
     # warnings of the libraries on stderr; a run's own log goes through its console logger
     # (resources/console.py), at INFO or, with --verbose, DEBUG
     handler = logging.StreamHandler(sys.stderr)
@@ -599,6 +736,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # the reader (`| head`) has seen enough
         return 0
+    except Exception as error:
+        unavailable = warehouse_unavailable(error)
+        if unavailable is None:
+            raise
+        print(f"exec-reporting: {unavailable}", file=sys.stderr)
+        return EXIT_WAREHOUSE_UNAVAILABLE
 
 
 if __name__ == "__main__":

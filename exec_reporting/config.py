@@ -267,6 +267,12 @@ class ReportingConfig(_Model):
     locale: str = "en_US"
     data_dir: Path
     warehouse: Path = Path("state/warehouse.duckdb")
+    # What was sent to whom: its own DuckDB file, since the warehouse may be rebuilt from the
+    # source files and the ledger may not (attached to the warehouse as `delivery`).
+    send_ledger: Path = Path("state/send-ledger.duckdb")
+    # How long a step waits for the warehouse while another process holds it, then fails naming
+    # that process.
+    warehouse_lock_timeout_seconds: Annotated[float, Field(ge=0)] = 30.0
     reports_dir: Path = Path("state/reports")
     first_month: MonthStr = "2020-01"
     entities: list[Entity] = Field(min_length=1)
@@ -357,6 +363,10 @@ class ReportingConfig(_Model):
     @property
     def warehouse_path(self) -> Path:
         return self.path(self.warehouse)
+
+    @property
+    def send_ledger_path(self) -> Path:
+        return self.path(self.send_ledger)
 
     @property
     def reports_path(self) -> Path:

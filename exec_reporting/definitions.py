@@ -101,7 +101,11 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
         # warehouse steps are serialized by the pool anyway (docs/operations.md, Executors)
         executor=dg.in_process_executor,
         resources={
-            "warehouse": WarehouseResource(database=str(config.warehouse_path)),
+            "warehouse": WarehouseResource(
+                database=str(config.warehouse_path),
+                send_ledger=str(config.send_ledger_path),
+                lock_timeout_seconds=config.warehouse_lock_timeout_seconds,
+            ),
             "mailer": build_mailer(config),
         },
     )

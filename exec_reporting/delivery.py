@@ -4,7 +4,7 @@ Each recipient gets a message of their own (To: that recipient), with the archiv
 in the envelope (BCC). Persona reports go to their persona's recipients; domain reports to their
 configured recipients, else to the CEO and the CFO.
 
-The send ledger (delivery.messages, sql/delivery/schema.sql) makes it exact:
+The send ledger (exec_reporting/send_ledger.py over sql/delivery/) makes it exact:
 - a row is written as `pending`, with the exact bytes, before the send call, and updated after;
 - a message whose content was sent before is not sent again; changed content (a correction) goes
   out once, subject "Corrected: ...", opening with what changed;
@@ -30,7 +30,8 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
+from enum import StrEnum
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Protocol
@@ -40,7 +41,8 @@ from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.mime import Attachment, Image, MessageParts, build_message, clean_header
 from exec_reporting.reports import DOMAIN_REPORTS
-from exec_reporting.sqlfiles import execute, query
+from exec_reporting.send_ledger import DELIVERED, MessageKey, SendLedger, Status
+from exec_reporting.sqlfiles import query
 
 _CHART_SRC = re.compile(r'src="([A-Za-z0-9_.-]+\.png)"')
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -260,7 +262,7 @@ class Pace:
 
 @dataclass
 class Attempt:
-    status: str  # sent, failed, unknown
+    status: Status  # sent, failed or unknown
     attempts: int
     message_id: str | None = None
     error: str | None = None
@@ -287,37 +289,38 @@ def send_with_retries(
         pace.wait()
         try:
             message_id = transport.send(raw, sender, to, bcc, meta)
-            return Attempt("sent", attempts, message_id=message_id)
+            return Attempt(Status.SENT, attempts, message_id=message_id)
         except NotSent as error:
             if attempts >= config.delivery.max_attempts:
                 return Attempt(
-                    "failed", attempts, error=f"{error} (gave up after {attempts} attempts)"
+                    Status.FAILED, attempts, error=f"{error} (gave up after {attempts} attempts)"
                 )
             sleep(base * 2 ** (attempts - 1) + rng.uniform(0, base))
         except Refused as error:
-            return Attempt("failed", attempts, error=str(error))
+            return Attempt(Status.FAILED, attempts, error=str(error))
         except OutcomeUnknown as error:
-            return Attempt("unknown", attempts, error=str(error))
+            return Attempt(Status.UNKNOWN, attempts, error=str(error))
 
 
 # -- the ledger --------------------------------------------------------------------------------
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+class Result(StrEnum):
+    """What delivery did for one report and recipient."""
 
-
-def ensure_ledger(conn) -> None:
-    execute(conn, "delivery/schema")
+    SENT = "sent"
+    FAILED = "failed"  # refused, or given up on: nothing sent; the next run tries again
+    UNKNOWN = "unknown"  # may have been sent: waits for the operator
+    SKIPPED = "skipped"  # this content was sent before
+    WAITING = "waiting"  # this content's earlier send is pending or unknown
+    UNCHANGED = "unchanged"  # a new content that reads the same as the one sent: nothing sent
 
 
 @dataclass
 class Outcome:
     report: str
     recipient: str
-    # sent, failed, unknown, skipped (already sent), waiting (pending/unknown), unchanged (a new
-    # content that reads the same as the one sent: nothing to send)
-    status: str
+    status: Result
     correction: bool = False
     attempts: int = 0
     error: str | None = None
@@ -333,68 +336,137 @@ class DeliveryResult:
 
     @property
     def problems(self) -> list[Outcome]:
-        return [o for o in self.outcomes if o.status in ("failed", "unknown", "waiting")]
+        return [
+            o for o in self.outcomes if o.status in (Result.FAILED, Result.UNKNOWN, Result.WAITING)
+        ]
 
     def summary(self) -> str:
-        parts = [
-            f"{self.count(s)} {s}"
-            for s in ("sent", "skipped", "unchanged", "failed", "unknown", "waiting")
-            if self.count(s)
-        ]
+        parts = [f"{self.count(s)} {s}" for s in Result if self.count(s)]
         return ", ".join(parts) or "nothing to send"
 
 
-def _record(conn, **row: Any) -> None:
-    conn.execute(
-        "insert or replace into delivery.messages (report, period, recipient, content_sha256, "
-        "edition, correction, subject, envelope, status, message_id, attempts, error, raw, "
-        "created_at, updated_at, sent_at) values ($report, $period, $recipient, $content_sha256, "
-        "$edition, $correction, $subject, $envelope, $status, $message_id, $attempts, $error, "
-        "$raw, $created_at, $updated_at, $sent_at)",
-        row,
+@dataclass
+class Queued:
+    """A message this run is to send: a report's content for one recipient."""
+
+    report: ReportFiles
+    recipient: str
+    edition: int  # 1 for the first a recipient gets, then 2, 3... for corrections
+    what_changed: list[str] | None  # a correction says what changed; None for a first edition
+    tried: int  # attempts of an earlier refused send of this content
+
+    @property
+    def correction(self) -> bool:
+        return self.what_changed is not None
+
+    def key(self, period: str) -> MessageKey:
+        return MessageKey(self.report.name, period, self.recipient, self.report.content_sha256)
+
+
+def _queue(
+    ledger: SendLedger,
+    report: ReportFiles,
+    period: str,
+    recipient: str,
+    fmt: Formatter,
+    result: DeliveryResult,
+    log: Callable[[str], None],
+) -> Queued | None:
+    """What this report's content still owes one recipient: a first edition, a correction, or
+    nothing (sent before, waiting for the operator, or nothing a reader sees changed)."""
+    key = MessageKey(report.name, period, recipient, report.content_sha256)
+    history = ledger.history(report.name, period, recipient)
+    same = [h for h in history if h["content_sha256"] == report.content_sha256]
+    if same and same[0]["status"].done:
+        result.outcomes.append(Outcome(report.name, recipient, Result.SKIPPED))
+        return None
+    if same and same[0]["status"].maybe_delivered:
+        # it may have arrived: only the operator can say (resend --unknown)
+        result.outcomes.append(
+            Outcome(
+                report.name, recipient, Result.WAITING, error=f"ledger says {same[0]['status']}"
+            )
+        )
+        return None
+    delivered_before = [
+        h
+        for h in history
+        if h["content_sha256"] != report.content_sha256 and h["status"] in DELIVERED
+    ]
+    edition = same[0]["edition"] if same else max((h["edition"] for h in history), default=0) + 1
+    what_changed = None
+    if delivered_before:
+        found = corrections.changes(ledger.previous_figures(key), report.figures, fmt)
+        if not found:
+            # the content's bytes changed (a new version of the software, say) but no figure,
+            # sentence or note a reader sees did: nothing to correct, nothing sent
+            ledger.record(
+                key,
+                status=Status.UNCHANGED,
+                edition=max(h["edition"] for h in delivered_before),
+                correction=False,
+                subject=clean_header(report.subject),
+                envelope=[recipient],
+                error="nothing a reader sees changed: not sent",
+            )
+            result.outcomes.append(Outcome(report.name, recipient, Result.UNCHANGED))
+            log(f"{report.name} {period} -> {recipient}: nothing a reader sees changed")
+            return None
+        what_changed = corrections.describe(found, fmt)
+    # a refused message (failed) is tried again: its attempts keep counting
+    return Queued(report, recipient, edition, what_changed, same[0]["attempts"] if same else 0)
+
+
+def _send(
+    ledger: SendLedger,
+    item: Queued,
+    period: str,
+    config: ReportingConfig,
+    transport: Transport,
+    pace: Pace,
+    sleep: Callable[[float], None],
+) -> Outcome:
+    """Send one queued message, recorded pending before the call and updated after it."""
+    report, recipient, key = item.report, item.recipient, item.key(period)
+    ledger.record_edition(report.name, period, report.content_sha256, report.figures)
+    record: dict[str, Any] = {
+        "edition": item.edition,
+        "correction": item.correction,
+        "envelope": [recipient, *config.delivery.bcc],
+        "attempts": item.tried,
+    }
+    try:
+        raw, subject = build_raw(report, config, recipient, item.what_changed)
+    except Refused as error:
+        # nothing can be sent; the ledger says why, and the next run tries again
+        ledger.record(
+            key,
+            status=Status.FAILED,
+            subject=clean_header(report.subject),
+            error=str(error),
+            **record,
+        )
+        return Outcome(report.name, recipient, Result.FAILED, item.correction, 0, str(error))
+    ledger.record(key, status=Status.PENDING, subject=clean_header(subject), raw=raw, **record)
+    attempt = send_with_retries(
+        transport,
+        raw,
+        config.delivery.sender,
+        [recipient],
+        list(config.delivery.bcc),
+        {**key.params(), "edition": item.edition},
+        config,
+        pace,
+        sleep=sleep,
     )
-
-
-def _update(conn, key: dict[str, str], attempt: Attempt) -> None:
-    conn.execute(
-        "update delivery.messages set status = $status, message_id = $message_id, "
-        "attempts = attempts + $attempts, error = $error, updated_at = $now, "
-        "sent_at = case when $status = 'sent' then $now else sent_at end "
-        "where report = $report and period = $period and recipient = $recipient "
-        "and content_sha256 = $content_sha256",
-        {
-            **key,
-            "status": attempt.status,
-            "message_id": attempt.message_id,
-            "attempts": attempt.attempts,
-            "error": attempt.error,
-            "now": _now(),
-        },
-    )
-
-
-def _record_unchanged(conn, report: ReportFiles, period: str, recipient: str, before) -> None:
-    """Record a re-rendered content that reads the same as the edition the recipient got: the
-    ledger knows it, so the next run neither sends it nor compares it again."""
-    now = _now()
-    _record(
-        conn,
-        report=report.name,
-        period=period,
-        recipient=recipient,
-        content_sha256=report.content_sha256,
-        edition=max(h["edition"] for h in before),
-        correction=False,
-        subject=clean_header(report.subject),
-        envelope=[recipient],
-        status="unchanged",
-        message_id=None,
-        attempts=0,
-        error="nothing a reader sees changed: not sent",
-        raw=b"",
-        created_at=now,
-        updated_at=now,
-        sent_at=None,
+    ledger.record_attempt(key, attempt.status, attempt.attempts, attempt.message_id, attempt.error)
+    return Outcome(
+        report.name,
+        recipient,
+        Result(attempt.status),
+        item.correction,
+        attempt.attempts,
+        attempt.error,
     )
 
 
@@ -410,68 +482,20 @@ def deliver(
 ) -> DeliveryResult:
     """Send what the month's reports still owe their recipients. `only` restricts the run to
     some reports' recipients ({report name: [recipients]}), for a test send."""
-    ensure_ledger(conn)
+    ledger = SendLedger(conn)
     folder = config.reports_path / period
     result = DeliveryResult(period)
     fmt = Formatter(config.currency, config.locale)
-    todo: list[tuple[ReportFiles, str, int, list[str] | None, int]] = []
+    queue: list[Queued] = []
     for planned in planned_reports(config, kinds):
         recipients = planned.recipients if only is None else only.get(planned.name, [])
-        if not recipients:
-            continue
-        report = ReportFiles.read(folder, planned.name)
-        for recipient in recipients:
-            history = query(
-                conn, "delivery/history", report=planned.name, period=period, recipient=recipient
-            )
-            same = [h for h in history if h["content_sha256"] == report.content_sha256]
-            if same and same[0]["status"] in ("sent", "unchanged"):
-                result.outcomes.append(Outcome(planned.name, recipient, "skipped"))
-                continue
-            if same and same[0]["status"] in ("pending", "unknown"):
-                # it may have arrived: only the operator can say (resend --unknown)
-                result.outcomes.append(
-                    Outcome(
-                        planned.name, recipient, "waiting", error=f"ledger says {same[0]['status']}"
-                    )
-                )
-                continue
-            delivered_before = [
-                h
-                for h in history
-                if h["content_sha256"] != report.content_sha256
-                and h["status"] in ("sent", "unknown", "pending")
-            ]
-            edition = (
-                same[0]["edition"]
-                if same
-                else (max((h["edition"] for h in history), default=0) + 1)
-            )
-            what_changed = None
-            if delivered_before:
-                previous = query(
-                    conn,
-                    "delivery/previous_edition",
-                    report=planned.name,
-                    period=period,
-                    recipient=recipient,
-                    content_sha256=report.content_sha256,
-                )
-                old = json.loads(previous[0]["figures"]) if previous else {}
-                found = corrections.changes(old, report.figures, fmt)
-                if not found:
-                    # the content's bytes changed (a new version of the software, say) but no
-                    # figure, sentence or note a reader sees did: nothing to correct, nothing sent
-                    _record_unchanged(conn, report, period, recipient, delivered_before)
-                    result.outcomes.append(Outcome(planned.name, recipient, "unchanged"))
-                    log(f"{planned.name} {period} -> {recipient}: nothing a reader sees changed")
-                    continue
-                what_changed = corrections.describe(found, fmt)
-            # a refused message (failed) is tried again: its attempts keep counting
-            tried = same[0]["attempts"] if same else 0
-            todo.append((report, recipient, edition, what_changed, tried))
-
-    if not todo:
+        if recipients:
+            report = ReportFiles.read(folder, planned.name)
+            for recipient in recipients:
+                item = _queue(ledger, report, period, recipient, fmt, result, log)
+                if item is not None:
+                    queue.append(item)
+    if not queue:
         log(f"delivery {period}: {result.summary()}")
         return result
 
@@ -479,75 +503,19 @@ def deliver(
     rate = config.delivery.max_send_rate or preflight.max_send_rate
     pace = Pace(rate, sleep=sleep)
     log(
-        f"delivery {period}: {len(todo)} message(s) to send through {transport.name}"
+        f"delivery {period}: {len(queue)} message(s) to send through {transport.name}"
         + (f" at most {rate:g} a second" if rate else "")
         + (f" ({preflight.note})" if preflight.note else "")
     )
-    for report, recipient, edition, what_changed, tried in todo:
-        correction = what_changed is not None
-        key = {
-            "report": report.name,
-            "period": period,
-            "recipient": recipient,
-            "content_sha256": report.content_sha256,
-        }
-        conn.execute(
-            "insert or ignore into delivery.editions values ($report, $period, $sha, $figures, $now)",
-            {
-                "report": report.name,
-                "period": period,
-                "sha": report.content_sha256,
-                "figures": json.dumps(report.figures),
-                "now": _now(),
-            },
-        )
-        envelope = [recipient, *config.delivery.bcc]
-        now = _now()
-        row = dict(
-            key,
-            edition=edition,
-            correction=correction,
-            envelope=envelope,
-            message_id=None,
-            attempts=tried,
-            created_at=now,
-            updated_at=now,
-            sent_at=None,
-        )
-        try:
-            raw, subject = build_raw(report, config, recipient, what_changed)
-        except Refused as error:
-            # nothing can be sent; the ledger says why, and the next run tries again
-            subject = clean_header(report.subject)
-            _record(conn, **row, subject=subject, status="failed", error=str(error), raw=b"")
-            result.outcomes.append(
-                Outcome(report.name, recipient, "failed", correction, 0, str(error))
-            )
-            log(f"{report.name} {period} -> {recipient}: failed ({error})")
-            continue
-        _record(conn, **row, subject=clean_header(subject), status="pending", error=None, raw=raw)
-        attempt = send_with_retries(
-            transport,
-            raw,
-            config.delivery.sender,
-            [recipient],
-            list(config.delivery.bcc),
-            {**key, "edition": edition},
-            config,
-            pace,
-            sleep=sleep,
-        )
-        _update(conn, key, attempt)
-        result.outcomes.append(
-            Outcome(
-                report.name, recipient, attempt.status, correction, attempt.attempts, attempt.error
-            )
-        )
-        label = "correction " if correction else ""
+    for item in queue:
+        outcome = _send(ledger, item, period, config, transport, pace, sleep)
+        result.outcomes.append(outcome)
         log(
-            f"{report.name} {period} -> {recipient}: {label}{attempt.status}"
-            + (f" after {attempt.attempts} attempts" if attempt.attempts > 1 else "")
-            + (f" ({attempt.error})" if attempt.error else "")
+            f"{outcome.report} {period} -> {outcome.recipient}: "
+            + ("correction " if outcome.correction else "")
+            + outcome.status
+            + (f" after {outcome.attempts} attempts" if outcome.attempts > 1 else "")
+            + (f" ({outcome.error})" if outcome.error else "")
         )
     log(f"delivery {period}: {result.summary()}")
     return result
@@ -578,41 +546,17 @@ def period_gaps(conn, config: ReportingConfig, period: str) -> list[Gap]:
 
 def hold_period(conn, period: str, gaps: list[Gap]) -> None:
     """Record that the month's pack waits for data (the CEO report lists it)."""
-    ensure_ledger(conn)
-    conn.execute("delete from delivery.held_periods where period = $p", {"p": period})
-    for gap in gaps:
-        conn.execute(
-            "insert into delivery.held_periods values ($p, $e, $n, $d, $t)",
-            {
-                "p": period,
-                "e": gap.entity_id,
-                "n": gap.name,
-                "d": gap.last_ledger_date,
-                "t": _now(),
-            },
-        )
+    SendLedger(conn).hold(period, [(g.entity_id, g.name, g.last_ledger_date) for g in gaps])
 
 
 def release_period(conn, period: str) -> None:
-    ensure_ledger(conn)
-    conn.execute("delete from delivery.held_periods where period = $p", {"p": period})
+    SendLedger(conn).release(period)
 
 
 def open_messages(
     conn, statuses: tuple[str, ...], period: str | None = None
 ) -> list[dict[str, Any]]:
-    ensure_ledger(conn)
-    return query(conn, "delivery/open_messages", statuses=list(statuses), period=period)
-
-
-def _open_rows(conn, statuses, period, report, recipient):
-    return conn.execute(
-        "select report, period, recipient, content_sha256, edition, correction, envelope, raw "
-        "from delivery.messages where status in (select unnest($statuses::varchar[])) "
-        "and ($period is null or period = $period) and ($report is null or report = $report) "
-        "and ($recipient is null or recipient = $recipient) order by period, report, recipient",
-        {"statuses": list(statuses), "period": period, "report": report, "recipient": recipient},
-    ).fetchall()
+    return SendLedger(conn).listing(statuses, period)
 
 
 def mark_sent(
@@ -623,18 +567,11 @@ def mark_sent(
 ) -> int:
     """On the operator's word (the message did arrive): record pending or unknown messages as
     sent, so that nothing resends them. Returns how many rows changed."""
-    ensure_ledger(conn)
-    rows = _open_rows(conn, ("pending", "unknown"), period, report, recipient)
-    for row in rows:
-        key = {"report": row[0], "period": row[1], "recipient": row[2], "content_sha256": row[3]}
-        conn.execute(
-            "update delivery.messages set status = 'sent', sent_at = $now, updated_at = $now, "
-            "error = coalesce(error || '; ', '') || 'marked sent by the operator' "
-            "where report = $report and period = $period and recipient = $recipient "
-            "and content_sha256 = $content_sha256",
-            {**key, "now": _now()},
-        )
-    return len(rows)
+    ledger = SendLedger(conn)
+    found = ledger.messages((Status.PENDING, Status.UNKNOWN), period, report, recipient)
+    for message in found:
+        ledger.mark_sent(message.key)
+    return len(found)
 
 
 def resend_open(
@@ -650,31 +587,40 @@ def resend_open(
 ) -> DeliveryResult:
     """On the operator's word: send again, byte for byte, the messages whose outcome is not
     known (pending after a crash, unknown after a timeout or a server error)."""
-    ensure_ledger(conn)
-    rows = _open_rows(conn, statuses, period, report, recipient)
+    ledger = SendLedger(conn)
+    found = ledger.messages(tuple(Status(s) for s in statuses), period, report, recipient)
     result = DeliveryResult(period or "all")
-    if not rows:
+    if not found:
         log("resend: nothing pending or unknown")
         return result
     preflight = transport.preflight(config.delivery.sender)
     pace = Pace(config.delivery.max_send_rate or preflight.max_send_rate, sleep=sleep)
-    for name, month, to, sha, edition, correction, envelope, raw in rows:
-        key = {"report": name, "period": month, "recipient": to, "content_sha256": sha}
-        bcc = [address for address in envelope if address != to]
+    for message in found:
+        key = message.key
+        bcc = [address for address in message.envelope if address != key.recipient]
         attempt = send_with_retries(
             transport,
-            bytes(raw),
+            message.raw,
             config.delivery.sender,
-            [to],
+            [key.recipient],
             bcc,
-            {**key, "edition": edition},
+            {**key.params(), "edition": message.edition},
             config,
             pace,
             sleep=sleep,
         )
-        _update(conn, key, attempt)
-        result.outcomes.append(
-            Outcome(name, to, attempt.status, correction, attempt.attempts, attempt.error)
+        ledger.record_attempt(
+            key, attempt.status, attempt.attempts, attempt.message_id, attempt.error
         )
-        log(f"{name} {month} -> {to}: resent, {attempt.status}")
+        result.outcomes.append(
+            Outcome(
+                key.report,
+                key.recipient,
+                Result(attempt.status),
+                message.correction,
+                attempt.attempts,
+                attempt.error,
+            )
+        )
+        log(f"{key.report} {key.period} -> {key.recipient}: resent, {attempt.status}")
     return result

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from exec_reporting.sqlfiles import create_table_as, execute, query
+from exec_reporting.sqlfiles import execute, insert_into, query
 
 # Tables hashed by what the reports show of them, by the SQL file that hashes them: reports read
 # raw.ledger only for the "data as of" dates (its figures come through the metric store).
@@ -34,12 +34,8 @@ HASHED_BY = {
 
 def _columns(conn, table: str) -> set[str]:
     schema, _, name = table.partition(".")
-    rows = conn.execute(
-        "select column_name from information_schema.columns where table_schema = $s "
-        "and table_name = $t",
-        {"s": schema, "t": name},
-    ).fetchall()
-    return {row[0] for row in rows}
+    rows = query(conn, "meta/table_columns", schema_name=schema, table_name=name)
+    return {row["column_name"] for row in rows}
 
 
 def input_versions(
@@ -50,26 +46,21 @@ def input_versions(
 ) -> dict[tuple[str, str], str]:
     """{(report kind, "YYYY-MM"): version} for the given report months. `scopes` gives the
     entities a domain report is about: it takes only their rows."""
-    conn.execute("create or replace temp table report_months (month date)")
-    conn.executemany("insert into report_months values (?)", [(m,) for m in months])
-    conn.execute("create or replace temp table report_reads (kind varchar, table_name varchar)")
     pairs = sorted({(kind, table) for kind, tables in reads.items() for table in tables})
-    conn.executemany("insert into report_reads values (?, ?)", pairs)
-    conn.execute("create or replace temp table report_scope (kind varchar, entity_id varchar)")
-    # a kind with no entity still gets a row (entity NULL): it is scoped, to nothing
-    scope_rows = [
-        (kind, e) for kind, entities in (scopes or {}).items() for e in (entities or [None])
-    ]
-    if scope_rows:
-        conn.executemany("insert into report_scope values (?, ?)", scope_rows)
-    conn.execute(
-        "create or replace temp table input_hashes "
-        "(table_name varchar, month date, entity_id varchar, h varchar, kind varchar)"
+    execute(
+        conn,
+        "meta/version_inputs",
+        months=list(months),
+        reads=[{"kind": kind, "table_name": table} for kind, table in pairs],
+        scopes=[
+            {"kind": kind, "entity_id": entity}
+            for kind, entities in sorted((scopes or {}).items())
+            for entity in (entities or [None])
+        ],
     )
     for table in sorted({t for _, t in pairs}):
         if table in HASHED_BY:
-            create_table_as(conn, "note_hashes", HASHED_BY[table], temp=True)
-            conn.execute("insert into input_hashes by name select * from note_hashes")
+            insert_into(conn, "input_hashes", HASHED_BY[table])
             continue
         columns = _columns(conn, table)
         if "month" in columns:
@@ -78,14 +69,9 @@ def input_versions(
                 if "entity_id" in columns
                 else "meta/table_month_hashes"
             )
-            create_table_as(conn, "month_hashes", sql, temp=True, table_name=table)
-            conn.execute("insert into input_hashes by name select * from month_hashes")
+            insert_into(conn, "input_hashes", sql, table_name=table)
         else:
-            version = query(conn, "meta/content_version", table_name=table)[0]["version"]
-            conn.execute(
-                "insert into input_hashes (table_name, h) values ($t, $h)",
-                {"t": table, "h": version},
-            )
+            insert_into(conn, "input_hashes", "meta/table_content_hash", table_name=table)
     return {
         (r["kind"], f"{r['month'].year:04d}-{r['month'].month:02d}"): r["version"]
         for r in query(conn, "meta/report_input_versions")
@@ -111,12 +97,15 @@ def record_versions(conn, instance: str, versions: dict[tuple[str, str], str]) -
     execute(conn, "meta/report_input_versions_schema")
     conn.execute("begin transaction")
     try:
-        conn.execute("delete from meta.report_input_versions where instance = $i", {"i": instance})
-        if versions:
-            conn.executemany(
-                "insert into meta.report_input_versions values (?, ?, ?, ?)",
-                [(instance, kind, period, v) for (kind, period), v in sorted(versions.items())],
-            )
+        execute(
+            conn,
+            "meta/record_report_input_versions",
+            instance=instance,
+            versions=[
+                {"kind": kind, "period": period, "version": version}
+                for (kind, period), version in sorted(versions.items())
+            ],
+        )
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")

@@ -99,8 +99,6 @@ def write_config_tables(conn, config: ReportingConfig) -> dict[str, int]:
     conn.execute("begin transaction")
     try:
         execute(conn, "config/schema")
-        # the send ledger's tables too: reports read delivery.held_periods
-        execute(conn, "delivery/schema")
         for table, values in rows.items():
             relation = conn.table(f"config.{table}")
             for row in values:

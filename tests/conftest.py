@@ -13,6 +13,7 @@ from exec_reporting.config import load_config
 from exec_reporting.ingest import load_all
 from exec_reporting.metrics import build_all
 from exec_reporting.settings import write_config_tables
+from exec_reporting.warehouse import connect
 
 DEFAULT_CHART = """\
 code,name,type,behavior
@@ -76,9 +77,10 @@ def write_portfolio(
 
 
 def load_warehouse(config_path: Path, metrics: bool = True) -> duckdb.DuckDBPyConnection:
-    """An in-memory warehouse holding the portfolio's ingested tables (and metrics)."""
+    """An in-memory warehouse holding the portfolio's ingested tables (and metrics), an
+    in-memory send ledger attached as `delivery` as the pipeline attaches its file."""
     config = load_config(config_path)
-    conn = duckdb.connect()
+    conn = connect(":memory:", ":memory:")
     write_config_tables(conn, config)
     load_all(conn, config)
     if metrics:

@@ -13,6 +13,7 @@ from exec_reporting.delivery import (
     open_messages,
     resend_open,
 )
+from exec_reporting.warehouse import connect
 
 LEDGER = "txn_id,date,account_code,amount,description,counterparty\n"
 KINDS = {"cfo": None}
@@ -100,15 +101,20 @@ def test_a_message_too_large_even_without_attachments_is_recorded_as_failed(port
     assert transport.sent == []
 
 
-def test_ledger_survives_in_the_duckdb_file(portfolio, tmp_path):
-    config, conn = setup(portfolio)
-    deliver(conn, config, "2025-01", KINDS, Recorder(), log=lambda _: None)
-    conn.execute("export database '" + str(tmp_path / "dump") + "'")
-    copy = duckdb.connect()
-    copy.execute("import database '" + str(tmp_path / "dump") + "'")
-    assert copy.execute(
-        "select count(*) from delivery.messages where status = 'sent'"
-    ).fetchall() == [(2,)]
+def test_ledger_survives_in_its_own_duckdb_file(portfolio, tmp_path):
+    config, _ = setup(portfolio)
+    warehouse, ledger = tmp_path / "warehouse.duckdb", tmp_path / "send-ledger.duckdb"
+    with connect(warehouse, ledger) as conn:
+        deliver(conn, config, "2025-01", KINDS, Recorder(), log=lambda _: None)
+    # the ledger file alone holds it (its tables in its main schema), the warehouse none of it
+    with duckdb.connect(str(ledger), read_only=True) as alone:
+        assert alone.execute("select count(*) from messages where status = 'sent'").fetchall() == [
+            (2,)
+        ]
+    with duckdb.connect(str(warehouse), read_only=True) as alone:
+        assert alone.execute(
+            "select count(*) from duckdb_tables() where database_name = current_database()"
+        ).fetchall() == [(0,)]
 
 
 def test_a_new_content_that_reads_the_same_sends_nothing_and_a_real_change_still_goes_out(

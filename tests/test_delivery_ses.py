@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 import yaml
 from conftest import rows, write_portfolio
@@ -38,6 +37,7 @@ from exec_reporting.delivery import (
     Refused,
     send_with_retries,
 )
+from exec_reporting.warehouse import connect
 
 BIN = Path(sys.executable).parent
 MONTH = "2025-03"
@@ -195,9 +195,9 @@ def cli_here(monkeypatch, capsys):
 
 
 def ledger(config_path: Path) -> list[dict]:
-    """The send ledger, read back from the warehouse file."""
-    database = load_config(config_path).warehouse_path
-    with duckdb.connect(str(database), read_only=True) as conn:
+    """The send ledger, read back from its file."""
+    config = load_config(config_path)
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         return rows(
             conn,
             "select report, recipient, edition, correction, subject, status, attempts, "

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 import pytest
 import yaml
 from aiosmtpd.controller import Controller
@@ -35,10 +34,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from exec_reporting.config import load_config
+from exec_reporting.config import ReportingConfig, load_config
 from exec_reporting.definitions import MONTHLY_JOB, build_definitions, build_mailer
 from exec_reporting.delivery import NotSent, PreflightError, Refused, deliver
 from exec_reporting.resources.mail import SmtpTransport
+from exec_reporting.warehouse import connect
 
 BIN = Path(sys.executable).parent
 USERNAME = "reports-relay"
@@ -216,16 +216,18 @@ def assert_seven_bit(raw: bytes) -> email.message.EmailMessage:
     return message
 
 
-def strings_in_warehouse(path: Path) -> str:
-    """Every value of every table of the DuckDB file, as text."""
+def strings_in_warehouse(config: ReportingConfig) -> str:
+    """Every value of every table of the DuckDB files (the warehouse and the send ledger), as
+    text."""
     found = []
-    with duckdb.connect(str(path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         tables = conn.execute(
-            "select table_schema, table_name from information_schema.tables "
+            "select table_catalog, table_schema, table_name from information_schema.tables "
             "where table_type = 'BASE TABLE'"
         ).fetchall()
-        for schema, table in tables:
-            for row in conn.execute(f'select * from "{schema}"."{table}"').fetchall():
+        for catalog, schema, table in tables:
+            relation = f'"{catalog}"."{schema}"."{table}"'
+            for row in conn.execute(f"select * from {relation}").fetchall():
                 for value in row:
                     found.append(
                         value.decode("latin-1") if isinstance(value, bytes) else repr(value)
@@ -321,7 +323,7 @@ def test_a_monthly_run_sends_one_message_per_recipient_with_the_archive_only_in_
 
     # the send ledger agrees: each message sent once, the archive in its envelope
     config = load_config(monthly_run.config_path)
-    with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         ledger = conn.execute(
             "select report, recipient, status, envelope, attempts from delivery.messages"
         ).fetchall()
@@ -360,6 +362,7 @@ def test_the_password_is_never_in_the_output_the_logs_or_the_warehouse(monthly_r
     # compute logs), the reports and the configuration
     files = [p for p in monthly_run.root.rglob("*") if p.is_file()]
     assert any(p.name == "warehouse.duckdb" for p in files)
+    assert any(p.name == "send-ledger.duckdb" for p in files)
     assert any("dagster" in p.parts for p in files)
     for path in files:
         data = path.read_bytes()
@@ -367,7 +370,7 @@ def test_the_password_is_never_in_the_output_the_logs_or_the_warehouse(monthly_r
             assert secret.encode() not in data, path
     # and in no value of any table (DuckDB compresses strings on disk)
     config = load_config(monthly_run.config_path)
-    values = strings_in_warehouse(config.warehouse_path)
+    values = strings_in_warehouse(config)
     assert "cfo@example.com" in values  # the scan does read the ledger
     assert PASSWORD not in values and plain not in values
 
@@ -414,6 +417,7 @@ def test_a_wrong_password_fails_the_preflight_and_nothing_is_delivered(
     # month's rendered reports
     settings = yaml.safe_load(monthly_run.config_path.read_text(encoding="utf-8"))
     settings["warehouse"] = str(tmp_path / "fresh.duckdb")
+    settings["send_ledger"] = str(tmp_path / "fresh-ledger.duckdb")
     fresh_path = monthly_run.root / "fresh.yaml"
     fresh_path.write_text(yaml.safe_dump(settings), encoding="utf-8")
     config = load_config(fresh_path)
@@ -435,7 +439,7 @@ def test_a_wrong_password_fails_the_preflight_and_nothing_is_delivered(
     # the login was tried, over TLS, and refused; nothing reached the server
     assert server.logins[-1] == (USERNAME.encode(), False, True)
     assert len(server.messages) == before
-    with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         assert conn.execute("select count(*) from delivery.messages").fetchone() == (0,)
 
     # the same words from `send-test`, which exits before sending
@@ -471,7 +475,7 @@ def test_a_server_that_requires_starttls_never_gets_a_message_in_clear(monthly_r
     )
     transport = build_mailer(clear)
     assert isinstance(transport, SmtpTransport) and transport.security == "none"
-    with duckdb.connect() as conn:
+    with connect(":memory:", ":memory:") as conn:
         result = deliver(conn, clear, MONTH, kinds, transport, log=lambda _: None)
         statuses = conn.execute("select recipient, status, error from delivery.messages").fetchall()
     assert {o.status for o in result.outcomes} == {"failed"}
@@ -493,7 +497,7 @@ def test_a_server_that_requires_starttls_never_gets_a_message_in_clear(monthly_r
             transport.preflight(SENDER)
         assert "does not support STARTTLS" in str(refused.value)
         # nor does a month's delivery, nor a single send: both stop before anything is sent
-        with duckdb.connect() as conn, pytest.raises(PreflightError):
+        with connect(":memory:", ":memory:") as conn, pytest.raises(PreflightError):
             deliver(conn, config, MONTH, kinds, transport, log=lambda _: None)
         with pytest.raises(NotSent, match="STARTTLS"):
             transport.send(b"Subject: x\r\n\r\nx\r\n", SENDER, ["cfo@example.com"], [], {})

@@ -10,7 +10,6 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 import yaml
 from conftest import build_report, rows
@@ -24,6 +23,7 @@ from exec_reporting.metrics import build_all
 from exec_reporting.reports import specs
 from exec_reporting.settings import write_config_tables
 from exec_reporting.source_text import readable_file
+from exec_reporting.warehouse import connect
 
 REPO = Path(__file__).resolve().parent.parent
 LEDGER_HEADER = "txn_id,date,account_code,amount,description,counterparty\n"
@@ -34,7 +34,7 @@ RUN_DATE = date(2026, 12, 3)
 def load(config_path: Path, metrics: bool = True, run_date: date = RUN_DATE):
     """An in-memory warehouse with the portfolio loaded as on `run_date` (and its metrics)."""
     config = load_config(config_path)
-    conn = duckdb.connect()
+    conn = connect(":memory:", ":memory:")  # the send ledger attached, as the pipeline does
     write_config_tables(conn, config)
     load_all(conn, config, run_date=run_date)
     if metrics:

@@ -11,7 +11,6 @@ import io
 import re
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import build_report, load_warehouse, write_portfolio
 
@@ -19,6 +18,7 @@ from exec_reporting.config import ReportingConfig, load_config
 from exec_reporting.delivery import Refused, ReportFiles, build_raw, deliver, table_csv
 from exec_reporting.mime import MessageParts, build_message, clean_header
 from exec_reporting.resources.mail import OutboxTransport
+from exec_reporting.warehouse import connect
 
 MONTH = "2025-03"
 ALLOWED_CTE = {"7bit", "quoted-printable", "base64"}
@@ -330,7 +330,7 @@ def test_a_message_too_big_even_without_attachments_is_refused_and_never_silentl
     # in a month's delivery: that message is failed (and says why), the others still go
     outbox = OutboxTransport(outbox_dir=str(tmp_path / "outbox"))
     lines: list[str] = []
-    with duckdb.connect() as conn:
+    with connect(":memory:", ":memory:") as conn:
         result = deliver(conn, config, MONTH, {"cfo": None}, outbox, log=lines.append)
     [outcome] = result.outcomes
     assert outcome.status == "failed"

@@ -58,6 +58,7 @@ from exec_reporting.render import render
 from exec_reporting.reports import specs
 from exec_reporting.reports.common import month_start
 from exec_reporting.resources.warehouse import POOL
+from exec_reporting.warehouse import connect
 
 MONTHS = last_complete_months(5)
 CORRECTED = MONTHS[2]  # a middle month: two report months before it, two after
@@ -78,7 +79,7 @@ def all_messages(months: list[str]) -> set[str]:
 
 
 def ledger_rows(config: ReportingConfig) -> list[dict]:
-    with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         return rows(
             conn,
             "select report, period, recipient, edition, correction, status, subject "
@@ -95,7 +96,7 @@ def headline(edition: bytes, label: str) -> Decimal:
 def fresh_editions(config: ReportingConfig) -> dict[tuple[str, str], bytes]:
     """Every report month rendered now from the warehouse, as the report assets render it."""
     fresh = {}
-    with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         for spec in specs().values():
             for entity_id in spec.entities(config):
                 for month in MONTHS:
@@ -534,7 +535,7 @@ def test_a_run_killed_mid_way_is_reaped_and_the_next_run_succeeds(cli_portfolio)
         pool = instance.event_log_storage.get_concurrency_info(POOL)
         assert (pool.claimed_slots, pool.pending_steps) == ([], [])
 
-    with duckdb.connect(str(config.warehouse_path), read_only=True) as conn:
+    with connect(config.warehouse_path, config.send_ledger_path, read_only=True) as conn:
         sent = conn.execute(
             "select count(*) from delivery.messages where period = $m and status = 'sent'",
             {"m": month},

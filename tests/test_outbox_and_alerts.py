@@ -10,13 +10,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import dagster as dg
-import duckdb
 from conftest import build_report, load_warehouse, write_portfolio
 
 from exec_reporting.config import load_config
 from exec_reporting.definitions import MONTHLY_JOB, build_definitions, build_mailer
 from exec_reporting.delivery import deliver
 from exec_reporting.resources.mail import OutboxTransport
+from exec_reporting.warehouse import connect
 
 MONTH = "2025-03"
 BCC = ["archive@example.com", "auditor@example.com"]
@@ -106,7 +106,7 @@ def test_the_outbox_writes_one_eml_per_recipient_and_lists_each_with_its_bcc(por
     transport = build_mailer(config)
     assert isinstance(transport, OutboxTransport)
     kinds = {"cfo": None, "ceo": None}
-    ledger = duckdb.connect()
+    ledger = connect(":memory:", ":memory:")
     result = deliver(ledger, config, MONTH, kinds, transport, log=lambda _: None)
     assert result.summary() == "3 sent"
 

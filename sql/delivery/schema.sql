@@ -2,7 +2,10 @@
 -- A row is written as pending before the send call and updated after it, so a crash can never
 -- leave a send unrecorded: what is pending or unknown waits for the operator
 -- (`exec-reporting deliveries`, `exec-reporting resend --unknown`).
-create schema if not exists delivery;
+-- The ledger is a DuckDB file of its own (reporting.yaml `send_ledger`), attached to the
+-- warehouse connection as the catalog `delivery` (exec_reporting/warehouse.py): `delivery.messages`
+-- is the table `messages` of that file. The warehouse itself has no schema `delivery`: DuckDB
+-- would find the name ambiguous.
 
 create table if not exists delivery.messages (
     report varchar not null,
