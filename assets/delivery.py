@@ -22,7 +22,7 @@ def build_delivery_asset(
     partitions: dg.PartitionsDefinition,
     reports: dict[str, dg.AssetsDefinition],
 ) -> dg.AssetsDefinition:
-    kinds = {kind: spec.entity_kind for kind, spec in specs().items() if kind in reports}
+    names = [report for report in specs() if report in reports]
 
     @dg.asset(
         key=["delivery", "emails"],
@@ -67,7 +67,7 @@ def build_delivery_asset(
                     metadata={"held_for": dg.MetadataValue.json([g.describe() for g in gaps])},
                 )
             try:
-                result = deliver(conn, config, period, kinds, mailer, log=context.log.info)
+                result = deliver(conn, config, period, names, mailer, log=context.log.info)
             except PreflightError as error:
                 raise dg.Failure(description=f"pre-flight failed, nothing sent: {error}") from None
             release_period(conn, period)

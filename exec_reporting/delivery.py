@@ -28,7 +28,7 @@ import json
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -40,7 +40,7 @@ from exec_reporting import corrections
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.mime import Attachment, Image, MessageParts, build_message, clean_header
-from exec_reporting.reports import DOMAIN_REPORTS
+from exec_reporting.reports import spec as report_spec
 from exec_reporting.send_ledger import DELIVERED, MessageKey, SendLedger, Status
 from exec_reporting.sqlfiles import query
 
@@ -98,23 +98,23 @@ class Transport(Protocol):
 
 @dataclass(frozen=True)
 class PlannedReport:
-    name: str
-    kind: str
+    name: str  # the file stem: "ceo", "rental-harbor"
+    report: str  # which report: "ceo", "rental"
     recipients: list[str]
 
 
-def planned_reports(config: ReportingConfig, kinds: dict[str, str | None]) -> list[PlannedReport]:
-    """The reports of a month and who gets each. `kinds` maps a report kind to the entity kind
-    it is about (None for a persona report)."""
+def planned_reports(config: ReportingConfig, reports: Iterable[str]) -> list[PlannedReport]:
+    """The files of a month's reports (of these reports: "ceo", "rental"...) and who gets each:
+    a persona report its persona's recipients, a domain report (one per entity of its kind) its
+    configured recipients, else the CEO's and the CFO's."""
     planned = []
-    for kind, entity_kind in kinds.items():
-        if entity_kind is None:
-            planned.append(PlannedReport(kind, kind, config.recipients(kind)))
-            continue
-        for entity in config.entities:
-            if entity.kind == entity_kind:
-                recipients = config.domain_recipients(kind) if kind in DOMAIN_REPORTS else []
-                planned.append(PlannedReport(f"{kind}-{entity.id}", kind, recipients))
+    for report in reports:
+        spec = report_spec(report)
+        for entity_id in spec.entities(config):
+            recipients = (
+                config.recipients(report) if entity_id is None else config.domain_recipients(report)
+            )
+            planned.append(PlannedReport(spec.name(entity_id), report, recipients))
     return planned
 
 
@@ -474,7 +474,7 @@ def deliver(
     conn,
     config: ReportingConfig,
     period: str,
-    kinds: dict[str, str | None],
+    reports: Iterable[str],
     transport: Transport,
     log: Callable[[str], None] = print,
     sleep: Callable[[float], None] = time.sleep,
@@ -487,7 +487,7 @@ def deliver(
     result = DeliveryResult(period)
     fmt = Formatter(config.currency, config.locale)
     queue: list[Queued] = []
-    for planned in planned_reports(config, kinds):
+    for planned in planned_reports(config, reports):
         recipients = planned.recipients if only is None else only.get(planned.name, [])
         if recipients:
             report = ReportFiles.read(folder, planned.name)
