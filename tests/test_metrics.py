@@ -202,8 +202,94 @@ def test_column_types(warehouse):
         ("expense_flags", "date"): "DATE",
         ("expense_flags", "amount"): money,
         ("expense_flags", "month"): "DATE",
+        ("ledger_lines", "month"): "DATE",
+        ("ledger_lines", "amount"): money,
+        ("account_months", "month"): "DATE",
+        ("account_months", "month_lines"): "INTEGER",
+        ("account_months", "money_in"): money,
+        ("account_months", "money_out"): money,
+        ("account_months", "month_net"): money,
     }
     assert {key: types.get(key) for key in expected} == expected
+
+
+# -- ledger_lines and account_months: the ledger with its accounts, once ----------------------
+
+
+def test_ledger_lines_hold_every_line_with_its_month_and_account(warehouse):
+    assert rows(warehouse, "select count(*) as n from metrics.ledger_lines") == [{"n": 24 + 3}]
+    lines = {
+        r["txn_id"]: r
+        for r in rows(warehouse, "select * from metrics.ledger_lines where entity_id = 'alpha'")
+    }
+    assert lines["T03"] == {
+        "entity_id": "alpha",
+        "line": 4,
+        "txn_id": "T03",
+        "date": date(2026, 1, 6),
+        "month": JAN,
+        "account_code": "5000",
+        "account_name": "Fuel",
+        "account_type": "cogs",
+        "account_behavior": "variable",
+        "amount": D("-1000.00"),
+        "description": "Fuel",
+        "counterparty": "Acme Fuel",
+    }
+    # a liability has no behavior; 9999 is missing from the chart: the line stays, unplaced
+    account = ("account_name", "account_type", "account_behavior")
+    assert [lines["T16"][k] for k in account] == ["Loan", "liability", None]
+    assert [lines["T18"][k] for k in (*account, "month", "amount")] == [
+        None,
+        None,
+        None,
+        MAY,
+        D("-150.00"),
+    ]
+
+
+def test_account_months_add_up_each_code_of_a_month(warehouse):
+    may = rows(
+        warehouse,
+        "select * exclude (entity_id, month) from metrics.account_months "
+        "where entity_id = 'alpha' and month = $m order by account_code",
+        {"m": MAY},
+    )
+    # May: T17 motor -4000 (asset); T16 loan +10000; T19 charter +6000; T20 + T21 rent 2 x -2000;
+    # T22 + T23 hosting and licences -50 - 900; T18 + T24 on 9999, -150 - 3000
+    columns = ("account_code", "account_type", "month_lines", "money_in", "money_out", "month_net")
+    assert [tuple(r[c] for c in columns) for r in may] == [
+        ("1500", "asset", 1, D("0.00"), D("4000.00"), D("-4000.00")),
+        ("2000", "liability", 1, D("10000.00"), D("0.00"), D("10000.00")),
+        ("4000", "revenue", 1, D("6000.00"), D("0.00"), D("6000.00")),
+        ("6000", "expense", 2, D("0.00"), D("4000.00"), D("-4000.00")),
+        ("6100", "expense", 2, D("0.00"), D("950.00"), D("-950.00")),
+        ("9999", None, 2, D("0.00"), D("3150.00"), D("-3150.00")),
+    ]
+    # every line counts: -4000 + 10000 + 6000 - 4000 - 950 - 3150 = 3900.00, May's cash movement
+    # (cash_end -1801.49 at April's end, 2098.51 at May's: test_cash_end_counts_every_ledger_line)
+    assert sum(r["month_net"] for r in may) == D("3900.00")
+    # January's sales account took money in and gave some back: T02 +4000, T06 -500
+    jan_sales = rows(
+        warehouse,
+        "select month_lines, money_in, money_out, month_net from metrics.account_months "
+        "where entity_id = 'alpha' and month = $m and account_code = '4000'",
+        {"m": JAN},
+    )
+    assert jan_sales == [
+        {
+            "month_lines": 2,
+            "money_in": D("4000.00"),
+            "money_out": D("500.00"),
+            "month_net": D("3500.00"),
+        }
+    ]
+    # a month without lines has no rows (the series of metrics.entity_months fills it)
+    assert rows(
+        warehouse,
+        "select count(*) as n from metrics.account_months where entity_id = 'alpha' and month = $m",
+        {"m": MAR},
+    ) == [{"n": 0}]
 
 
 # -- monthly_pnl -----------------------------------------------------------------------------
@@ -646,6 +732,13 @@ def test_every_relation_of_the_metric_store_has_its_checks():
     }
 
 
+def test_the_shared_ledger_relations_have_their_checks():
+    assert {name: relation_named(name).checks for name in ("ledger_lines", "account_months")} == {
+        "ledger_lines": ["grain"],
+        "account_months": ["grain", "reconciles_ledger"],
+    }
+
+
 def test_every_check_passes_on_the_fixture(warehouse):
     failures = {
         (relation.name, check): run_check(warehouse, relation, check)
@@ -656,6 +749,23 @@ def test_every_check_passes_on_the_fixture(warehouse):
 
 
 BREAKAGES = [
+    (
+        "ledger_lines",
+        "grain",
+        "insert into metrics.ledger_lines select * from metrics.ledger_lines where txn_id = 'T18'",
+    ),
+    (
+        "account_months",
+        "grain",
+        "insert into metrics.account_months select * from metrics.account_months "
+        "where entity_id = 'alpha' and month = date '2026-05-01' and account_code = '9999'",
+    ),
+    (
+        "account_months",
+        "reconciles_ledger",
+        "update metrics.account_months set month_net = month_net + 0.01 "
+        "where entity_id = 'alpha' and month = date '2026-05-01' and account_code = '9999'",
+    ),
     (
         "monthly_pnl",
         "grain",

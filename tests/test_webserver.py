@@ -473,6 +473,10 @@ def _lineage_url(server: Server) -> str:
     keys = [
         "sources/ledger",
         "raw/ledger",
+        # the P&L reads the ledger through these two: without them it would start a column of
+        # its own, beside the sources
+        "metrics/ledger_lines",
+        "metrics/account_months",
         "metrics/monthly_pnl",
         "metrics/burn",
         "metrics/report_inputs",

@@ -2,28 +2,19 @@
 -- margin ratio, the revenue that would cover the fixed costs and the gap to it.
 -- owner: cfo
 -- grain: entity_id, month
-with ledger as (
-    select
-        entity_id,
-        date_trunc('month', date)::date as month,
-        account_code,
-        amount
-    from raw.ledger
-),
 
 -- The chart's behavior says how each cost account moves with revenue; other account types
 -- (and codes missing from the chart) are no cost here, as in metrics.monthly_pnl.
-cost_totals as (
+with cost_totals as (
     select
-        ledger.entity_id,
-        ledger.month,
-        coalesce(-sum(ledger.amount) filter (where accounts.behavior = 'fixed'), 0) as fixed_costs,
-        coalesce(-sum(ledger.amount) filter (where accounts.behavior = 'variable'), 0)
+        entity_id,
+        month,
+        coalesce(-sum(month_net) filter (where account_behavior = 'fixed'), 0) as fixed_costs,
+        coalesce(-sum(month_net) filter (where account_behavior = 'variable'), 0)
             as variable_costs
-    from ledger
-    inner join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-    where accounts.type in ('cogs', 'expense')
-    group by ledger.entity_id, ledger.month
+    from metrics.account_months
+    where account_type in ('cogs', 'expense')
+    group by entity_id, month
 ),
 
 costs as (

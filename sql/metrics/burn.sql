@@ -17,9 +17,9 @@ with pnl as (
 ledger_by_month as (
     select
         entity_id,
-        date_trunc('month', date)::date as month,
-        sum(amount) as cash_movement
-    from raw.ledger
+        month,
+        sum(month_net) as cash_movement
+    from metrics.account_months
     group by entity_id, month
 ),
 

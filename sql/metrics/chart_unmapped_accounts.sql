@@ -4,16 +4,16 @@
 -- owner: accounting
 -- grain: entity_id, account_code, month
 with unmapped_lines as (
-    -- a code the chart does not have: its lines are in cash but in no profit-and-loss line
+    -- a code the chart does not have (no type): its lines are in cash but in no profit-and-loss
+    -- line
     select
-        ledger.entity_id,
-        date_trunc('month', ledger.date)::date as month,
-        ledger.date,
-        ledger.account_code,
-        ledger.amount
-    from raw.ledger as ledger
-    left join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-    where accounts.code is null
+        entity_id,
+        month,
+        date,
+        account_code,
+        amount
+    from metrics.ledger_lines
+    where account_type is null
 ),
 
 by_month as (

@@ -5,9 +5,9 @@
 with ledger_span as (
     select
         entity_id,
-        date_trunc('month', min(date))::date as first_month,
-        date_trunc('month', max(date))::date as last_month
-    from raw.ledger
+        min(month) as first_month,
+        max(month) as last_month
+    from metrics.account_months
     group by entity_id
 ),
 

@@ -2,29 +2,14 @@
 -- it breaks: possible duplicates, weekend spending, round amounts and unmapped accounts.
 -- owner: accounting
 -- grain: entity_id, txn_id, rule
-with ledger as (
-    select
-        ledger.entity_id,
-        ledger.line,
-        ledger.txn_id,
-        ledger.date,
-        date_trunc('month', ledger.date)::date as month,
-        ledger.amount,
-        ledger.counterparty,
-        ledger.account_code,
-        accounts.type,
-        accounts.code is null as is_unmapped
-    from raw.ledger as ledger
-    left join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-),
-
 -- Spending only: owner money, loans, asset purchases and refunds to customers are not expenses,
--- but a line on an unknown account might be one, so it is reviewed too.
-spending as (
+-- but a line on an unknown account (a code missing from the chart has no type) might be one, so
+-- it is reviewed too.
+with spending as (
     select *
-    from ledger
+    from metrics.ledger_lines
     where amount < 0
-        and (type in ('cogs', 'expense') or is_unmapped)
+        and (account_type in ('cogs', 'expense') or account_type is null)
 ),
 
 -- The later of two matching payments at most 3 days apart is the suspect one; the file's line
@@ -70,7 +55,7 @@ round_amount as (
         and amount % 100 = 0
         and not exists (
             select 1
-            from ledger as other
+            from metrics.ledger_lines as other
             where other.entity_id = spending.entity_id
                 and other.counterparty = spending.counterparty
                 and other.amount = spending.amount
@@ -84,7 +69,7 @@ unmapped_account as (
         'unmapped_account' as rule,
         'account ' || account_code || ' is not in the chart of accounts' as detail
     from spending
-    where is_unmapped
+    where account_type is null
 ),
 
 flags as (

@@ -3,22 +3,19 @@
 -- times the account's median monthly spend over the previous twelve months of the series.
 -- owner: accounting
 -- grain: entity_id, month, account_code
-with account_spend as (
-    -- spend as in metrics.monthly_pnl: the money paid out net of money back, positive
-    select
-        ledger.entity_id,
-        date_trunc('month', ledger.date)::date as month,
-        ledger.account_code,
-        any_value(accounts.name) as account_name,
-        -sum(ledger.amount) as account_spend
-    from raw.ledger as ledger
-    inner join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-    where accounts.type in ('cogs', 'expense')
-    group by ledger.entity_id, month, ledger.account_code
-),
 
-spent as (
-    select * from account_spend where account_spend > 0
+-- Spend as in metrics.monthly_pnl: the money paid out net of money back, positive; only months
+-- with spend count.
+with spent as (
+    select
+        entity_id,
+        month,
+        account_code,
+        account_name,
+        -month_net as account_spend
+    from metrics.account_months
+    where account_type in ('cogs', 'expense')
+        and month_net < 0
 ),
 
 -- The history is the previous twelve months in which the account had spend: a quiet month is

@@ -18,15 +18,15 @@ with trips as (
 -- digits, - and _), so "Fuel, trip EYD-0061 (San Diego...)" names EYD-0061 and not EYD-006.
 cost_lines as (
     select
-        ledger.entity_id,
-        ledger.txn_id,
-        ledger.date,
-        ledger.amount,
-        accounts.name as account_name,
-        string_split_regex(coalesce(ledger.description, ''), '[^A-Za-z0-9_-]+') as words
-    from raw.ledger as ledger
-    inner join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-    where accounts.type in ('cogs', 'expense')
+        entity_id,
+        txn_id,
+        date,
+        month,
+        amount,
+        account_name,
+        string_split_regex(coalesce(description, ''), '[^A-Za-z0-9_-]+') as words
+    from metrics.ledger_lines
+    where account_type in ('cogs', 'expense')
 ),
 
 -- A line naming two trips is charged to one of them only (the first id in sort order), so no
@@ -52,7 +52,7 @@ select
     trip_id,
     txn_id,
     date,
-    date_trunc('month', date)::date as month,
+    month,
     case
         when account_name ilike '%fuel%' then 'fuel'
         when account_name ilike '%crew%' or account_name ilike '%labor%' then 'crew'

@@ -2,38 +2,20 @@
 -- expense lines.
 -- owner: cfo
 -- grain: entity_id, month
-with ledger as (
-    select
-        entity_id,
-        date_trunc('month', date)::date as month,
-        account_code,
-        amount
-    from raw.ledger
-),
 
 -- Only income-statement accounts: owner money, loans and asset purchases move cash but are not
--- profit or loss, and a code missing from the chart cannot be placed in any line.
-pnl_lines as (
-    select
-        ledger.entity_id,
-        ledger.month,
-        accounts.type,
-        ledger.amount
-    from ledger
-    inner join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-    where accounts.type in ('revenue', 'cogs', 'expense')
-),
-
+-- profit or loss, and a code missing from the chart (no type) cannot be placed in any line.
 -- Ledger amounts are signed from the bank's view, so costs (money out) are negated to be
 -- positive, while refunds stay as negative revenue.
-monthly_totals as (
+with monthly_totals as (
     select
         entity_id,
         month,
-        coalesce(sum(amount) filter (where type = 'revenue'), 0) as revenue,
-        coalesce(-sum(amount) filter (where type = 'cogs'), 0) as cogs,
-        coalesce(-sum(amount) filter (where type = 'expense'), 0) as opex
-    from pnl_lines
+        coalesce(sum(month_net) filter (where account_type = 'revenue'), 0) as revenue,
+        coalesce(-sum(month_net) filter (where account_type = 'cogs'), 0) as cogs,
+        coalesce(-sum(month_net) filter (where account_type = 'expense'), 0) as opex
+    from metrics.account_months
+    where account_type in ('revenue', 'cogs', 'expense')
     group by entity_id, month
 ),
 

@@ -5,18 +5,17 @@
 -- grain: entity_id, month, counterparty
 with spending as (
     -- reviewed spending as in metrics.expense_flags: money out on cost accounts or on codes
-    -- missing from the chart; a payment without a counterparty cannot recur to anyone
+    -- missing from the chart (no type); a payment without a counterparty cannot recur to anyone
     select
-        ledger.entity_id,
-        date_trunc('month', ledger.date)::date as month,
-        ledger.counterparty,
-        ledger.account_code,
-        ledger.amount
-    from raw.ledger as ledger
-    left join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-    where ledger.amount < 0
-        and ledger.counterparty is not null
-        and (accounts.type in ('cogs', 'expense') or accounts.code is null)
+        entity_id,
+        month,
+        counterparty,
+        account_code,
+        amount
+    from metrics.ledger_lines
+    where amount < 0
+        and counterparty is not null
+        and (account_type in ('cogs', 'expense') or account_type is null)
 ),
 
 monthly as (

@@ -35,19 +35,16 @@ rent_in_advance as (
 -- name says "interest" (mortgage or loan interest), and principal, the money paid out on
 -- liability accounts (a drawdown, money in, repays nothing). Interest earned is revenue, not an
 -- expense, so the account type is checked as well as the name.
-debt_lines as (
+debt_payments as (
     select
-        ledger.entity_id,
-        date_trunc('month', ledger.date)::date as month,
-        coalesce(-sum(ledger.amount) filter (
-            where accounts.type in ('cogs', 'expense') and accounts.name ilike '%interest%'
+        entity_id,
+        month,
+        coalesce(-sum(month_net) filter (
+            where account_type in ('cogs', 'expense') and account_name ilike '%interest%'
         ), 0) as interest_paid,
-        coalesce(-sum(ledger.amount) filter (
-            where accounts.type = 'liability' and ledger.amount < 0
-        ), 0) as principal_paid
-    from raw.ledger as ledger
-    inner join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-    group by all
+        coalesce(sum(money_out) filter (where account_type = 'liability'), 0) as principal_paid
+    from metrics.account_months
+    group by entity_id, month
 ),
 
 -- Net operating income is the P&L's operating income before interest: revenue minus every
@@ -63,17 +60,17 @@ monthly as (
         coalesce(roll.rent_collected, 0)::decimal(18, 2) as rent_collected,
         coalesce(rent_in_advance.rent_in_advance, 0)::decimal(18, 2) as rent_in_advance,
         pnl.revenue,
-        (pnl.cogs + pnl.opex - coalesce(debt_lines.interest_paid, 0))::decimal(18, 2)
+        (pnl.cogs + pnl.opex - coalesce(debt_payments.interest_paid, 0))::decimal(18, 2)
             as operating_costs,
-        (pnl.operating_income + coalesce(debt_lines.interest_paid, 0))::decimal(18, 2) as noi,
-        coalesce(debt_lines.interest_paid, 0)::decimal(18, 2) as interest_paid,
-        coalesce(debt_lines.principal_paid, 0)::decimal(18, 2) as principal_paid
+        (pnl.operating_income + coalesce(debt_payments.interest_paid, 0))::decimal(18, 2) as noi,
+        coalesce(debt_payments.interest_paid, 0)::decimal(18, 2) as interest_paid,
+        coalesce(debt_payments.principal_paid, 0)::decimal(18, 2) as principal_paid
     from metrics.entity_months as months
     inner join config.entities as entities using (entity_id)
     inner join metrics.monthly_pnl as pnl using (entity_id, month)
     left join roll using (entity_id, month)
     left join rent_in_advance using (entity_id, month)
-    left join debt_lines using (entity_id, month)
+    left join debt_payments using (entity_id, month)
     where entities.kind = 'rental'
 ),
 

@@ -7,16 +7,15 @@ with revenue_lines as (
     -- Only revenue accounts: cash for a future service booked to a liability account is already
     -- deferred, which is right, so it is not looked for here.
     select
-        ledger.entity_id,
-        ledger.line,
-        ledger.txn_id,
-        ledger.date,
-        ledger.amount,
-        ledger.description
-    from raw.ledger as ledger
-    inner join raw.chart_of_accounts as accounts on ledger.account_code = accounts.code
-    where accounts.type = 'revenue'
-        and ledger.amount <> 0
+        entity_id,
+        line,
+        txn_id,
+        date,
+        amount,
+        description
+    from metrics.ledger_lines
+    where account_type = 'revenue'
+        and amount <> 0
 ),
 
 paid_bookings as (
