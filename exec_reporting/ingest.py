@@ -596,6 +596,20 @@ def _categorize(
                 },
             )
     if not problems:
+        execute(conn, "ingest/rule_texts")
+        for rule in conn.execute(
+            "select entity_id, rule_number, field, pattern from mapping_rules "
+            "order by entity_id, rule_number"
+        ).fetchall():
+            entity_id, rule_number, field_name, pattern = rule
+            execute(
+                conn,
+                "ingest/apply_rule",
+                entity_id=entity_id,
+                rule_number=rule_number,
+                field=field_name,
+                pattern=pattern,
+            )
         execute(conn, "ingest/categorize", uncategorized=config.accounting.uncategorized_account)
     return problems
 

@@ -1,39 +1,10 @@
 -- Give each imported row without an account code (`imported`) the account of the first mapping
--- rule of its entity (`mapping_rules`, in rule order) whose pattern matches its description or
--- counterparty, case-insensitively and anywhere in the text, and the rule's counterparty when it
--- sets one; a row no rule matches gets the uncategorized account ($uncategorized,
--- accounting.uncategorized_account). The rows go to `stage` like a canonical file's, and how each
--- got its account to `load_categories`. Patterns are matched once per distinct text, not per row:
--- a bank's descriptions repeat.
+-- rule of its entity that matches its description or counterparty (`rule_texts`, matched rule by
+-- rule in ingest/apply_rule.sql; the rules themselves in `mapping_rules`), and the rule's
+-- counterparty when it sets one; a row no rule matches gets the uncategorized account
+-- ($uncategorized, accounting.uncategorized_account). The rows go to `stage` like a canonical
+-- file's, and how each got its account to `load_categories`.
 create or replace temp table categorized as
-with texts as (
-    select distinct entity_id, description, counterparty
-    from imported
-    where account_code is null
-),
-
-matches as (
-    select
-        texts.entity_id,
-        texts.description,
-        texts.counterparty,
-        min(rules.rule_number) as rule_number
-    from texts
-    inner join mapping_rules as rules
-        on rules.entity_id = texts.entity_id
-        and (
-            (
-                rules.field in ('description', 'any')
-                and regexp_matches(coalesce(texts.description, ''), rules.pattern, 'i')
-            )
-            or (
-                rules.field in ('counterparty', 'any')
-                and regexp_matches(coalesce(texts.counterparty, ''), rules.pattern, 'i')
-            )
-        )
-    group by texts.entity_id, texts.description, texts.counterparty
-)
-
 select
     imported.*,
     imported.account_code is null as by_rules,
@@ -42,7 +13,7 @@ select
     rules.counterparty as rule_counterparty,
     files.rules_file
 from imported
-left join matches
+left join rule_texts as matches
     on imported.account_code is null
     and matches.entity_id = imported.entity_id
     and matches.description is not distinct from imported.description
