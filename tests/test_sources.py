@@ -286,3 +286,87 @@ def test_every_file_load_records_its_format_and_coverage(tmp_path):
     ]
     # the command line's default month sees the imported lines too
     assert latest_ledger_date(load_config(path)) == date(2025, 2, 3)
+
+
+# -- the importer interface: several ledger rows from one line ------------------------------------
+
+
+class PaymentWithFee:
+    """An importer as the Stripe one will be: each line of its file is a payment and its fee,
+    two ledger rows with the same line and parts 0 and 1."""
+
+    format = "bank_csv"
+
+    def stage(self, conn, file, context):
+        from exec_reporting.importers import Staged, insert_imported
+
+        where = {"source_file": file.name, "entity_id": file.entity_id, "line": 2}
+        insert_imported(
+            conn,
+            [
+                {
+                    **where,
+                    "part": 0,
+                    "txn_id": "ch_1",
+                    "date": "2025-02-03",
+                    "amount": "100.00",
+                    "description": "Charge",
+                    "account_code": "4000",
+                },
+                {
+                    **where,
+                    "part": 1,
+                    "txn_id": "ch_1-fee",
+                    "date": "2025-02-03",
+                    "amount": "-3.20x",
+                    "description": "Fee",
+                    "account_code": "6200",
+                },
+                {
+                    **where,
+                    "line": 3,
+                    "part": 0,
+                    "txn_id": "ch_2",
+                    "date": "2025-02-04",
+                    "amount": "50.00",
+                    "description": "Charge",
+                    "account_code": "4000",
+                },
+                {
+                    **where,
+                    "line": 3,
+                    "part": 1,
+                    "txn_id": "ch_2-fee",
+                    "date": "2025-02-04",
+                    "amount": "-1.75",
+                    "description": "Fee",
+                    "account_code": "6200",
+                },
+            ],
+        )
+        return Staged()
+
+
+def test_an_importer_may_make_several_rows_of_one_line(tmp_path, monkeypatch):
+    from exec_reporting import importers
+
+    monkeypatch.setitem(importers.IMPORTERS, "bank_csv", PaymentWithFee())
+    path = config_with(tmp_path, [BANK_CSV])
+    (tmp_path / "data" / "shop").mkdir(parents=True)
+    (tmp_path / "data" / "shop" / "card.csv").write_text("anything\n")
+    conn = duckdb.connect()
+    load_table(conn, load_config(path), table("ledger"))
+    assert rows(conn, "select line, txn_id, amount from raw.ledger order by line, txn_id") == [
+        {"line": 2, "txn_id": "ch_1", "amount": Decimal("100.00")},
+        {"line": 3, "txn_id": "ch_2", "amount": Decimal("50.00")},
+        {"line": 3, "txn_id": "ch_2-fee", "amount": Decimal("-1.75")},
+    ]
+    # the fee's bad amount quarantines the fee alone, at the line both came from
+    assert rows(conn, "select line, column_name, value from quarantine.rows") == [
+        {"line": 2, "column_name": "amount", "value": "-3.20x"}
+    ]
+    assert rows(
+        conn,
+        "select rows_read, rows_loaded, rows_quarantined from ingest.file_loads "
+        "where table_name = 'ledger'",
+    ) == [{"rows_read": 4, "rows_loaded": 3, "rows_quarantined": 1}]
