@@ -18,10 +18,12 @@ The file covers its data through the statement's end (DTEND), else its ledger ba
 (LEDGERBAL DTASOF); with several statements, through the earliest of them. Each statement's
 ledger balance goes to ingest.statement_balances.
 
-Encoding: a byte-order mark, else valid UTF-8, else the CHARSET the file's SGML header declares
-(1252 unless it says otherwise), else the source's `encoding:`. ofxparse reads ASCII only when a
-file has no header, so the text is handed to it with every other character as a character
-reference (&#233;), which its HTML parser turns back into the character.
+Encoding: a byte-order mark; else the source's `encoding:` when it names a codec; else UTF-8
+when the bytes are UTF-8 (some banks write UTF-8 under a header saying 1252), else the CHARSET
+the file's SGML header declares (1252 unless it says otherwise), else as `encoding: auto` finds
+it. ofxparse reads ASCII only when a file has no header, so the text is handed to it with every
+other character as a character reference (&#233;), which its HTML parser turns back into the
+character.
 """
 
 from __future__ import annotations
