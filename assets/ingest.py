@@ -69,9 +69,12 @@ def _files_table(result: LoadResult) -> dg.TableMetadataValue:
             dg.TableRecord(
                 {
                     "file": f.source_file,
+                    "format": f.source_format,
                     "rows_read": f.rows_read,
                     "rows_loaded": f.rows_loaded,
                     "rows_quarantined": f.rows_quarantined,
+                    "rows_duplicate": f.rows_duplicate,
+                    "covers_through": f.covers_through.isoformat() if f.covers_through else "",
                 }
             )
             for f in result.files
@@ -79,24 +82,34 @@ def _files_table(result: LoadResult) -> dg.TableMetadataValue:
         schema=dg.TableSchema(
             columns=[
                 dg.TableColumn("file", "string"),
+                dg.TableColumn("format", "string"),
                 dg.TableColumn("rows_read", "int"),
                 dg.TableColumn("rows_loaded", "int"),
                 dg.TableColumn("rows_quarantined", "int"),
+                dg.TableColumn("rows_duplicate", "int"),
+                dg.TableColumn("covers_through", "string"),
             ]
         ),
     )
 
 
 def _preview(result: LoadResult) -> str:
+    duplicates = (
+        f", **{result.rows_duplicate:,}** already imported from an earlier file"
+        if result.rows_duplicate
+        else ""
+    )
     lines = [
         f"**{result.rows_loaded:,}** rows loaded into `raw.{result.table}`, "
-        f"**{result.rows_quarantined:,}** quarantined, from {len(result.files)} file(s).",
+        f"**{result.rows_quarantined:,}** quarantined{duplicates}, "
+        f"from {len(result.files)} file(s).",
         "",
-        "| file | read | loaded | quarantined |",
-        "| --- | ---: | ---: | ---: |",
+        "| file | format | read | loaded | quarantined | duplicate |",
+        "| --- | --- | ---: | ---: | ---: | ---: |",
     ]
     lines += [
-        f"| {f.source_file} | {f.rows_read:,} | {f.rows_loaded:,} | {f.rows_quarantined:,} |"
+        f"| {f.source_file} | {f.source_format} | {f.rows_read:,} | {f.rows_loaded:,} | "
+        f"{f.rows_quarantined:,} | {f.rows_duplicate:,} |"
         for f in result.files
     ]
     if result.missing_optional:
@@ -123,6 +136,11 @@ def _ingest_asset(
         if table.scope == "portfolio"
         else f"`<entity>/{table.file_name}` of every entity"
     )
+    if table.name == "ledger":
+        where += (
+            ", or the entity's `sources` in reporting.yaml (OFX statements, bank CSV exports: "
+            "docs/importing.md)"
+        )
 
     key = dg.AssetKey(["raw", table.name])
     check_specs = [
@@ -138,6 +156,9 @@ def _ingest_asset(
         code_version=code_version(
             "exec_reporting/ingest.py",
             "exec_reporting/contract.py",
+            "exec_reporting/source_text.py",
+            "exec_reporting/account_rules.py",
+            "exec_reporting/importers/*.py",
             "sql/ingest/*.sql",
             f"sql/raw/{table.name}.sql",
         ),
@@ -186,6 +207,7 @@ def _ingest_asset(
                 "rows_read": result.rows_read,
                 "rows_loaded": result.rows_loaded,
                 "rows_quarantined": result.rows_quarantined,
+                "rows_duplicate": result.rows_duplicate,
                 "files": _files_table(result),
                 "preview": dg.MetadataValue.md(_preview(result)),
             },

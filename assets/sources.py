@@ -20,6 +20,11 @@ def _spec(config: ReportingConfig, table: Table) -> dg.AssetSpec:
         if table.scope == "portfolio"
         else f"`<entity>/{table.file_name}` of every entity"
     )
+    if table.name == "ledger":
+        where += (
+            ", or the entity's `sources` in reporting.yaml (OFX statements, bank CSV exports: "
+            "docs/importing.md)"
+        )
     return dg.AssetSpec(
         source_key(table),
         group_name="sources",

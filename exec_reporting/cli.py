@@ -516,7 +516,11 @@ def cmd_check(args) -> int:
     config = load_config(args.config)
     prepare_environment(config)
     from exec_reporting.definitions import build_definitions
+    from exec_reporting.ingest import rules_problems
 
+    problems = rules_problems(config)
+    if problems:
+        raise ConfigError("\n".join(problems))
     defs = build_definitions(config)
     defs.validate_loadable(defs)
     graph = defs.resolve_asset_graph()

@@ -6,6 +6,7 @@ the file itself. Errors name the file, the key path and what was expected.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from datetime import date
@@ -16,11 +17,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
+    Discriminator,
     EmailStr,
     Field,
     PrivateAttr,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -66,10 +71,200 @@ class _Model(BaseModel):
 MonthStr = Annotated[str, Field(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 
 
+def _account_code(value: object) -> object:
+    # YAML reads 6999 as a number; an account code is text (quote one that starts with 0)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str) and not value.strip():
+        raise ValueError("expected an account code such as 6999")
+    return value.strip() if isinstance(value, str) else value
+
+
+AccountCode = Annotated[str, BeforeValidator(_account_code)]
+
+
 class Kpi(_Model):
     metric: Literal[KPI_METRICS]  # type: ignore[valid-type]
     target: Decimal
     better: Literal["higher", "lower"] = "higher"
+
+
+# What a source's files are (docs/importing.md). Each becomes canonical ledger rows.
+SOURCE_FORMATS = (
+    "canonical",
+    "ofx",
+    "qbo_transaction_detail",
+    "xero_account_transactions",
+    "stripe_balance",
+    "bank_csv",
+)
+# `encoding: auto`: the encoding is found from the file's bytes (docs/importing.md, encodings).
+AUTO_ENCODING = "auto"
+
+
+def _known_encoding(value: str | None) -> str | None:
+    if value is None or value == AUTO_ENCODING:
+        return value
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        raise ValueError(
+            f"unknown encoding {value!r}: expected auto or a name such as utf-8, windows-1252, "
+            "latin-1, utf-16"
+        ) from None
+    return value
+
+
+def _relative_glob(value: str) -> str:
+    """A path or glob under the entity's folder: never absolute, never out of it."""
+    text = value.strip()
+    if not text:
+        raise ValueError("expected a file name or pattern such as bank/*.ofx")
+    if text.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", text):
+        raise ValueError(
+            f"{value!r}: expected a path under the entity's folder, not an absolute one"
+        )
+    if ".." in re.split(r"[/\\]", text):
+        raise ValueError(f"{value!r}: '..' would leave the entity's folder")
+    return text
+
+
+SourcePath = Annotated[str, AfterValidator(_relative_glob)]
+Encoding = Annotated[str | None, AfterValidator(_known_encoding)]
+
+
+class _Source(_Model):
+    # Files of the source: a name or a glob (bank/*.ofx) under the entity's folder.
+    path: SourcePath
+    # How the files' bytes are text: auto, or a codec name (utf-8, windows-1252, latin-1,
+    # utf-16). Default: the format's (canonical: utf-8; others: auto). A byte-order mark wins.
+    encoding: Encoding = None
+
+
+class CanonicalSource(_Source):
+    """The files of the input contract (docs/data-contract.md): `ledger.csv`, and with it the
+    entity's other contract files (bookings.csv, ...), read with this source's encoding."""
+
+    format: Literal["canonical"]
+    path: SourcePath = "ledger.csv"
+
+
+class OfxSource(_Source):
+    """Bank and card statements in OFX or QFX (SGML version 1, XML version 2)."""
+
+    format: Literal["ofx"]
+
+
+class BankCsvColumns(_Model):
+    """Which column of the bank's CSV holds what (as its header names it; case and surrounding
+    spaces do not matter). Either `amount`, or `debit` and `credit`."""
+
+    date: str
+    description: str
+    amount: str | None = None
+    # money out and money in, each as a positive figure (a sign is ignored: the column says it)
+    debit: str | None = None
+    credit: str | None = None
+    counterparty: str | None = None
+    # the bank's own id of the line, when the export has one: it becomes the txn_id
+    id: str | None = None
+
+    @model_validator(mode="after")
+    def _one_amount(self) -> BankCsvColumns:
+        if self.amount is not None and (self.debit is not None or self.credit is not None):
+            raise ValueError("give either amount, or debit and credit, not both")
+        if self.amount is None and (self.debit is None or self.credit is None):
+            raise ValueError("give amount, or both debit and credit")
+        names = [_header_name(n) for n in self.named().values()]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(f"column {repeated[0]!r} is named for two roles")
+        return self
+
+    def named(self) -> dict[str, str]:
+        """Role -> the column's name in the file, for the roles mapped, in reading order."""
+        roles = ("date", "amount", "debit", "credit", "description", "counterparty", "id")
+        return {role: getattr(self, role) for role in roles if getattr(self, role) is not None}
+
+
+def _header_name(name: str) -> str:
+    return name.strip().lower()
+
+
+def _date_format(value: str) -> str:
+    directives = set(re.findall(r"%([a-zA-Z])", value))
+    if not directives & {"Y", "y"} or not directives & {"m", "b", "B"} or "d" not in directives:
+        raise ValueError(
+            f"{value!r}: expected a format with a year, a month and a day, such as %m/%d/%Y "
+            "(%Y year, %m month, %d day)"
+        )
+    return value
+
+
+class BankCsvSource(_Source):
+    """Any bank's or card's CSV, through a mapping: nothing about it is guessed."""
+
+    format: Literal["bank_csv"]
+    columns: BankCsvColumns
+    # how a date is written (strftime codes): %m/%d/%Y, %d.%m.%Y, %Y-%m-%d
+    date_format: Annotated[str, AfterValidator(_date_format)]
+    # the decimal mark of the amounts: "." (1,234.56) or "," (1 234,56 or 1.234,56)
+    decimal: Literal[".", ","]
+    # how money out is written: expenses_negative (-12.00, a bank account) or expenses_positive
+    # (12.00, many card statements). Required with `amount`; debit and credit say it themselves.
+    sign: Literal["expenses_negative", "expenses_positive"] | None = None
+    delimiter: Annotated[str, Field(min_length=1, max_length=1)] = ","
+    # lines before the header (title rows); default: the header is the first line holding every
+    # mapped column name
+    skip_rows: Annotated[int, Field(ge=0, le=1000)] | None = None
+    # records at the end that are not transactions (totals); each must hold no date
+    skip_footer: Annotated[int, Field(ge=0, le=1000)] = 0
+
+    @model_validator(mode="after")
+    def _sign_with_amount(self) -> BankCsvSource:
+        if self.columns.amount is not None and self.sign is None:
+            raise ValueError(
+                "sign: required with columns.amount: expenses_negative (money out written -12.00) "
+                "or expenses_positive (money out written 12.00)"
+            )
+        return self
+
+
+class PlannedSource(_Source):
+    """A format whose importer is planned (docs/importing.md): valid here, refused at ingest."""
+
+    format: Literal["qbo_transaction_detail", "xero_account_transactions", "stripe_balance"]
+
+
+def _source_format(value: object) -> str | None:
+    fmt = value.get("format") if isinstance(value, dict) else getattr(value, "format", None)
+    return fmt if fmt in SOURCE_FORMATS else None
+
+
+Source = Annotated[
+    Annotated[CanonicalSource, Tag("format=canonical")]
+    | Annotated[OfxSource, Tag("format=ofx")]
+    | Annotated[BankCsvSource, Tag("format=bank_csv")]
+    | Annotated[PlannedSource, Tag("format=planned")],
+    Discriminator(
+        lambda v: (
+            None
+            if _source_format(v) is None
+            else "format="
+            + (
+                _source_format(v)
+                if _source_format(v) in ("canonical", "ofx", "bank_csv")
+                else "planned"
+            )
+        ),
+        custom_error_type="source_format",
+        custom_error_message="format: expected one of " + ", ".join(SOURCE_FORMATS),
+    ),
+]
+
+
+def _default_sources() -> list:
+    return [CanonicalSource(format="canonical")]
 
 
 class Entity(_Model):
@@ -78,6 +273,21 @@ class Entity(_Model):
     kind: Literal[ENTITY_KINDS]  # type: ignore[valid-type]
     opening_cash: Decimal = Decimal("0")
     kpis: list[Kpi] = Field(default_factory=list)
+    # Where the entity's ledger lines come from (docs/importing.md).
+    sources: Annotated[list[Source], Field(min_length=1)] = Field(default_factory=_default_sources)
+    # The account mapping rules of imported lines, in the entity's folder (default: rules.yaml
+    # when there is one).
+    rules: SourcePath | None = None
+
+    @field_validator("sources")
+    @classmethod
+    def _distinct_paths(cls, sources: list) -> list:
+        seen: set[str] = set()
+        for source in sources:
+            if source.path in seen:
+                raise ValueError(f"path {source.path!r} is given to two sources")
+            seen.add(source.path)
+        return sources
 
     @field_validator("opening_cash")
     @classmethod
@@ -257,6 +467,9 @@ class AccountingConfig(_Model):
     outlier_factor: Annotated[Decimal, Field(gt=1)] = Decimal("3")
     # Paid to the same counterparty in at least this many consecutive months: a subscription.
     recurring_min_months: Annotated[int, Field(ge=2)] = 3
+    # The account code of an imported line no mapping rule matches (docs/importing.md). Keep it
+    # out of the chart of accounts: the accounting report then lists it as unmapped.
+    uncategorized_account: AccountCode = "6999"
 
 
 class ReportingConfig(_Model):

@@ -26,9 +26,11 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 
-from exec_reporting.config import ReportingConfig
+from exec_reporting.account_rules import AccountRulesError, NumberedRule, load_account_rules
+from exec_reporting.config import CanonicalSource, Entity, ReportingConfig
 from exec_reporting.contract import PLAUSIBLE_YEARS, TABLES, Table
-from exec_reporting.source_text import ReadableFile, readable_file
+from exec_reporting.importers import IMPORTERS, PLANNED, ImportContext, SourceFile
+from exec_reporting.source_text import NotText, ReadableFile, readable_file
 from exec_reporting.sqlfiles import (
     create_table_as,
     execute,
@@ -50,13 +52,25 @@ class IngestError(Exception):
         super().__init__(f"cannot load {table}: {len(problems)} file problem(s)\n{listing}")
 
 
+# The account mapping rules file of an entity when reporting.yaml names none.
+DEFAULT_RULES_FILE = "rules.yaml"
+
+
 @dataclass(frozen=True)
-class SourceFile:
-    table: Table
+class AbsentFile:
+    """An expected file that is not there: a contract file, or a source whose pattern matches
+    nothing."""
+
     entity_id: str | None
+    # The file, or the source's pattern under the entity's folder.
     path: Path
-    # The path as stored in the warehouse: relative to data_dir.
-    name: str
+    required: bool
+    # What is missing, said after "<path>: missing: ".
+    expected: str
+
+    @property
+    def problem(self) -> str:
+        return f"{self.path}: missing: {self.expected}"
 
 
 @dataclass
@@ -67,7 +81,13 @@ class FileLoad:
     rows_read: int
     rows_loaded: int
     rows_quarantined: int
+    # Rows that repeat one already imported from the same source (an overlapping statement):
+    # rows read = loaded + quarantined + duplicate.
+    rows_duplicate: int = 0
     ignored_columns: list[str] = field(default_factory=list)
+    source_format: str = "canonical"
+    # How far the file's data reaches, when the file says (an OFX statement's end).
+    covers_through: date | None = None
 
 
 @dataclass
@@ -88,24 +108,116 @@ class LoadResult:
     def rows_quarantined(self) -> int:
         return sum(f.rows_quarantined for f in self.files)
 
+    @property
+    def rows_duplicate(self) -> int:
+        return sum(f.rows_duplicate for f in self.files)
 
-def source_files(config: ReportingConfig, table: Table) -> tuple[list[SourceFile], list[Path]]:
-    """The files a table is read from, and the expected files that are absent."""
+
+def source_files(
+    config: ReportingConfig, table: Table
+) -> tuple[list[SourceFile], list[AbsentFile]]:
+    """The files a table is read from, and the expected files that are absent. The ledger's are
+    each entity's sources (reporting.yaml `sources`, default the canonical ledger.csv); the other
+    tables' are the contract's files, read in the encoding of the entity's canonical source."""
     data_dir = config.data_path
-    candidates: list[tuple[str | None, Path]]
     if table.scope == "portfolio":
-        candidates = [(None, data_dir / table.file_name)]
-    else:
-        candidates = [(e.id, data_dir / e.id / table.file_name) for e in config.entities]
-    present, absent = [], []
-    for entity_id, path in candidates:
+        path = data_dir / table.file_name
         if path.is_file():
-            present.append(
-                SourceFile(table, entity_id, path, path.relative_to(data_dir).as_posix())
-            )
-        else:
-            absent.append(path)
+            return [SourceFile(table, None, path, table.file_name)], []
+        return [], [AbsentFile(None, path, table.required, _needs(table))]
+    present: list[SourceFile] = []
+    absent: list[AbsentFile] = []
+    for entity in config.entities:
+        folder = data_dir / entity.id
+        if table.name != "ledger":
+            path = folder / table.file_name
+            if path.is_file():
+                encoding = _canonical_encoding(entity)
+                name = path.relative_to(data_dir).as_posix()
+                present.append(SourceFile(table, entity.id, path, name, encoding=encoding))
+            else:
+                absent.append(AbsentFile(entity.id, path, table.required, _needs(table)))
+            continue
+        for source in entity.sources:
+            matched = source_paths(folder, source.path)
+            for path in matched:
+                name = path.relative_to(data_dir).as_posix()
+                present.append(
+                    SourceFile(table, entity.id, path, name, source, _source_encoding(source))
+                )
+            if not matched:
+                expected = (
+                    _needs(table)
+                    if source.path == table.file_name and source.format == "canonical"
+                    else f"no file matches {source.path} (entity {entity.id}, source "
+                    f"{source.format} in reporting.yaml)"
+                )
+                absent.append(AbsentFile(entity.id, folder / source.path, True, expected))
     return present, absent
+
+
+def _needs(table: Table) -> str:
+    scope = "entity" if table.scope == "entity" else "portfolio"
+    return f"every {scope} needs {table.file_name} (see docs/data-contract.md)"
+
+
+def _canonical_encoding(entity: Entity) -> str | None:
+    """The encoding the entity's canonical files are in: its canonical source's (None: UTF-8)."""
+    for source in entity.sources:
+        if isinstance(source, CanonicalSource):
+            return source.encoding
+    return None
+
+
+def _source_encoding(source) -> str | None:
+    # canonical files are UTF-8 unless declared; an export is found out by default (`auto`)
+    if source.encoding is not None or isinstance(source, CanonicalSource):
+        return source.encoding
+    return "auto"
+
+
+def source_paths(folder: Path, pattern: str) -> list[Path]:
+    """The files a source's `path` matches in the entity's folder, in name order; a spreadsheet's
+    lock file (~$name) and hidden files are not exports."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        path
+        for path in folder.glob(pattern)
+        if path.is_file() and not path.name.startswith((".", "~$"))
+    )
+
+
+def rules_file(config: ReportingConfig, entity: Entity) -> Path:
+    """Where the entity's account mapping rules are (the file may not exist yet)."""
+    return config.data_path / entity.id / (entity.rules or DEFAULT_RULES_FILE)
+
+
+def entity_rules(config: ReportingConfig, entity: Entity) -> list[NumberedRule]:
+    """The entity's account mapping rules (none when it has no rules file and names none);
+    AccountRulesError naming the file, the rule and the line when they cannot be used."""
+    path = rules_file(config, entity)
+    if not path.is_file():
+        if entity.rules is not None:
+            raise AccountRulesError(
+                f"{path}: missing: the account mapping rules of entity {entity.id} "
+                "(rules in reporting.yaml; see docs/importing.md)"
+            )
+        return []
+    return load_account_rules(path)
+
+
+def rules_problems(config: ReportingConfig) -> list[str]:
+    """What is wrong with the rules files of the entities that import their ledger (for
+    `exec-reporting check`, before any run)."""
+    problems = []
+    for entity in config.entities:
+        if any(source.format != "canonical" for source in entity.sources):
+            try:
+                entity_rules(config, entity)
+            except AccountRulesError as error:
+                problems.append(str(error))
+    return problems
 
 
 def file_sha256(path: Path) -> str:
@@ -159,12 +271,14 @@ def read_header(
 def _prepare(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
     """Fresh temp tables for one load: the staged rows, rejects, files and the contract."""
     execute(conn, "ingest/macros")
+    execute(conn, "ingest/import_macros")
     execute(conn, "ingest/load_tables")
     # `stage` has one text column per contract column; names come from exec_reporting.contract.
+    # `part` tells apart the rows an importer makes of one line (ingest/load_tables.sql).
     columns = ", ".join(f"{column.name} varchar" for column in table.columns)
     conn.execute(
         "create or replace temp table stage "
-        f"(source_file varchar, entity_id varchar, line bigint, {columns})"
+        f"(source_file varchar, entity_id varchar, line bigint, part integer default 0, {columns})"
     )
     conn.executemany(
         "insert into contract_columns values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -192,7 +306,7 @@ def _prepare(conn: duckdb.DuckDBPyConnection, table: Table) -> None:
 def _stage_file(
     conn: duckdb.DuckDBPyConnection, source: SourceFile, readable: ReadableFile, header: list[str]
 ) -> list[str]:
-    """Append one file's rows to `stage`; return the problems that stop it from loading."""
+    """Append one canonical file's rows to `stage`; return the problems that stop it loading."""
     known = {column.name for column in source.table.columns}
     # Read every column as text under its contract name; the rest as _ignored_<n>.
     columns = {
@@ -200,10 +314,15 @@ def _stage_file(
         for position, name in enumerate(header)
     }
     ignored = [name for name in header if name and name not in known]
-    conn.execute("drop table if exists file_rejects")
-    conn.execute("drop table if exists file_rejects_scan")
     try:
-        execute(conn, "ingest/read_file", path=str(readable.path), columns=columns)
+        execute(
+            conn,
+            "ingest/read_file",
+            path=str(readable.path),
+            columns=columns,
+            skip=0,
+            delimiter=",",
+        )
     except duckdb.Error as error:
         return [f"{source.path}: cannot be read as CSV: {error}"]
     bad_encoding = conn.execute(
@@ -213,14 +332,43 @@ def _stage_file(
         line = readable.original_line(bad_encoding)
         return [f"{source.path}: line {line}: not UTF-8 text; save the file as UTF-8"]
     execute(conn, "ingest/line_shifts", blank_lines=list(readable.blank_lines))
+    execute(conn, "ingest/file_rows", skip=0)
     where = {"source_file": source.name, "entity_id": source.entity_id}
     execute(conn, "ingest/stage_file", **where)
-    execute(conn, "ingest/stage_rejects", **where)
-    conn.execute(
-        "insert into load_files values ($source_file, $entity_id, $sha256, $ignored)",
-        {**where, "sha256": file_sha256(source.path), "ignored": ignored},
-    )
+    execute(conn, "ingest/stage_rejects", **where, footer_lines=[])
+    _record_file(conn, source, ignored)
     return []
+
+
+def _record_file(
+    conn: duckdb.DuckDBPyConnection,
+    source: SourceFile,
+    ignored: list[str],
+    covers_through: date | None = None,
+) -> None:
+    """The file's row of `load_files`. An imported source's rows repeat one another only as
+    copies of the same movement (an overlapping statement): its scope says which files share
+    txn_ids that way (ingest/duplicate_keys.sql)."""
+    scope = (
+        None
+        if source.format == "canonical"
+        else f"{source.entity_id}/{source.source.path if source.source else ''}"
+    )
+    conn.execute(
+        "insert into load_files by name select $source_file as source_file, "
+        "$entity_id as entity_id, $sha256 as sha256, $ignored as ignored_columns, "
+        "$source_format as source_format, $dedupe_scope as dedupe_scope, "
+        "$covers_through as covers_through",
+        {
+            "source_file": source.name,
+            "entity_id": source.entity_id,
+            "sha256": file_sha256(source.path),
+            "ignored": ignored,
+            "source_format": source.format,
+            "dedupe_scope": scope,
+            "covers_through": covers_through,
+        },
+    )
 
 
 def run_date_of(config: ReportingConfig) -> date:
@@ -258,22 +406,31 @@ def load_table(
     )
     if partial:
         present = [s for s in present if s.entity_id in reloaded]
-        absent = [p for p in absent if p.parent.name in reloaded]
-    problems = [
-        f"{path}: missing: every {'entity' if table.scope == 'entity' else 'portfolio'} needs "
-        f"{table.file_name} (see docs/data-contract.md)"
-        for path in absent
-        if table.required
-    ]
+        absent = [a for a in absent if a.entity_id in reloaded]
+    loaded_entities = (
+        [e for e in config.entities if e.id in reloaded] if partial else list(config.entities)
+    )
+    problems = [a.problem for a in absent if a.required]
+    problems += _source_problems(config, table, loaded_entities, present)
     execute(conn, "ingest/schema")
     _prepare(conn, table)
     any_nul = False
+    context_locale, currency = config.locale, config.currency
     # Normalized copies live only until their rows are staged (DuckDB copies them into `stage`).
     with tempfile.TemporaryDirectory(prefix="exec-reporting-ingest-") as scratch:
+        context = ImportContext(Path(scratch), context_locale, currency)
         for source in present:
-            readable, file_problems = _stage_source(conn, source, Path(scratch))
+            if source.format in PLANNED:
+                continue  # refused above, by _source_problems
+            if source.format == "canonical":
+                readable, file_problems = _stage_source(conn, source, context)
+                any_nul = any_nul or (readable is not None and readable.has_nul)
+            else:
+                file_problems = _stage_import(conn, source, context)
+                any_nul = True
             problems.extend(file_problems)
-            any_nul = any_nul or (readable is not None and readable.has_nul)
+    if table.name == "ledger" and not problems:
+        problems += _categorize(conn, config, loaded_entities, present)
     if problems:
         raise IngestError(table.name, problems)
 
@@ -295,6 +452,7 @@ def load_table(
         table_name=table.name,
         key_columns=", ".join(table.key),
     )
+    create_table_as(conn, "load_duplicates", "ingest/duplicates", temp=True, table_name=table.name)
     # the entities whose rows this load replaces (None: all of the table)
     scope = {"t": table.name, "entities": reloaded if partial else None}
     conn.execute("begin transaction")
@@ -305,7 +463,11 @@ def load_table(
         else:
             create_table_as(conn, raw_table, f"raw/{table.name}")
         execute(conn, "ingest/forget_quarantine", **scope)
-        conn.execute("insert into quarantine.rows by name select * from load_quarantine")
+        conn.execute(
+            "insert into quarantine.rows by name select * exclude (part) from load_quarantine"
+        )
+        execute(conn, "ingest/forget_imports", **scope)
+        execute(conn, "ingest/record_imports", t=table.name)
         create_table_as(conn, "load_counts", "ingest/file_counts", temp=True, raw_table=raw_table)
         execute(conn, "ingest/forget_file_loads", **scope)
         execute(conn, "ingest/record_file_loads", table_name=table.name)
@@ -316,19 +478,56 @@ def load_table(
     counts = conn.execute("select * from load_counts")
     names = [d[0] for d in counts.description]
     files = [FileLoad(**dict(zip(names, row, strict=True))) for row in counts.fetchall()]
-    missing = [] if table.required else [str(p) for p in absent]
+    missing = [] if table.required else [str(a.path) for a in absent if not a.required]
     return LoadResult(table.name, files, missing)
 
 
+def _source_problems(
+    config: ReportingConfig, table: Table, entities: list[Entity], present: list[SourceFile]
+) -> list[str]:
+    """What stops the ledger's sources before any file is read: a format whose importer is not
+    written yet, a file two sources claim."""
+    if table.name != "ledger":
+        return []
+    problems = []
+    for entity in entities:
+        for index, source in enumerate(entity.sources):
+            if source.format in PLANNED:
+                problems.append(
+                    f"{config.source}: entities[{config.entities.index(entity)}].sources[{index}]: "
+                    f"format {source.format} ({source.path}): its importer is not implemented "
+                    "yet (docs/importing.md); export the data as a bank CSV (format bank_csv) "
+                    "meanwhile"
+                )
+    claimed: dict[Path, SourceFile] = {}
+    for file in present:
+        earlier = claimed.get(file.path)
+        if (
+            earlier is not None
+            and earlier.source is not None
+            and file.source is not None
+            and earlier.source is not file.source
+        ):
+            problems.append(
+                f"{file.path}: matched by two sources of entity {file.entity_id} "
+                f"({earlier.source.format} {earlier.source.path} and {file.source.format} "
+                f"{file.source.path}): give each file one source in reporting.yaml"
+            )
+        claimed.setdefault(file.path, file)
+    return problems
+
+
 def _stage_source(
-    conn: duckdb.DuckDBPyConnection, source: SourceFile, scratch: Path
+    conn: duckdb.DuckDBPyConnection, source: SourceFile, context: ImportContext
 ) -> tuple[ReadableFile | None, list[str]]:
-    """Stage one file (through a normalized copy under `scratch` when it needs one); return what
-    was read and the problems that stop the file from loading."""
+    """Stage one canonical file (through a normalized copy when it needs one); return what was
+    read and the problems that stop the file from loading."""
     try:
-        readable = readable_file(source.path, scratch)
+        readable = readable_file(source.path, context.scratch, source.encoding, context.locale)
     except OSError as error:
         return None, [f"{source.path}: cannot be read ({error.strerror})"]
+    except NotText as error:
+        return None, [f"{source.path}: {error}"]
     if readable.normalized:
         log.info(
             "reading %s through a normalized copy: %s", source.path, "; ".join(readable.changes)
@@ -342,6 +541,85 @@ def _stage_source(
     return readable, problems
 
 
+def _stage_import(
+    conn: duckdb.DuckDBPyConnection, source: SourceFile, context: ImportContext
+) -> list[str]:
+    """Stage one file of an imported source through its format's importer."""
+    importer = IMPORTERS[source.format]
+    try:
+        staged = importer.stage(conn, source, context)
+    except OSError as error:
+        return [f"{source.path}: cannot be read ({error.strerror})"]
+    if staged.problems:
+        return staged.problems
+    _record_file(conn, source, staged.ignored_columns, staged.covers_through)
+    notes = f" ({'; '.join(staged.notes)})" if staged.notes else ""
+    log.info("staged %s as %s%s", source.path, source.format, notes)
+    return []
+
+
+def _categorize(
+    conn: duckdb.DuckDBPyConnection,
+    config: ReportingConfig,
+    entities: list[Entity],
+    present: list[SourceFile],
+) -> list[str]:
+    """Give the imported rows their account codes (the entities' mapping rules, in order; the
+    uncategorized account when none matches) and stage them; return the problems of the rules
+    files."""
+    importing = {f.entity_id for f in present if f.format != "canonical"}
+    problems: list[str] = []
+    data_dir = config.data_path
+    for entity in entities:
+        if entity.id not in importing:
+            continue
+        name = rules_file(config, entity).relative_to(data_dir).as_posix()
+        conn.execute(
+            "insert into rules_files values ($entity_id, $rules_file)",
+            {"entity_id": entity.id, "rules_file": name},
+        )
+        try:
+            rules = entity_rules(config, entity)
+        except AccountRulesError as error:
+            problems.append(str(error))
+            continue
+        if rules:
+            conn.execute(
+                "insert into mapping_rules by name select unnest($rules, recursive := true)",
+                {
+                    "rules": [
+                        {
+                            "entity_id": entity.id,
+                            "rules_file": name,
+                            "rule_number": r.number,
+                            "field": r.rule.field,
+                            "pattern": r.rule.match,
+                            "account_code": r.rule.account,
+                            "counterparty": r.rule.counterparty,
+                        }
+                        for r in rules
+                    ]
+                },
+            )
+    if not problems:
+        execute(conn, "ingest/rule_texts")
+        for rule in conn.execute(
+            "select entity_id, rule_number, field, pattern from mapping_rules "
+            "order by entity_id, rule_number"
+        ).fetchall():
+            entity_id, rule_number, field_name, pattern = rule
+            execute(
+                conn,
+                "ingest/apply_rule",
+                entity_id=entity_id,
+                rule_number=rule_number,
+                field=field_name,
+                pattern=pattern,
+            )
+        execute(conn, "ingest/categorize", uncategorized=config.accounting.uncategorized_account)
+    return problems
+
+
 def _table_exists(conn, name: str) -> bool:
     schema, _, table = name.partition(".")
     found = conn.execute(
@@ -353,9 +631,15 @@ def _table_exists(conn, name: str) -> bool:
 
 def table_version(config: ReportingConfig, table: Table) -> tuple[str, dict[str, str]]:
     """The content version of a table's input files (a hash of every file's path and SHA-256),
-    and the SHA-256 of each file by its path under data_dir."""
+    and the SHA-256 of each file by its path under data_dir. The ledger's include the account
+    mapping rules files of entities with imported sources: they decide its account codes."""
     present, _ = source_files(config, table)
     hashes = {source.name: file_sha256(source.path) for source in present}
+    if table.name == "ledger":
+        for entity in config.entities:
+            path = rules_file(config, entity)
+            if path.is_file() and any(s.format != "canonical" for s in entity.sources):
+                hashes[path.relative_to(config.data_path).as_posix()] = file_sha256(path)
     digest = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:16]
     return digest, hashes
 
@@ -371,12 +655,23 @@ def load_all(
 
 
 def latest_ledger_date(config: ReportingConfig, run_date: date | None = None):
-    """The latest date in any entity's ledger.csv (None when there is none), read from the files;
+    """The latest date in any entity's ledger (None when there is none), read from the files;
     like ingest, it ignores dates outside the report window (before first_month, or after the
-    run date plus quality.future_days)."""
+    run date plus quality.future_days). Canonical ledger.csv files are only scanned for their
+    dates; a portfolio with imported sources is loaded into a scratch database to find it."""
     from exec_reporting.contract import table as contract_table
 
-    present, _ = source_files(config, contract_table("ledger"))
+    ledger = contract_table("ledger")
+    if any(s.format != "canonical" for e in config.entities for s in e.sources):
+        conn = duckdb.connect()
+        try:
+            load_table(conn, config, ledger, run_date=run_date)
+            return conn.execute("select max(date) from raw.ledger").fetchall()[0][0]
+        except (IngestError, duckdb.Error, OSError):
+            return None
+        finally:
+            conn.close()
+    present, _ = source_files(config, ledger)
     if not present:
         return None
     conn = duckdb.connect()
@@ -384,7 +679,10 @@ def latest_ledger_date(config: ReportingConfig, run_date: date | None = None):
         bounds = _date_bounds(config, run_date)
         with tempfile.TemporaryDirectory(prefix="exec-reporting-ingest-") as scratch:
             # read as ingest reads them: mixed line ends would stop DuckDB's reader
-            paths = [str(readable_file(s.path, Path(scratch)).path) for s in present]
+            paths = [
+                str(readable_file(s.path, Path(scratch), s.encoding, config.locale).path)
+                for s in present
+            ]
             return query(
                 conn,
                 "ingest/latest_ledger_date",
@@ -393,7 +691,7 @@ def latest_ledger_date(config: ReportingConfig, run_date: date | None = None):
                 run_date=bounds["run_date"],
                 future_days=bounds["future_days"],
             )[0]["latest"]
-    except (duckdb.Error, OSError):
+    except (duckdb.Error, OSError, NotText):
         return None
     finally:
         conn.close()

@@ -1,13 +1,14 @@
 -- Every cell of the staged rows that breaks the input contract (docs/data-contract.md), with
 -- the expectation it missed. Inputs: `stage` (one varchar column per contract column, plus
--- source_file, entity_id, line), `contract_columns` (the contract of the table being loaded)
+-- source_file, entity_id, line and part: see ingest/load_tables.sql), `contract_columns` (the
+-- contract of the table being loaded)
 -- and the load's parameters: the date bounds $first_day (first_month's first day), $run_date
 -- (today, in the configured time zone), $future_days (quality.future_days) and
 -- $plausible_years; $check_nul, whether any file of the load holds a NUL byte at all (looking
 -- for one in every cell costs time).
 with cells as (
     from (select * exclude (entity_id) from stage)
-    unpivot include nulls (value for column_name in (columns(* exclude (source_file, line))))
+    unpivot include nulls (value for column_name in (columns(* exclude (source_file, line, part))))
 ),
 
 -- the contract, with each date column's window resolved for this load
@@ -35,6 +36,7 @@ checked as (
     select
         cells.source_file,
         cells.line,
+        cells.part,
         cells.column_name,
         cells.value,
         cells.position,
@@ -79,9 +81,10 @@ checked as (
     left join cells as condition
         on condition.source_file = cells.source_file
         and condition.line = cells.line
+        and condition.part = cells.part
         and condition.column_name = cells.required_when_column
 )
 
-select source_file, line, column_name, value, reason, position
+select source_file, line, part, column_name, value, reason, position
 from checked
 where reason is not null

@@ -1,4 +1,5 @@
--- Rows read, loaded and quarantined per file of one load: rows read = loaded + quarantined.
+-- Rows read, loaded, quarantined and duplicate per file of one load: rows read = loaded +
+-- quarantined + duplicate (a duplicate repeats a row already imported from the same source).
 with read as (
     select source_file, count(*) as rows_staged from stage group by source_file
 ),
@@ -7,24 +8,38 @@ quarantined as (
     select source_file, count(*) as rows_quarantined from load_quarantine group by source_file
 ),
 
+duplicate as (
+    select source_file, count(*) as rows_duplicate from load_duplicates group by source_file
+),
+
 loaded as (
     select source_file, count(*) as rows_loaded from query_table($raw_table) group by source_file
 ),
 
 rejected as (
     select source_file, count(*) as rows_rejected from stage_rejects group by source_file
+),
+
+not_imported as (
+    select source_file, count(*) as rows_not_imported from import_rejects group by source_file
 )
 
 select
     files.source_file,
     files.entity_id,
     files.sha256,
-    coalesce(read.rows_staged, 0) + coalesce(rejected.rows_rejected, 0) as rows_read,
+    coalesce(read.rows_staged, 0) + coalesce(rejected.rows_rejected, 0)
+        + coalesce(not_imported.rows_not_imported, 0) as rows_read,
     coalesce(loaded.rows_loaded, 0) as rows_loaded,
     coalesce(quarantined.rows_quarantined, 0) as rows_quarantined,
-    files.ignored_columns
+    coalesce(duplicate.rows_duplicate, 0) as rows_duplicate,
+    files.ignored_columns,
+    files.source_format,
+    files.covers_through
 from load_files as files
 left join read using (source_file)
 left join quarantined using (source_file)
+left join duplicate using (source_file)
 left join loaded using (source_file)
 left join rejected using (source_file)
+left join not_imported using (source_file)

@@ -30,3 +30,48 @@ create table if not exists ingest.file_loads (
 );
 -- Header columns the contract does not name, which the load ignored.
 alter table ingest.file_loads add column if not exists ignored_columns varchar[];
+-- The source's format (canonical, ofx, bank_csv, ...); how far the file's data reaches, when the
+-- file says (an OFX statement's end date); rows that repeat a row already imported from the same
+-- source (rows read = loaded + quarantined + duplicate).
+alter table ingest.file_loads add column if not exists source_format varchar;
+alter table ingest.file_loads add column if not exists covers_through date;
+alter table ingest.file_loads add column if not exists rows_duplicate bigint default 0;
+
+-- Rows not loaded because they repeat a row already imported from the same source (an
+-- overlapping statement), with the row they repeat: nothing is dropped without a trace.
+create table if not exists ingest.duplicate_rows (
+    table_name varchar not null,
+    entity_id varchar,
+    source_file varchar not null,
+    line bigint not null,
+    key_value varchar,
+    first_file varchar,
+    first_line bigint,
+    record varchar
+);
+
+-- How each imported ledger line got its account code: the mapping rule that matched (rule_number
+-- NULL: none did, the line has the uncategorized account) and the rules file to edit.
+create table if not exists ingest.ledger_categories (
+    entity_id varchar not null,
+    source_file varchar not null,
+    line bigint not null,
+    txn_id varchar,
+    source_format varchar,
+    rule_number integer,
+    rules_file varchar
+);
+
+-- The balances bank statements state (an OFX statement's LEDGERBAL), one row per statement and
+-- account: what the ledger's cash can be compared with.
+create table if not exists ingest.statement_balances (
+    entity_id varchar not null,
+    source_file varchar not null,
+    line bigint,
+    account_id varchar,
+    currency varchar,
+    starts_on date,
+    ends_on date,
+    balance decimal(18, 2),
+    balance_on date
+);

@@ -13,5 +13,5 @@ select
     as_money(book_value) as book_value,
     coalesce(lower(status), 'active') as status
 from stage
-anti join load_quarantine using (source_file, line)
+anti join load_quarantine using (source_file, line, part)
 order by entity_id, line

@@ -8,5 +8,5 @@ select
     as_date(date) as date,
     as_money(balance) as balance
 from stage
-anti join load_quarantine using (source_file, line)
+anti join load_quarantine using (source_file, line, part)
 order by entity_id, line

@@ -14,5 +14,5 @@ select
     as_choice(status) as status,
     as_decimal(quantity) as quantity
 from stage
-anti join load_quarantine using (source_file, line)
+anti join load_quarantine using (source_file, line, part)
 order by entity_id, line

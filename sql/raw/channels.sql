@@ -13,5 +13,5 @@ select
     coalesce(as_integer(bookings), 0) as bookings,
     coalesce(as_money(revenue), 0) as revenue
 from stage
-anti join load_quarantine using (source_file, line)
+anti join load_quarantine using (source_file, line, part)
 order by entity_id, line

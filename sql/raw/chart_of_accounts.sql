@@ -9,5 +9,5 @@ select
     as_choice(type) as type,
     as_choice(behavior) as behavior
 from stage
-anti join load_quarantine using (source_file, line)
+anti join load_quarantine using (source_file, line, part)
 order by source_file, line

@@ -14,5 +14,5 @@ select
     as_money(paid_amount) as paid_amount,
     as_decimal(hours) as hours
 from stage
-anti join load_quarantine using (source_file, line)
+anti join load_quarantine using (source_file, line, part)
 order by entity_id, line

@@ -13,5 +13,7 @@ select
     description,
     counterparty
 from stage
-anti join load_quarantine using (source_file, line)
-order by entity_id, line
+anti join load_quarantine using (source_file, line, part)
+-- a later copy of an imported row (ingest/duplicates.sql)
+anti join load_duplicates using (source_file, line, part)
+order by entity_id, source_file, line, part

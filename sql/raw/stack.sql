@@ -18,5 +18,5 @@ select
     as_boolean(ci) as ci,
     as_boolean(monitoring) as monitoring
 from stage
-anti join load_quarantine using (source_file, line)
+anti join load_quarantine using (source_file, line, part)
 order by entity_id, line

@@ -1,0 +1,195 @@
+"""The example exports of docs/importing.md (docs/examples/) load as the page says, each through
+to metrics.burn: an OFX bank statement and a QFX card statement, a card's CSV export, a European
+bank's CSV export and a canonical ledger.csv."""
+
+import shutil
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import load_warehouse, rows
+
+from exec_reporting.checks import run_check_file
+from exec_reporting.config import load_config
+from exec_reporting.contract import TABLES
+from exec_reporting.metrics import relations, run_check
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "docs" / "examples"
+DOCS = ROOT / "docs" / "importing.md"
+
+
+def load_example(name: str, tmp_path: Path):
+    copy = tmp_path / name
+    shutil.copytree(EXAMPLES / name, copy)
+    return load_warehouse(copy / "reporting.yaml"), load_config(copy / "reporting.yaml")
+
+
+def burn(conn) -> dict[tuple[str, date], tuple[Decimal, Decimal]]:
+    return {
+        (r["entity_id"], r["month"]): (r["net_burn"], r["cash_end"])
+        for r in rows(conn, "select entity_id, month, net_burn, cash_end from metrics.burn")
+    }
+
+
+def assert_clean(conn, config) -> None:
+    """Nothing quarantined, and every quality gate and metric check passes."""
+    assert rows(conn, "select source_file, line, reason from quarantine.rows") == []
+    for contract_table in TABLES:
+        for check in ("quarantined_share",):
+            outcome = run_check_file(
+                conn,
+                f"checks/raw/{check}",
+                table_name=contract_table.name,
+                max_quarantined_share=config.quality.max_quarantined_share,
+            )
+            assert outcome.failures == 0, (contract_table.name, check)
+    assert run_check_file(conn, "checks/raw/ledger__duplicate_txn_ids").failures == 0
+    failing = {
+        (relation.name, check): run_check(conn, relation, check)[0]
+        for relation in relations()
+        for check in relation.checks
+    }
+    assert {key: count for key, count in failing.items() if count} == {}
+
+
+def test_the_harbor_example_loads_each_source_through_to_burn(tmp_path):
+    conn, config = load_example("harbor", tmp_path)
+    assert_clean(conn, config)
+    assert burn(conn) == {
+        # OFX and QFX: the bank's cash reaches each statement's own balance (LEDGERBAL 13,055.35
+        # and 15,181.90); the card is paid off each month (its balance is 0.00)
+        ("harbor_charters", date(2026, 9, 1)): (Decimal("-3104.10"), Decimal("13055.35")),
+        ("harbor_charters", date(2026, 10, 1)): (Decimal("-2126.55"), Decimal("15181.90")),
+        # the card's CSV export: money out written positive, the payment to the card money in
+        ("corner_cafe", date(2026, 9, 1)): (Decimal("1272.60"), Decimal("2718.40")),
+        ("corner_cafe", date(2026, 10, 1)): (Decimal("1126.65"), Decimal("2991.75")),
+        # the canonical ledger.csv
+        ("dock_rental", date(2026, 9, 1)): (Decimal("-2020.00"), Decimal("3520.00")),
+        ("dock_rental", date(2026, 10, 1)): (Decimal("-2400.00"), Decimal("5920.00")),
+    }
+    assert rows(
+        conn,
+        "select source_file, source_format, rows_read, rows_loaded, rows_duplicate, "
+        "covers_through from ingest.file_loads where table_name = 'ledger' order by source_file",
+    ) == [
+        {
+            "source_file": "corner_cafe/card.csv",
+            "source_format": "bank_csv",
+            "rows_read": 8,
+            "rows_loaded": 8,
+            "rows_duplicate": 0,
+            "covers_through": None,
+        },
+        {
+            "source_file": "dock_rental/ledger.csv",
+            "source_format": "canonical",
+            "rows_read": 3,
+            "rows_loaded": 3,
+            "rows_duplicate": 0,
+            "covers_through": None,
+        },
+        {
+            "source_file": "harbor_charters/bank/2026-09.ofx",
+            "source_format": "ofx",
+            "rows_read": 6,
+            "rows_loaded": 6,
+            "rows_duplicate": 0,
+            "covers_through": date(2026, 9, 30),
+        },
+        # the October statement starts on September 25: two transactions already imported
+        {
+            "source_file": "harbor_charters/bank/2026-10.ofx",
+            "source_format": "ofx",
+            "rows_read": 7,
+            "rows_loaded": 5,
+            "rows_duplicate": 2,
+            "covers_through": date(2026, 10, 31),
+        },
+        {
+            "source_file": "harbor_charters/card/2026-10.qfx",
+            "source_format": "ofx",
+            "rows_read": 6,
+            "rows_loaded": 6,
+            "rows_duplicate": 0,
+            "covers_through": date(2026, 10, 31),
+        },
+    ]
+    # the lines no rule matches, and where to add a rule
+    assert rows(
+        conn,
+        "select entity_id, description, amount, rules_file from metrics.uncategorized_lines "
+        "order by entity_id, line",
+    ) == [
+        {
+            "entity_id": "corner_cafe",
+            "description": "BLUE BOTTLE COFFEE",
+            "amount": Decimal("-4.50"),
+            "rules_file": "corner_cafe/rules.yaml",
+        },
+        {
+            "entity_id": "corner_cafe",
+            "description": "BLUE BOTTLE COFFEE",
+            "amount": Decimal("-4.50"),
+            "rules_file": "corner_cafe/rules.yaml",
+        },
+        {
+            "entity_id": "harbor_charters",
+            "description": "JOES BAIT AND TACKLE",
+            "amount": Decimal("-48.75"),
+            "rules_file": "harbor_charters/rules.yaml",
+        },
+    ]
+    statement_balances = rows(
+        conn,
+        "select account_id, balance, balance_on from ingest.statement_balances "
+        "order by balance_on, account_id",
+    )
+    assert statement_balances == [
+        {
+            "account_id": "9876543210",
+            "balance": Decimal("13055.35"),
+            "balance_on": date(2026, 9, 30),
+        },
+        {
+            "account_id": "9876543210",
+            "balance": Decimal("15181.90"),
+            "balance_on": date(2026, 10, 31),
+        },
+        {
+            "account_id": "XXXXXXXXXXXX4242",
+            "balance": Decimal("0.00"),
+            "balance_on": date(2026, 10, 31),
+        },
+    ]
+
+
+def test_the_kaffeehaus_example_reads_a_european_bank_export(tmp_path):
+    conn, config = load_example("kaffeehaus", tmp_path)
+    assert_clean(conn, config)
+    assert burn(conn) == {
+        ("kaffeehaus", date(2026, 9, 1)): (Decimal("-594.40"), Decimal("4594.40")),
+        ("kaffeehaus", date(2026, 10, 1)): (Decimal("-345.30"), Decimal("4939.70")),
+    }
+    assert rows(
+        conn,
+        "select description, counterparty, account_code, amount from raw.ledger where line = 7",
+    ) == [
+        {
+            "description": "Kaffeebohnen Rechnung 4711",
+            "counterparty": "Rösterei Köhler GmbH",
+            "account_code": "5100",
+            "amount": Decimal("-486.20"),
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p.relative_to(EXAMPLES).as_posix() for p in EXAMPLES.rglob("*") if p.is_file()),
+)
+def test_importing_md_shows_every_example_file(path):
+    assert f"docs/examples/{path}" in DOCS.read_text(encoding="utf-8") or path.endswith(
+        "chart_of_accounts.csv"
+    )
