@@ -230,10 +230,26 @@ class BankCsvSource(_Source):
         return self
 
 
+class StripeBalanceSource(_Source):
+    """Stripe's balance transactions export (docs/importing.md): a charge is revenue of its gross
+    amount and its fee an expense line of its own; a payout is money moved to the bank, not
+    revenue."""
+
+    format: Literal["stripe_balance"]
+    # The transfer (clearing) account of payouts: the account the bank statement's Stripe
+    # deposits get from the rules, so that the two cancel out and revenue is counted once.
+    payout_account: AccountCode
+    # Stripe's fees (each charge's fee, Stripe's own billing); default: the mapping rules, on the
+    # fee line's description "Stripe fee ..." and counterparty "Stripe".
+    fee_account: AccountCode | None = None
+    # Charges and refunds; default: the mapping rules, on the line's description.
+    revenue_account: AccountCode | None = None
+
+
 class PlannedSource(_Source):
     """A format whose importer is planned (docs/importing.md): valid here, refused at ingest."""
 
-    format: Literal["qbo_transaction_detail", "xero_account_transactions", "stripe_balance"]
+    format: Literal["qbo_transaction_detail", "xero_account_transactions"]
 
 
 def _source_format(value: object) -> str | None:
@@ -245,6 +261,7 @@ Source = Annotated[
     Annotated[CanonicalSource, Tag("format=canonical")]
     | Annotated[OfxSource, Tag("format=ofx")]
     | Annotated[BankCsvSource, Tag("format=bank_csv")]
+    | Annotated[StripeBalanceSource, Tag("format=stripe_balance")]
     | Annotated[PlannedSource, Tag("format=planned")],
     Discriminator(
         lambda v: (
@@ -253,7 +270,7 @@ Source = Annotated[
             else "format="
             + (
                 _source_format(v)
-                if _source_format(v) in ("canonical", "ofx", "bank_csv")
+                if _source_format(v) in ("canonical", "ofx", "bank_csv", "stripe_balance")
                 else "planned"
             )
         ),

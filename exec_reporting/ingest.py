@@ -418,7 +418,13 @@ def load_table(
     context_locale, currency = config.locale, config.currency
     # Normalized copies live only until their rows are staged (DuckDB copies them into `stage`).
     with tempfile.TemporaryDirectory(prefix="exec-reporting-ingest-") as scratch:
-        context = ImportContext(Path(scratch), context_locale, currency)
+        context = ImportContext(
+            Path(scratch),
+            context_locale,
+            currency,
+            config.timezone,
+            config.data_path / "chart_of_accounts.csv",
+        )
         for source in present:
             if source.format in PLANNED:
                 continue  # refused above, by _source_problems

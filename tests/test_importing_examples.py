@@ -193,3 +193,72 @@ def test_importing_md_shows_every_example_file(path):
     assert f"docs/examples/{path}" in DOCS.read_text(encoding="utf-8") or path.endswith(
         "chart_of_accounts.csv"
     )
+
+
+def test_the_bookkeeping_example_counts_stripe_revenue_once_with_the_bank(tmp_path):
+    conn, config = load_example("bookkeeping", tmp_path)
+    assert_clean(conn, config)
+    figures = {
+        (r["entity_id"], r["month"]): (r["revenue"], r["net_burn"], r["cash_end"])
+        for r in rows(
+            conn, "select entity_id, month, revenue, net_burn, cash_end from metrics.burn"
+        )
+    }
+    # Stripe: September's charges 250.00 + 400.00 + 120.00 (the last one at 05:30 UTC on the
+    # 30th: the 29th in Los Angeles), fees 7.55 + 11.90 + 3.78; October's refund -60.00 and
+    # charges 500.00 + 300.00 (02:15 UTC on November 1: October 31 in Los Angeles), fees 14.80 +
+    # 9.00 and Stripe's billing 2.00. The bank: marina 850.00 a month, fuel 215.40 in October,
+    # and the two payouts (630.55, 541.42), which are transfers from the Stripe balance, so
+    # revenue is the charges', once. Cash: the bank's 4,256.57 (its statement's balance) plus the
+    # Stripe balance not yet paid out (116.22 + 172.78).
+    assert figures == {
+        ("saltwater_tours", date(2026, 9, 1)): (
+            Decimal("770.00"),
+            Decimal("103.23"),
+            Decimal("4896.77"),
+        ),
+        ("saltwater_tours", date(2026, 10, 1)): (
+            Decimal("740.00"),
+            Decimal("351.20"),
+            Decimal("4545.57"),
+        ),
+    }
+    assert rows(
+        conn,
+        "select account_code, sum(amount) as total from raw.ledger "
+        "where entity_id = 'saltwater_tours' and account_code = '1900' group by account_code",
+    ) == [{"account_code": "1900", "total": Decimal("0.00")}]
+    assert rows(
+        conn,
+        "select source_file, source_format, rows_read, rows_loaded, rows_duplicate, "
+        "covers_through from ingest.file_loads where table_name = 'ledger' "
+        "and entity_id = 'saltwater_tours' order by source_file",
+    ) == [
+        {
+            "source_file": "saltwater_tours/bank/2026-09-10.ofx",
+            "source_format": "ofx",
+            "rows_read": 5,
+            "rows_loaded": 5,
+            "rows_duplicate": 0,
+            "covers_through": date(2026, 10, 31),
+        },
+        # each charge is two rows: its gross amount and its fee
+        {
+            "source_file": "saltwater_tours/stripe/balance-2026-09.csv",
+            "source_format": "stripe_balance",
+            "rows_read": 7,
+            "rows_loaded": 7,
+            "rows_duplicate": 0,
+            "covers_through": date(2026, 9, 29),
+        },
+        # the October export starts with September's last charge: its two rows are duplicates;
+        # a refund, a payout and Stripe's billing are one row each, two charges two each
+        {
+            "source_file": "saltwater_tours/stripe/balance-2026-10.csv",
+            "source_format": "stripe_balance",
+            "rows_read": 9,
+            "rows_loaded": 7,
+            "rows_duplicate": 2,
+            "covers_through": date(2026, 10, 31),
+        },
+    ]

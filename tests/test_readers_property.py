@@ -42,6 +42,9 @@ SOURCES = {
     "canonical_auto": [{"format": "canonical", "path": "ledger*.csv", "encoding": "auto"}],
     "bank_csv": [BANK_CSV],
     "ofx": [{"format": "ofx", "path": "bank/*.ofx"}],
+    "stripe_balance": [
+        {"format": "stripe_balance", "path": "stripe/*.csv", "payout_account": "1900"}
+    ],
 }
 
 # Cells that look like what the files hold (mostly valid, so that rows load, repeat and
@@ -219,3 +222,39 @@ def test_the_ofx_reader_takes_any_transactions(first, second, currency):
 @given(content=st.binary(max_size=400), prefix=st.sampled_from([b"", OFX_HEADER.encode()]))
 def test_the_ofx_reader_takes_any_bytes(content, prefix):
     load_files("ofx", {"bank/a.ofx": prefix + content})
+
+
+STRIPE_HEADER = ["id", "Type", "Amount", "Fee", "Net", "Currency", "Created (UTC)", "Description"]
+stripe_row = mostly(
+    st.tuples(
+        column(st.sampled_from(["txn_1", "txn_2", "txn_3", "txn_4"])),
+        column(st.sampled_from(["charge", "refund", "payout", "stripe_fee", "adjustment"])),
+        amounts,
+        st.one_of(st.just(""), amounts),
+        st.one_of(st.just(""), amounts),
+        column(st.sampled_from(["usd", "USD", "eur"])),
+        column(in_window.map(lambda d: d.strftime("%Y-%m-%d 23:30"))),
+        text,
+    ).map(list),
+    st.lists(junk, max_size=10),
+)
+
+
+@SETTINGS
+@given(body=st.lists(stripe_row, max_size=12), overlap=st.lists(stripe_row, max_size=6))
+def test_the_stripe_reader_takes_any_rows(body, overlap):
+    second = body[: len(overlap)] + overlap
+    load_files(
+        "stripe_balance",
+        {
+            "stripe/a.csv": as_csv(STRIPE_HEADER, body, "\n"),
+            "stripe/b.csv": as_csv(STRIPE_HEADER, second, "\r\n"),
+        },
+    )
+
+
+@SETTINGS
+@given(content=st.binary(max_size=400))
+def test_the_stripe_reader_takes_any_bytes(content):
+    header = ",".join(STRIPE_HEADER).encode() + b"\n"
+    load_files("stripe_balance", {"stripe/a.csv": header + content})

@@ -56,7 +56,7 @@ def test_every_format_of_the_issue_is_a_valid_source(tmp_path):
         {"format": "ofx", "path": "bank/*.ofx"},
         {"format": "qbo_transaction_detail", "path": "qbo/*.csv"},
         {"format": "xero_account_transactions", "path": "xero/*.csv"},
-        {"format": "stripe_balance", "path": "stripe/*.csv"},
+        {"format": "stripe_balance", "path": "stripe/*.csv", "payout_account": "1900"},
         BANK_CSV,
     ]
     loaded = load_config(config_with(tmp_path, sources)).entities[0].sources
@@ -156,9 +156,7 @@ def test_two_sources_with_one_path_are_refused(tmp_path):
         )
 
 
-@pytest.mark.parametrize(
-    "planned", ["qbo_transaction_detail", "xero_account_transactions", "stripe_balance"]
-)
+@pytest.mark.parametrize("planned", ["qbo_transaction_detail", "xero_account_transactions"])
 def test_a_planned_format_stops_the_ledger_load_saying_so(tmp_path, planned):
     path = config_with(tmp_path, [{"format": planned, "path": "export/*.csv"}])
     (tmp_path / "data" / "shop" / "export").mkdir(parents=True)
