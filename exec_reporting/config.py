@@ -246,10 +246,48 @@ class StripeBalanceSource(_Source):
     revenue_account: AccountCode | None = None
 
 
+AccountNames = Annotated[list[Annotated[str, Field(min_length=1)]], Field(max_length=100)]
+
+
+def _distinct_sections(sources: tuple[list[str], ...]) -> None:
+    names = [_header_name(name) for names in sources for name in names]
+    if not names:
+        raise ValueError(
+            "bank_accounts: name the bank (and card) accounts whose sections of the report are "
+            "the ledger, as the report names them (such as Checking)"
+        )
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"account {repeated[0]!r} is named twice")
+
+
+class QboTransactionDetailSource(_Source):
+    """QuickBooks Online's "Transaction Detail by Account" report, as CSV: the lines of the bank
+    and card accounts' sections are the ledger; the split account gives the account code."""
+
+    format: Literal["qbo_transaction_detail"]
+    # the sections that are the bank ledger, as the report names them ("Checking", "1010
+    # Checking"); card accounts' amounts are negated (a purchase grows what is owed)
+    bank_accounts: AccountNames = Field(default_factory=list)
+    card_accounts: AccountNames = Field(default_factory=list)
+    # how the report writes dates: %m/%d/%Y in the US, %d/%m/%Y in the UK, Canada, Australia
+    date_format: Annotated[str, AfterValidator(_date_format)]
+    decimal: Literal[".", ","] = "."
+
+    @model_validator(mode="after")
+    def _some_account(self) -> QboTransactionDetailSource:
+        _distinct_sections((self.bank_accounts, self.card_accounts))
+        return self
+
+
 class PlannedSource(_Source):
     """A format whose importer is planned (docs/importing.md): valid here, refused at ingest."""
 
-    format: Literal["qbo_transaction_detail", "xero_account_transactions"]
+    format: Literal["xero_account_transactions"]
+
+
+# The formats with an importer; the others are planned.
+IMPLEMENTED_FORMATS = ("canonical", "ofx", "bank_csv", "stripe_balance", "qbo_transaction_detail")
 
 
 def _source_format(value: object) -> str | None:
@@ -262,17 +300,14 @@ Source = Annotated[
     | Annotated[OfxSource, Tag("format=ofx")]
     | Annotated[BankCsvSource, Tag("format=bank_csv")]
     | Annotated[StripeBalanceSource, Tag("format=stripe_balance")]
+    | Annotated[QboTransactionDetailSource, Tag("format=qbo_transaction_detail")]
     | Annotated[PlannedSource, Tag("format=planned")],
     Discriminator(
         lambda v: (
             None
             if _source_format(v) is None
             else "format="
-            + (
-                _source_format(v)
-                if _source_format(v) in ("canonical", "ofx", "bank_csv", "stripe_balance")
-                else "planned"
-            )
+            + (_source_format(v) if _source_format(v) in IMPLEMENTED_FORMATS else "planned")
         ),
         custom_error_type="source_format",
         custom_error_message="format: expected one of " + ", ".join(SOURCE_FORMATS),

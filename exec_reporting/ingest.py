@@ -638,7 +638,8 @@ def _table_exists(conn, name: str) -> bool:
 def table_version(config: ReportingConfig, table: Table) -> tuple[str, dict[str, str]]:
     """The content version of a table's input files (a hash of every file's path and SHA-256),
     and the SHA-256 of each file by its path under data_dir. The ledger's include the account
-    mapping rules files of entities with imported sources: they decide its account codes."""
+    mapping rules files of entities with imported sources: they decide its account codes (and
+    the chart, when a QuickBooks export's lines get theirs through it)."""
     present, _ = source_files(config, table)
     hashes = {source.name: file_sha256(source.path) for source in present}
     if table.name == "ledger":
@@ -646,6 +647,12 @@ def table_version(config: ReportingConfig, table: Table) -> tuple[str, dict[str,
             path = rules_file(config, entity)
             if path.is_file() and any(s.format != "canonical" for s in entity.sources):
                 hashes[path.relative_to(config.data_path).as_posix()] = file_sha256(path)
+        # a QuickBooks line's account code comes from the chart (its split account's name)
+        chart = config.data_path / "chart_of_accounts.csv"
+        if chart.is_file() and any(
+            s.format == "qbo_transaction_detail" for e in config.entities for s in e.sources
+        ):
+            hashes[chart.relative_to(config.data_path).as_posix()] = file_sha256(chart)
     digest = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:16]
     return digest, hashes
 

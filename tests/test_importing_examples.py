@@ -201,7 +201,9 @@ def test_the_bookkeeping_example_counts_stripe_revenue_once_with_the_bank(tmp_pa
     figures = {
         (r["entity_id"], r["month"]): (r["revenue"], r["net_burn"], r["cash_end"])
         for r in rows(
-            conn, "select entity_id, month, revenue, net_burn, cash_end from metrics.burn"
+            conn,
+            "select entity_id, month, revenue, net_burn, cash_end from metrics.burn "
+            "where entity_id = 'saltwater_tours'",
         )
     }
     # Stripe: September's charges 250.00 + 400.00 + 120.00 (the last one at 05:30 UTC on the
@@ -262,3 +264,56 @@ def test_the_bookkeeping_example_counts_stripe_revenue_once_with_the_bank(tmp_pa
             "covers_through": date(2026, 10, 31),
         },
     ]
+
+
+def test_the_bookkeeping_example_reads_the_bank_sections_of_a_quickbooks_report(tmp_path):
+    conn, _ = load_example("bookkeeping", tmp_path)
+    figures = {
+        r["month"]: (r["revenue"], r["net_burn"], r["cash_end"])
+        for r in rows(
+            conn,
+            "select month, revenue, net_burn, cash_end from metrics.burn "
+            "where entity_id = 'bayside_plumbing'",
+        )
+    }
+    # September: job 1041's 1,850.00 in; pipe 412.30, van fuel 96.40, tools on the card 89.99
+    # (cogs) and software 30.00 out. October: job 1042's 640.00 in; a water heater 1,120.00 and
+    # two permits of 45.00 out; the card's payment from checking moves cash between the
+    # business's own accounts (-89.99 on checking, +89.99 on the card): no cost. Opening 3,000.00.
+    assert figures == {
+        date(2026, 9, 1): (Decimal("1850.00"), Decimal("-1221.31"), Decimal("4221.31")),
+        date(2026, 10, 1): (Decimal("640.00"), Decimal("570.00"), Decimal("3651.31")),
+    }
+    assert rows(
+        conn,
+        "select line, account_code, amount from raw.ledger "
+        "where entity_id = 'bayside_plumbing' order by line",
+    ) == [
+        {"line": line, "account_code": code, "amount": Decimal(amount)}
+        for line, code, amount in (
+            (7, "4100", "1850.00"),  # "4100 Plumbing services": the code it starts with
+            (8, "5100", "-412.30"),  # "Job materials": the chart's account of that name
+            (9, "5000", "-96.40"),  # "-Split-": the rules (Chevron)
+            (10, "6100", "-30.00"),  # "Office expenses:Software": the sub-account's name
+            (11, "4100", "640.00"),
+            (12, "2100", "-89.99"),
+            (13, "5100", "-1120.00"),
+            (14, "6400", "-45.00"),  # "Permits" is not in the chart: the rules
+            (15, "6400", "-45.00"),  # the same permit twice on one day: two rows
+            (18, "5100", "-89.99"),  # the card's purchase, written 89.99: money out
+            (19, "1010", "89.99"),
+        )
+    ]
+    [load] = rows(
+        conn,
+        "select rows_read, rows_loaded, rows_quarantined, covers_through from ingest.file_loads "
+        "where entity_id = 'bayside_plumbing'",
+    )
+    # the report's period, "September 1 - October 31, 2026"; the lines of the income and
+    # expense sections are the other side of the same entries, no rows
+    assert load == {
+        "rows_read": 11,
+        "rows_loaded": 11,
+        "rows_quarantined": 0,
+        "covers_through": date(2026, 10, 31),
+    }

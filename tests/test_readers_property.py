@@ -42,6 +42,15 @@ SOURCES = {
     "canonical_auto": [{"format": "canonical", "path": "ledger*.csv", "encoding": "auto"}],
     "bank_csv": [BANK_CSV],
     "ofx": [{"format": "ofx", "path": "bank/*.ofx"}],
+    "qbo_transaction_detail": [
+        {
+            "format": "qbo_transaction_detail",
+            "path": "qbo/*.csv",
+            "bank_accounts": ["Checking"],
+            "card_accounts": ["Visa"],
+            "date_format": "%m/%d/%Y",
+        }
+    ],
     "stripe_balance": [
         {"format": "stripe_balance", "path": "stripe/*.csv", "payout_account": "1900"}
     ],
@@ -258,3 +267,51 @@ def test_the_stripe_reader_takes_any_rows(body, overlap):
 def test_the_stripe_reader_takes_any_bytes(content):
     header = ",".join(STRIPE_HEADER).encode() + b"\n"
     load_files("stripe_balance", {"stripe/a.csv": header + content})
+
+
+QBO_HEADER = ["", "Date", "Transaction Type", "Num", "Name", "Memo/Description", "Split", "Amount"]
+qbo_row = mostly(
+    st.one_of(
+        # a transaction
+        st.tuples(
+            st.just(""),
+            column(in_window.map(lambda d: d.strftime("%m/%d/%Y"))),
+            st.just("Expense"),
+            st.just(""),
+            st.sampled_from(["Shell", "City", ""]),
+            text,
+            st.sampled_from(["Fuel", "4000 Sales", "-Split-", "Rent", ""]),
+            amounts,
+        ).map(list),
+        # a section's name, a total
+        st.sampled_from(["Checking", "Visa", "Sales", "Total for Checking", "TOTAL"]).map(
+            lambda label: [label]
+        ),
+    ),
+    st.lists(junk, max_size=10),
+)
+
+
+@SETTINGS
+@given(
+    title=st.lists(text, max_size=3),
+    body=st.lists(qbo_row, max_size=14),
+    overlap=st.lists(qbo_row, max_size=6),
+    end=line_ends,
+)
+def test_the_quickbooks_reader_takes_any_rows(title, body, overlap, end):
+    titles = "".join(line.replace("\n", " ").replace("\r", " ") + end for line in title).encode()
+    load_files(
+        "qbo_transaction_detail",
+        {
+            "qbo/a.csv": titles + as_csv(QBO_HEADER, [["Checking"], *body], end),
+            "qbo/b.csv": as_csv(QBO_HEADER, [["Checking"], *body[: len(overlap)], *overlap], end),
+        },
+    )
+
+
+@SETTINGS
+@given(content=st.binary(max_size=400))
+def test_the_quickbooks_reader_takes_any_bytes(content):
+    header = ",".join(QBO_HEADER).encode() + b"\nChecking\n"
+    load_files("qbo_transaction_detail", {"qbo/a.csv": header + content})

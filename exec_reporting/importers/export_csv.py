@@ -10,8 +10,11 @@ the first of the first lines that holds a name of every required role.
 
 from __future__ import annotations
 
+import calendar
 import csv
+import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import duckdb
 
@@ -154,3 +157,74 @@ def _header(
         f"{file.path}: not {layout.what}: no header with its columns ({expected}) in its first "
         f"{HEADER_SEARCH_LINES} lines"
     )
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+# The ways a report's title writes the day its period ends: "October 31, 2026" (QuickBooks, US),
+# "31 October 2026" (Xero; QuickBooks elsewhere), "October 1-31, 2026", and a whole month,
+# "January - October, 2026" or "October 2026" (its last day).
+_PERIOD_DAYS = (
+    re.compile(
+        r"(?P<month>[A-Za-z]+)\.?\s+(?:\d{1,2}\s*[-–]\s*)?(?P<day>\d{1,2}),?\s+(?P<year>\d{4})"
+    ),
+    re.compile(r"(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})"),
+    re.compile(r"(?P<month>[A-Za-z]+)\.?,?\s+(?P<year>\d{4})"),
+)
+
+
+def period_end(titles: list[str]) -> date | None:
+    """The last day of the report period a report's title rows state ("January 1 - October 31,
+    2026", "For the period 1 January 2026 to 31 October 2026"): the latest-written date of the
+    first title row that states one. None when none does."""
+    for title in titles:
+        found: list[tuple[int, date]] = []
+        for pattern in _PERIOD_DAYS:
+            for match in pattern.finditer(title):
+                month = _MONTHS.get(match.group("month").lower())
+                if month is None:
+                    continue
+                year = int(match.group("year"))
+                day = (
+                    int(match.group("day"))
+                    if "day" in pattern.groupindex
+                    else calendar.monthrange(year, month)[1]
+                )
+                try:
+                    found.append((match.end(), date(year, month, day)))
+                except ValueError:
+                    continue
+        if found:
+            # the date written last; of two ending at one place, the one that names its day
+            return max(found, key=lambda end_day: end_day[0])[1]
+    return None
+
+
+def report_sections(conn: duckdb.DuckDBPyConnection, total_pattern: str) -> dict[str, str]:
+    """Sort the rows of a report (`report_lines`) into sections, totals and transactions
+    (`report_sections`, sql/ingest/report_sections.sql); return the sections' names by their
+    key (lower case, spaces collapsed), in the order of the report."""
+    execute(conn, "ingest/report_sections", total_pattern=total_pattern)
+    found = conn.execute(
+        "select label from report_kinds where kind = 'section' order by line"
+    ).fetchall()
+    return {cell_name(label): label.strip() for (label,) in found}
