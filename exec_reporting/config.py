@@ -280,14 +280,21 @@ class QboTransactionDetailSource(_Source):
         return self
 
 
-class PlannedSource(_Source):
-    """A format whose importer is planned (docs/importing.md): valid here, refused at ingest."""
+class XeroAccountTransactionsSource(_Source):
+    """Xero's "Account Transactions" report, as CSV: the lines of the bank and card accounts'
+    sections are the ledger, Debit - Credit their amount; the mapping rules give the codes."""
 
     format: Literal["xero_account_transactions"]
+    # the sections that are the ledger, as the report names them ("Business Bank Account")
+    bank_accounts: AccountNames = Field(default_factory=list)
+    # how the report writes dates; Xero's own: 2 Oct 2026 (a month name cannot be misread)
+    date_format: Annotated[str, AfterValidator(_date_format)] = "%d %b %Y"
+    decimal: Literal[".", ","] = "."
 
-
-# The formats with an importer; the others are planned.
-IMPLEMENTED_FORMATS = ("canonical", "ofx", "bank_csv", "stripe_balance", "qbo_transaction_detail")
+    @model_validator(mode="after")
+    def _some_account(self) -> XeroAccountTransactionsSource:
+        _distinct_sections((self.bank_accounts,))
+        return self
 
 
 def _source_format(value: object) -> str | None:
@@ -301,14 +308,9 @@ Source = Annotated[
     | Annotated[BankCsvSource, Tag("format=bank_csv")]
     | Annotated[StripeBalanceSource, Tag("format=stripe_balance")]
     | Annotated[QboTransactionDetailSource, Tag("format=qbo_transaction_detail")]
-    | Annotated[PlannedSource, Tag("format=planned")],
+    | Annotated[XeroAccountTransactionsSource, Tag("format=xero_account_transactions")],
     Discriminator(
-        lambda v: (
-            None
-            if _source_format(v) is None
-            else "format="
-            + (_source_format(v) if _source_format(v) in IMPLEMENTED_FORMATS else "planned")
-        ),
+        lambda v: None if _source_format(v) is None else f"format={_source_format(v)}",
         custom_error_type="source_format",
         custom_error_message="format: expected one of " + ", ".join(SOURCE_FORMATS),
     ),

@@ -29,7 +29,7 @@ import duckdb
 from exec_reporting.account_rules import AccountRulesError, NumberedRule, load_account_rules
 from exec_reporting.config import CanonicalSource, Entity, ReportingConfig
 from exec_reporting.contract import PLAUSIBLE_YEARS, TABLES, Table
-from exec_reporting.importers import IMPORTERS, PLANNED, ImportContext, SourceFile
+from exec_reporting.importers import IMPORTERS, ImportContext, SourceFile
 from exec_reporting.source_text import NotText, ReadableFile, readable_file
 from exec_reporting.sqlfiles import (
     create_table_as,
@@ -426,8 +426,6 @@ def load_table(
             config.data_path / "chart_of_accounts.csv",
         )
         for source in present:
-            if source.format in PLANNED:
-                continue  # refused above, by _source_problems
             if source.format == "canonical":
                 readable, file_problems = _stage_source(conn, source, context)
                 any_nul = any_nul or (readable is not None and readable.has_nul)
@@ -491,20 +489,10 @@ def load_table(
 def _source_problems(
     config: ReportingConfig, table: Table, entities: list[Entity], present: list[SourceFile]
 ) -> list[str]:
-    """What stops the ledger's sources before any file is read: a format whose importer is not
-    written yet, a file two sources claim."""
+    """What stops the ledger's sources before any file is read: a file two sources claim."""
     if table.name != "ledger":
         return []
     problems = []
-    for entity in entities:
-        for index, source in enumerate(entity.sources):
-            if source.format in PLANNED:
-                problems.append(
-                    f"{config.source}: entities[{config.entities.index(entity)}].sources[{index}]: "
-                    f"format {source.format} ({source.path}): its importer is not implemented "
-                    "yet (docs/importing.md); export the data as a bank CSV (format bank_csv) "
-                    "meanwhile"
-                )
     claimed: dict[Path, SourceFile] = {}
     for file in present:
         earlier = claimed.get(file.path)

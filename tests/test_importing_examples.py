@@ -317,3 +317,28 @@ def test_the_bookkeeping_example_reads_the_bank_sections_of_a_quickbooks_report(
         "rows_quarantined": 0,
         "covers_through": date(2026, 10, 31),
     }
+
+
+def test_the_bookkeeping_example_reads_the_bank_section_of_a_xero_report(tmp_path):
+    conn, _ = load_example("bookkeeping", tmp_path)
+    figures = {
+        r["month"]: (r["revenue"], r["net_burn"], r["cash_end"])
+        for r in rows(
+            conn,
+            "select month, revenue, net_burn, cash_end from metrics.burn "
+            "where entity_id = 'fernhill_studio'",
+        )
+    }
+    # Debit is money in (2,400.00 and 1,150.00), Credit money out (software 59.99 and rent
+    # 900.00 a month); cash reaches the report's closing balance, 3,630.02. The Sales section is
+    # the other side of the same entries: no rows.
+    assert figures == {
+        date(2026, 9, 1): (Decimal("2400.00"), Decimal("-1440.01"), Decimal("3440.01")),
+        date(2026, 10, 1): (Decimal("1150.00"), Decimal("-190.01"), Decimal("3630.02")),
+    }
+    [load] = rows(
+        conn,
+        "select rows_read, rows_loaded, covers_through from ingest.file_loads "
+        "where entity_id = 'fernhill_studio'",
+    )
+    assert load == {"rows_read": 6, "rows_loaded": 6, "covers_through": date(2026, 10, 31)}

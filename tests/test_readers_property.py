@@ -51,6 +51,13 @@ SOURCES = {
             "date_format": "%m/%d/%Y",
         }
     ],
+    "xero_account_transactions": [
+        {
+            "format": "xero_account_transactions",
+            "path": "xero/*.csv",
+            "bank_accounts": ["Business Bank Account"],
+        }
+    ],
     "stripe_balance": [
         {"format": "stripe_balance", "path": "stripe/*.csv", "payout_account": "1900"}
     ],
@@ -315,3 +322,42 @@ def test_the_quickbooks_reader_takes_any_rows(title, body, overlap, end):
 def test_the_quickbooks_reader_takes_any_bytes(content):
     header = ",".join(QBO_HEADER).encode() + b"\nChecking\n"
     load_files("qbo_transaction_detail", {"qbo/a.csv": header + content})
+
+
+XERO_HEADER = ["Date", "Source", "Description", "Reference", "Debit", "Credit"]
+xero_row = mostly(
+    st.one_of(
+        st.tuples(
+            column(in_window.map(lambda d: d.strftime("%d %b %Y"))),
+            st.just("Spend Money"),
+            text,
+            st.just(""),
+            st.one_of(st.just(""), amounts),
+            st.one_of(st.just(""), amounts),
+        ).map(list),
+        st.sampled_from(
+            ["Business Bank Account", "Sales", "Opening Balance", "Total Business Bank Account"]
+        ).map(lambda label: [label]),
+    ),
+    st.lists(junk, max_size=8),
+)
+
+
+@SETTINGS
+@given(body=st.lists(xero_row, max_size=14), overlap=st.lists(xero_row, max_size=6), end=line_ends)
+def test_the_xero_reader_takes_any_rows(body, overlap, end):
+    section = [["Business Bank Account"]]
+    load_files(
+        "xero_account_transactions",
+        {
+            "xero/a.csv": as_csv(XERO_HEADER, [*section, *body], end),
+            "xero/b.csv": as_csv(XERO_HEADER, [*section, *body[: len(overlap)], *overlap], end),
+        },
+    )
+
+
+@SETTINGS
+@given(content=st.binary(max_size=400))
+def test_the_xero_reader_takes_any_bytes(content):
+    header = ",".join(XERO_HEADER).encode() + b"\nBusiness Bank Account\n"
+    load_files("xero_account_transactions", {"xero/a.csv": header + content})

@@ -21,6 +21,7 @@ from exec_reporting.importers.base import (
 from exec_reporting.importers.ofx import OfxImporter
 from exec_reporting.importers.qbo import QboTransactionDetailImporter
 from exec_reporting.importers.stripe import StripeBalanceImporter
+from exec_reporting.importers.xero import XeroAccountTransactionsImporter
 
 IMPORTERS: dict[str, Importer] = {
     importer.format: importer
@@ -29,15 +30,12 @@ IMPORTERS: dict[str, Importer] = {
         BankCsvImporter(),
         StripeBalanceImporter(),
         QboTransactionDetailImporter(),
+        XeroAccountTransactionsImporter(),
     )
 }
-# Formats reporting.yaml accepts whose importers are not written yet: a source of one of them
-# stops the ledger's load with a clear message, rather than being skipped.
-PLANNED = ("xero_account_transactions",)
 
 __all__ = [
     "IMPORTERS",
-    "PLANNED",
     "ImportContext",
     "Importer",
     "SourceFile",
