@@ -230,10 +230,71 @@ class BankCsvSource(_Source):
         return self
 
 
-class PlannedSource(_Source):
-    """A format whose importer is planned (docs/importing.md): valid here, refused at ingest."""
+class StripeBalanceSource(_Source):
+    """Stripe's balance transactions export (docs/importing.md): a charge is revenue of its gross
+    amount and its fee an expense line of its own; a payout is money moved to the bank, not
+    revenue."""
 
-    format: Literal["qbo_transaction_detail", "xero_account_transactions", "stripe_balance"]
+    format: Literal["stripe_balance"]
+    # The transfer (clearing) account of payouts: the account the bank statement's Stripe
+    # deposits get from the rules, so that the two cancel out and revenue is counted once.
+    payout_account: AccountCode
+    # Stripe's fees (each charge's fee, Stripe's own billing); default: the mapping rules, on the
+    # fee line's description "Stripe fee ..." and counterparty "Stripe".
+    fee_account: AccountCode | None = None
+    # Charges and refunds; default: the mapping rules, on the line's description.
+    revenue_account: AccountCode | None = None
+
+
+AccountNames = Annotated[list[Annotated[str, Field(min_length=1)]], Field(max_length=100)]
+
+
+def _distinct_sections(sources: tuple[list[str], ...]) -> None:
+    names = [_header_name(name) for names in sources for name in names]
+    if not names:
+        raise ValueError(
+            "bank_accounts: name the bank (and card) accounts whose sections of the report are "
+            "the ledger, as the report names them (such as Checking)"
+        )
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"account {repeated[0]!r} is named twice")
+
+
+class QboTransactionDetailSource(_Source):
+    """QuickBooks Online's "Transaction Detail by Account" report, as CSV: the lines of the bank
+    and card accounts' sections are the ledger; the split account gives the account code."""
+
+    format: Literal["qbo_transaction_detail"]
+    # the sections that are the bank ledger, as the report names them ("Checking", "1010
+    # Checking"); card accounts' amounts are negated (a purchase grows what is owed)
+    bank_accounts: AccountNames = Field(default_factory=list)
+    card_accounts: AccountNames = Field(default_factory=list)
+    # how the report writes dates: %m/%d/%Y in the US, %d/%m/%Y in the UK, Canada, Australia
+    date_format: Annotated[str, AfterValidator(_date_format)]
+    decimal: Literal[".", ","] = "."
+
+    @model_validator(mode="after")
+    def _some_account(self) -> QboTransactionDetailSource:
+        _distinct_sections((self.bank_accounts, self.card_accounts))
+        return self
+
+
+class XeroAccountTransactionsSource(_Source):
+    """Xero's "Account Transactions" report, as CSV: the lines of the bank and card accounts'
+    sections are the ledger, Debit - Credit their amount; the mapping rules give the codes."""
+
+    format: Literal["xero_account_transactions"]
+    # the sections that are the ledger, as the report names them ("Business Bank Account")
+    bank_accounts: AccountNames = Field(default_factory=list)
+    # how the report writes dates; Xero's own: 2 Oct 2026 (a month name cannot be misread)
+    date_format: Annotated[str, AfterValidator(_date_format)] = "%d %b %Y"
+    decimal: Literal[".", ","] = "."
+
+    @model_validator(mode="after")
+    def _some_account(self) -> XeroAccountTransactionsSource:
+        _distinct_sections((self.bank_accounts,))
+        return self
 
 
 def _source_format(value: object) -> str | None:
@@ -245,18 +306,11 @@ Source = Annotated[
     Annotated[CanonicalSource, Tag("format=canonical")]
     | Annotated[OfxSource, Tag("format=ofx")]
     | Annotated[BankCsvSource, Tag("format=bank_csv")]
-    | Annotated[PlannedSource, Tag("format=planned")],
+    | Annotated[StripeBalanceSource, Tag("format=stripe_balance")]
+    | Annotated[QboTransactionDetailSource, Tag("format=qbo_transaction_detail")]
+    | Annotated[XeroAccountTransactionsSource, Tag("format=xero_account_transactions")],
     Discriminator(
-        lambda v: (
-            None
-            if _source_format(v) is None
-            else "format="
-            + (
-                _source_format(v)
-                if _source_format(v) in ("canonical", "ofx", "bank_csv")
-                else "planned"
-            )
-        ),
+        lambda v: None if _source_format(v) is None else f"format={_source_format(v)}",
         custom_error_type="source_format",
         custom_error_message="format: expected one of " + ", ".join(SOURCE_FORMATS),
     ),

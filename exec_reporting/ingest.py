@@ -29,7 +29,7 @@ import duckdb
 from exec_reporting.account_rules import AccountRulesError, NumberedRule, load_account_rules
 from exec_reporting.config import CanonicalSource, Entity, ReportingConfig
 from exec_reporting.contract import PLAUSIBLE_YEARS, TABLES, Table
-from exec_reporting.importers import IMPORTERS, PLANNED, ImportContext, SourceFile
+from exec_reporting.importers import IMPORTERS, ImportContext, SourceFile
 from exec_reporting.source_text import NotText, ReadableFile, readable_file
 from exec_reporting.sqlfiles import (
     create_table_as,
@@ -418,10 +418,14 @@ def load_table(
     context_locale, currency = config.locale, config.currency
     # Normalized copies live only until their rows are staged (DuckDB copies them into `stage`).
     with tempfile.TemporaryDirectory(prefix="exec-reporting-ingest-") as scratch:
-        context = ImportContext(Path(scratch), context_locale, currency)
+        context = ImportContext(
+            Path(scratch),
+            context_locale,
+            currency,
+            config.timezone,
+            config.data_path / "chart_of_accounts.csv",
+        )
         for source in present:
-            if source.format in PLANNED:
-                continue  # refused above, by _source_problems
             if source.format == "canonical":
                 readable, file_problems = _stage_source(conn, source, context)
                 any_nul = any_nul or (readable is not None and readable.has_nul)
@@ -485,20 +489,10 @@ def load_table(
 def _source_problems(
     config: ReportingConfig, table: Table, entities: list[Entity], present: list[SourceFile]
 ) -> list[str]:
-    """What stops the ledger's sources before any file is read: a format whose importer is not
-    written yet, a file two sources claim."""
+    """What stops the ledger's sources before any file is read: a file two sources claim."""
     if table.name != "ledger":
         return []
     problems = []
-    for entity in entities:
-        for index, source in enumerate(entity.sources):
-            if source.format in PLANNED:
-                problems.append(
-                    f"{config.source}: entities[{config.entities.index(entity)}].sources[{index}]: "
-                    f"format {source.format} ({source.path}): its importer is not implemented "
-                    "yet (docs/importing.md); export the data as a bank CSV (format bank_csv) "
-                    "meanwhile"
-                )
     claimed: dict[Path, SourceFile] = {}
     for file in present:
         earlier = claimed.get(file.path)
@@ -632,7 +626,8 @@ def _table_exists(conn, name: str) -> bool:
 def table_version(config: ReportingConfig, table: Table) -> tuple[str, dict[str, str]]:
     """The content version of a table's input files (a hash of every file's path and SHA-256),
     and the SHA-256 of each file by its path under data_dir. The ledger's include the account
-    mapping rules files of entities with imported sources: they decide its account codes."""
+    mapping rules files of entities with imported sources: they decide its account codes (and
+    the chart, when a QuickBooks export's lines get theirs through it)."""
     present, _ = source_files(config, table)
     hashes = {source.name: file_sha256(source.path) for source in present}
     if table.name == "ledger":
@@ -640,6 +635,12 @@ def table_version(config: ReportingConfig, table: Table) -> tuple[str, dict[str,
             path = rules_file(config, entity)
             if path.is_file() and any(s.format != "canonical" for s in entity.sources):
                 hashes[path.relative_to(config.data_path).as_posix()] = file_sha256(path)
+        # a QuickBooks line's account code comes from the chart (its split account's name)
+        chart = config.data_path / "chart_of_accounts.csv"
+        if chart.is_file() and any(
+            s.format == "qbo_transaction_detail" for e in config.entities for s in e.sources
+        ):
+            hashes[chart.relative_to(config.data_path).as_posix()] = file_sha256(chart)
     digest = hashlib.sha256(json.dumps(hashes, sort_keys=True).encode()).hexdigest()[:16]
     return digest, hashes
 

@@ -42,6 +42,25 @@ SOURCES = {
     "canonical_auto": [{"format": "canonical", "path": "ledger*.csv", "encoding": "auto"}],
     "bank_csv": [BANK_CSV],
     "ofx": [{"format": "ofx", "path": "bank/*.ofx"}],
+    "qbo_transaction_detail": [
+        {
+            "format": "qbo_transaction_detail",
+            "path": "qbo/*.csv",
+            "bank_accounts": ["Checking"],
+            "card_accounts": ["Visa"],
+            "date_format": "%m/%d/%Y",
+        }
+    ],
+    "xero_account_transactions": [
+        {
+            "format": "xero_account_transactions",
+            "path": "xero/*.csv",
+            "bank_accounts": ["Business Bank Account"],
+        }
+    ],
+    "stripe_balance": [
+        {"format": "stripe_balance", "path": "stripe/*.csv", "payout_account": "1900"}
+    ],
 }
 
 # Cells that look like what the files hold (mostly valid, so that rows load, repeat and
@@ -219,3 +238,126 @@ def test_the_ofx_reader_takes_any_transactions(first, second, currency):
 @given(content=st.binary(max_size=400), prefix=st.sampled_from([b"", OFX_HEADER.encode()]))
 def test_the_ofx_reader_takes_any_bytes(content, prefix):
     load_files("ofx", {"bank/a.ofx": prefix + content})
+
+
+STRIPE_HEADER = ["id", "Type", "Amount", "Fee", "Net", "Currency", "Created (UTC)", "Description"]
+stripe_row = mostly(
+    st.tuples(
+        column(st.sampled_from(["txn_1", "txn_2", "txn_3", "txn_4"])),
+        column(st.sampled_from(["charge", "refund", "payout", "stripe_fee", "adjustment"])),
+        amounts,
+        st.one_of(st.just(""), amounts),
+        st.one_of(st.just(""), amounts),
+        column(st.sampled_from(["usd", "USD", "eur"])),
+        column(in_window.map(lambda d: d.strftime("%Y-%m-%d 23:30"))),
+        text,
+    ).map(list),
+    st.lists(junk, max_size=10),
+)
+
+
+@SETTINGS
+@given(body=st.lists(stripe_row, max_size=12), overlap=st.lists(stripe_row, max_size=6))
+def test_the_stripe_reader_takes_any_rows(body, overlap):
+    second = body[: len(overlap)] + overlap
+    load_files(
+        "stripe_balance",
+        {
+            "stripe/a.csv": as_csv(STRIPE_HEADER, body, "\n"),
+            "stripe/b.csv": as_csv(STRIPE_HEADER, second, "\r\n"),
+        },
+    )
+
+
+@SETTINGS
+@given(content=st.binary(max_size=400))
+def test_the_stripe_reader_takes_any_bytes(content):
+    header = ",".join(STRIPE_HEADER).encode() + b"\n"
+    load_files("stripe_balance", {"stripe/a.csv": header + content})
+
+
+QBO_HEADER = ["", "Date", "Transaction Type", "Num", "Name", "Memo/Description", "Split", "Amount"]
+qbo_row = mostly(
+    st.one_of(
+        # a transaction
+        st.tuples(
+            st.just(""),
+            column(in_window.map(lambda d: d.strftime("%m/%d/%Y"))),
+            st.just("Expense"),
+            st.just(""),
+            st.sampled_from(["Shell", "City", ""]),
+            text,
+            st.sampled_from(["Fuel", "4000 Sales", "-Split-", "Rent", ""]),
+            amounts,
+        ).map(list),
+        # a section's name, a total
+        st.sampled_from(["Checking", "Visa", "Sales", "Total for Checking", "TOTAL"]).map(
+            lambda label: [label]
+        ),
+    ),
+    st.lists(junk, max_size=10),
+)
+
+
+@SETTINGS
+@given(
+    title=st.lists(text, max_size=3),
+    body=st.lists(qbo_row, max_size=14),
+    overlap=st.lists(qbo_row, max_size=6),
+    end=line_ends,
+)
+def test_the_quickbooks_reader_takes_any_rows(title, body, overlap, end):
+    titles = "".join(line.replace("\n", " ").replace("\r", " ") + end for line in title).encode()
+    load_files(
+        "qbo_transaction_detail",
+        {
+            "qbo/a.csv": titles + as_csv(QBO_HEADER, [["Checking"], *body], end),
+            "qbo/b.csv": as_csv(QBO_HEADER, [["Checking"], *body[: len(overlap)], *overlap], end),
+        },
+    )
+
+
+@SETTINGS
+@given(content=st.binary(max_size=400))
+def test_the_quickbooks_reader_takes_any_bytes(content):
+    header = ",".join(QBO_HEADER).encode() + b"\nChecking\n"
+    load_files("qbo_transaction_detail", {"qbo/a.csv": header + content})
+
+
+XERO_HEADER = ["Date", "Source", "Description", "Reference", "Debit", "Credit"]
+xero_row = mostly(
+    st.one_of(
+        st.tuples(
+            column(in_window.map(lambda d: d.strftime("%d %b %Y"))),
+            st.just("Spend Money"),
+            text,
+            st.just(""),
+            st.one_of(st.just(""), amounts),
+            st.one_of(st.just(""), amounts),
+        ).map(list),
+        st.sampled_from(
+            ["Business Bank Account", "Sales", "Opening Balance", "Total Business Bank Account"]
+        ).map(lambda label: [label]),
+    ),
+    st.lists(junk, max_size=8),
+)
+
+
+@SETTINGS
+@given(body=st.lists(xero_row, max_size=14), overlap=st.lists(xero_row, max_size=6), end=line_ends)
+def test_the_xero_reader_takes_any_rows(body, overlap, end):
+    section = [["Business Bank Account"]]
+    load_files(
+        "xero_account_transactions",
+        {
+            "xero/a.csv": as_csv(XERO_HEADER, [*section, *body], end),
+            "xero/b.csv": as_csv(XERO_HEADER, [*section, *body[: len(overlap)], *overlap], end),
+        },
+    )
+
+
+@SETTINGS
+@given(content=st.binary(max_size=400))
+def test_the_xero_reader_takes_any_bytes(content):
+    header = ",".join(XERO_HEADER).encode() + b"\nBusiness Bank Account\n"
+    load_files("xero_account_transactions", {"xero/a.csv": header + content})

@@ -19,17 +19,23 @@ from exec_reporting.importers.base import (
     insert_rejects,
 )
 from exec_reporting.importers.ofx import OfxImporter
+from exec_reporting.importers.qbo import QboTransactionDetailImporter
+from exec_reporting.importers.stripe import StripeBalanceImporter
+from exec_reporting.importers.xero import XeroAccountTransactionsImporter
 
 IMPORTERS: dict[str, Importer] = {
-    importer.format: importer for importer in (OfxImporter(), BankCsvImporter())
+    importer.format: importer
+    for importer in (
+        OfxImporter(),
+        BankCsvImporter(),
+        StripeBalanceImporter(),
+        QboTransactionDetailImporter(),
+        XeroAccountTransactionsImporter(),
+    )
 }
-# Formats reporting.yaml accepts whose importers are not written yet: a source of one of them
-# stops the ledger's load with a clear message, rather than being skipped.
-PLANNED = ("qbo_transaction_detail", "xero_account_transactions", "stripe_balance")
 
 __all__ = [
     "IMPORTERS",
-    "PLANNED",
     "ImportContext",
     "Importer",
     "SourceFile",

@@ -53,6 +53,12 @@ class ImportContext:
     # every amount must be in.
     locale: str
     currency: str
+    # reporting.yaml's timezone: the day of an export's timestamps in UTC (Stripe's) is the
+    # portfolio's day.
+    timezone: str = "UTC"
+    # The portfolio's chart_of_accounts.csv (it may not exist): an export that names the account
+    # of a line (QuickBooks' split account) gets the chart's code for it.
+    chart: Path | None = None
 
 
 @dataclass
