@@ -7,8 +7,10 @@ import calendar
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -192,3 +194,54 @@ def report_editions(reports: Path) -> dict[tuple[str, str], bytes]:
 def outbox_messages(outbox: Path) -> set[str]:
     """Every message in the outbox, as <month>/<report>/<file>."""
     return {p.relative_to(outbox).as_posix() for p in outbox.rglob("*.eml")}
+
+
+def has_open(pid: int, path: Path) -> bool:
+    """Whether the process has the file open (from /proc/<pid>/fd)."""
+    try:
+        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    for descriptor in descriptors:
+        try:
+            if os.readlink(descriptor) == str(path):
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def waits_for_a_file_lock(pid: int) -> bool:
+    """Whether the process is blocked on a file lock: /proc/locks lists each blocked request as
+    `N: -> FLOCK ADVISORY WRITE <pid> ...`."""
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        if len(fields) > 5 and fields[1] == "->" and fields[5] == str(pid):
+            return True
+    return False
+
+
+@contextmanager
+def started_together(home: Path, *commands: tuple[Path, Path, list[str]]) -> Iterator[list]:
+    """Start the commands ((config, log, argv) each, on the Dagster home `home`, which has no
+    storage yet) and let them reach the instance's storage at the same moment: the run storage's
+    SQLite file is held locked (as by a third process writing it) until every process has it
+    open, or waits for a file lock (the fix: its turn to create the instance), or has exited.
+    Started like this, two commands on today's main collide on creating the storage most times,
+    instead of once in a while."""
+    runs_db = home / "history" / "runs.db"
+    runs_db.parent.mkdir(parents=True)
+    gate = sqlite3.connect(runs_db, isolation_level=None)
+    try:
+        gate.execute("begin exclusive")
+        processes = [start_cli(home, config, log, *argv) for config, log, argv in commands]
+        with killed_on_exit(*processes):
+            while not all(
+                has_open(p.pid, runs_db) or waits_for_a_file_lock(p.pid) or p.poll() is not None
+                for p in processes
+            ):
+                time.sleep(0.02)
+            gate.execute("rollback")
+            yield processes
+    finally:
+        gate.close()

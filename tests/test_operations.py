@@ -46,6 +46,7 @@ from ops_helpers import (
     running_steps,
     shop_sales_line,
     start_cli,
+    started_together,
     step_intervals,
     warehouse_intervals,
     write_ops_portfolio,
@@ -406,11 +407,11 @@ def test_only_the_recipients_of_changed_reports_get_a_corrected_edition(flow):
 
 @pytest.fixture(scope="module")
 def cli_portfolio(tmp_path_factory):
-    """A portfolio and a fresh Dagster home with the instance config exec-reporting ships."""
+    """A portfolio and a new Dagster home: the instance config exec-reporting ships, no storage
+    yet (the first commands on it create it)."""
     root = tmp_path_factory.mktemp("concurrent")
     config_path = write_ops_portfolio(root, MONTHS)
     home = new_dagster_home(root / "dagster_home")
-    open_instance(home).dispose()  # its storage created once, as after an earlier run
     return root, config_path, home
 
 
@@ -421,15 +422,20 @@ def run_of(instance: dg.DagsterInstance, pid: int) -> dg.DagsterRun | None:
 
 
 def test_two_runs_at_once_both_succeed_one_warehouse_step_at_a_time(cli_portfolio):
+    """Two months at once on a Dagster home that has no storage yet: the two commands reach the
+    instance's storage at the same moment (started_together), one creates it, and the pool lets
+    one warehouse step run at a time across both runs."""
     root, config_path, home = cli_portfolio
+    if (home / "history").exists():
+        # run alone or first, the home is new; after another test of the module, a fresh one
+        home = new_dagster_home(root / "dagster_home_concurrent")
+    assert sorted(p.name for p in home.iterdir()) == ["dagster.yaml"]
     months = (MONTHS[3], MONTHS[4])
-    processes = [
-        start_cli(home, config_path, root / f"run-{m}.log", "run", "--month", m) for m in months
-    ]
-    with killed_on_exit(*processes):
+    commands = [(config_path, root / f"run-{m}.log", ["run", "--month", m]) for m in months]
+    with started_together(home, *commands) as processes:
         for process in processes:
             process.wait(timeout=300)
-    logs = [(root / f"run-{m}.log").read_text() for m in months]
+    logs = [log.read_text() for _, log, _ in commands]
     assert [p.returncode for p in processes] == [0, 0], "\n\n".join(logs)
 
     config = load_config(config_path)
@@ -487,6 +493,7 @@ def test_a_run_killed_mid_way_is_reaped_and_the_next_run_succeeds(cli_portfolio)
     root, config_path, home = cli_portfolio
     config = load_config(config_path)
     month = MONTHS[0]
+    open_instance(home).dispose()  # its storage there, as after an earlier run
     # The kill lands at a known point: a named pipe where the accounting report writes its HTML
     # (render.py writes <name>.html.tmp, then renames it) holds that step, with the pool's slot,
     # until someone reads the pipe. Nobody does: the run is killed there.

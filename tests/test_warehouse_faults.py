@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import re
-import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,8 +26,7 @@ from ops_helpers import (
     new_dagster_home,
     open_instance,
     outbox_messages,
-    start_cli,
-    warehouse_intervals,
+    started_together,
     write_ops_portfolio,
 )
 
@@ -37,7 +34,6 @@ from exec_reporting.cli import EXIT_WAREHOUSE_UNAVAILABLE
 from exec_reporting.cli import main as cli_main
 from exec_reporting.config import CONFIG_ENV, ReportingConfig, load_config
 from exec_reporting.definitions import MONTHLY_JOB, build_definitions
-from exec_reporting.resources.warehouse import POOL
 from exec_reporting.sqlfiles import execute
 from exec_reporting.warehouse import WarehouseUnavailable, connect
 
@@ -328,79 +324,6 @@ def test_a_move_interrupted_before_the_drop_copies_nothing_twice(tmp_path):
 
 
 # -- 3. two runs at once on a new Dagster home ----------------------------------------------------
-
-
-def has_open(pid: int, path: Path) -> bool:
-    """Whether the process has the file open (from /proc/<pid>/fd)."""
-    try:
-        descriptors = list(Path(f"/proc/{pid}/fd").iterdir())
-    except OSError:
-        return False
-    for descriptor in descriptors:
-        try:
-            if os.readlink(descriptor) == str(path):
-                return True
-        except OSError:
-            continue
-    return False
-
-
-def waits_for_a_file_lock(pid: int) -> bool:
-    """Whether the process is blocked on a file lock: /proc/locks lists each blocked request as
-    `N: -> FLOCK ADVISORY WRITE <pid> ...`."""
-    for line in Path("/proc/locks").read_text().splitlines():
-        fields = line.split()
-        if len(fields) > 5 and fields[1] == "->" and fields[5] == str(pid):
-            return True
-    return False
-
-
-@contextmanager
-def started_together(home: Path, *commands: tuple[Path, Path, list[str]]) -> Iterator[list]:
-    """Start the commands ((config, log, argv) each, on the Dagster home `home`, which has no
-    storage yet) and let them reach the instance's storage at the same moment: the run storage's
-    SQLite file is held locked (as by a third process writing it) until every process has it
-    open, or waits for a file lock (the fix: its turn to create the instance), or has exited.
-    Started like this, two commands on today's main collide on creating the storage most times,
-    instead of once in a while."""
-    runs_db = home / "history" / "runs.db"
-    runs_db.parent.mkdir(parents=True)
-    gate = sqlite3.connect(runs_db, isolation_level=None)
-    try:
-        gate.execute("begin exclusive")
-        processes = [start_cli(home, config, log, *argv) for config, log, argv in commands]
-        with killed_on_exit(*processes):
-            while not all(
-                has_open(p.pid, runs_db) or waits_for_a_file_lock(p.pid) or p.poll() is not None
-                for p in processes
-            ):
-                time.sleep(0.02)
-            gate.execute("rollback")
-            yield processes
-    finally:
-        gate.close()
-
-
-def test_two_runs_at_once_on_a_new_dagster_home_both_succeed_one_writer_at_a_time(tmp_path):
-    config_path = write_ops_portfolio(tmp_path, MONTHS)
-    home = new_dagster_home(tmp_path / "dagster_home")  # the config only: no storage yet
-    assert sorted(p.name for p in home.iterdir()) == ["dagster.yaml"]
-    runs = [(config_path, tmp_path / f"run-{m}.log", ["run", "--month", m]) for m in MONTHS]
-    with started_together(home, *runs) as processes:
-        for process in processes:
-            process.wait(timeout=300)
-    logs = [log.read_text() for _, log, _ in runs]
-    assert [p.returncode for p in processes] == [0, 0], "\n\n".join(logs)
-
-    with open_instance(home) as instance:
-        runs = [r.dagster_run for r in instance.get_run_records()]
-        assert sorted(r.tags["dagster/partition"] for r in runs) == sorted(MONTHS)
-        assert {r.status for r in runs} == {dg.DagsterRunStatus.SUCCESS}
-        # the pool still serialized them: never the warehouse open in both at once
-        assert instance.event_log_storage.get_concurrency_info(POOL).slot_count == 1
-        held = [warehouse_intervals(instance, r.run_id) for r in runs]
-        assert held[0] and held[1]
-        assert [(a, b) for a in held[0] for b in held[1] if a[0] < b[1] and b[0] < a[1]] == []
 
 
 def test_commands_started_together_on_a_new_dagster_home_all_succeed(tmp_path):
