@@ -422,8 +422,7 @@ def test_a_wrong_password_fails_the_preflight_and_nothing_is_delivered(
     fresh_path.write_text(yaml.safe_dump(settings), encoding="utf-8")
     config = load_config(fresh_path)
     job = build_definitions(config).resolve_job_def(MONTHLY_JOB)
-    (tmp_path / "dagster").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(
             instance=instance,
             partition_key=MONTH,

@@ -93,7 +93,7 @@ def test_every_change_of_the_files_loads_even_back_to_a_state_seen_before(tmp_pa
     good = ledger.read_text()
     bad = good.replace("S4,2025-02-05,4000,400.00", "S4,2025-02-05,4000,four hundred")
 
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         # the warehouse as the first monthly pack leaves it
         assert defs.resolve_job_def(INGEST_JOB).execute_in_process(instance=instance).success
         cursor = sensor.evaluate_tick(
@@ -224,7 +224,7 @@ def test_the_alert_sensor_alerts_for_runs_of_every_other_origin_once(tmp_path):
         "the sensor watch_data_dir": {"dagster/sensor_name": "watch_data_dir"},
         "a Python process": {},
     }
-    with dg.instance_for_test() as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         context = dg.build_sensor_context(
             instance=instance,
             repository_def=repository,

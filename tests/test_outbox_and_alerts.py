@@ -188,8 +188,7 @@ def test_a_failed_run_emails_the_failing_step_the_reason_and_a_link_to_alerts_to
     sensor = defs.resolve_sensor_def("alert_on_run_failure")
     assert sensor.required_resource_keys == {"mailer"}
     mailer = defs.resources["mailer"]
-    (tmp_path / "dagster").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(
             instance=instance, partition_key="2025-01", raise_on_error=False
         )

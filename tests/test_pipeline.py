@@ -60,8 +60,7 @@ def config_path(portfolio):
 def test_the_monthly_pack_runs_through_a_real_instance(config_path, tmp_path):
     config = load_config(config_path)
     job = build_definitions(config).resolve_job_def(MONTHLY_JOB)
-    (tmp_path / "dagster").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(instance=instance, partition_key="2025-03")
         assert result.success
         # the run and its materializations are on the instance, as the UI would show them

@@ -343,8 +343,7 @@ def run_month(tmp_path, files: dict[str, str], held_back: bool = True, **overrid
     defs = build_definitions(config)
     job = defs.resolve_job_def(MONTHLY_JOB)
     sensor = defs.resolve_sensor_def("alert_on_run_failure")
-    (tmp_path / "dagster").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         result = job.execute_in_process(
             instance=instance, partition_key=MONTH, raise_on_error=False
         )
