@@ -7,7 +7,12 @@ BIN := $(VENV)/bin
 # Reinstall whenever the project's requirements change.
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -c1-12)
 
-.PHONY: install demo test ui lint chromium bench clean-state
+# The tests run over both cores (pytest-xdist, one module per worker at a time), their temporary
+# folders in memory where the machine has /dev/shm: SQLite and DuckDB files there skip the disk.
+TEST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo /tmp)
+PYTEST := TMPDIR=$(TEST_TMP) $(BIN)/python -m pytest -n 2 --dist loadfile
+
+.PHONY: install demo test check ui lint chromium bench clean-state
 
 install: $(STAMP)
 
@@ -23,11 +28,18 @@ $(STAMP):
 demo: install
 	$(BIN)/exec-reporting demo
 
-## Install, then run the whole test suite.
+## Install, then run the whole test suite (what CI runs).
 test: install chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+## The fast tier: every test but the slow tier (marker `process`: commands in processes of their
+## own, the webserver, browsers, whole packs on a persistent instance).
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(PYTEST) -m "not process"
 
 ## The Dagster UI on the same instance as `make demo` (http://127.0.0.1:3000).
 ui: install

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from exec_reporting.metrics import build_all
 from exec_reporting.settings import write_config_tables
 from exec_reporting.warehouse import connect
 
+REPO = Path(__file__).resolve().parent.parent
+
 DEFAULT_CHART = """\
 code,name,type,behavior
 1000,Bank,asset,
@@ -27,6 +30,14 @@ code,name,type,behavior
 6100,Software,expense,fixed
 6200,Commissions,expense,variable
 """
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The modules with slow-tier tests first, each module's tests in their own order: over two
+    workers (`make test` runs pytest-xdist, one module per worker at a time), the long ones start
+    at once instead of last, beside an idle worker."""
+    slow = {item.module.__name__ for item in items if item.get_closest_marker("process")}
+    items.sort(key=lambda item: item.module.__name__ not in slow)
 
 
 def write_portfolio(
@@ -86,6 +97,49 @@ def load_warehouse(config_path: Path, metrics: bool = True) -> duckdb.DuckDBPyCo
     if metrics:
         build_all(conn)
     return conn
+
+
+def load_warehouse_file(config_path: Path, warehouse: Path) -> None:
+    """The portfolio's ingested tables and metrics into a DuckDB file (the send ledger in memory,
+    thrown away)."""
+    config = load_config(config_path)
+    with connect(warehouse, ":memory:") as conn:
+        write_config_tables(conn, config)
+        load_all(conn, config)
+        build_all(conn)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory) -> tuple[Path, Path]:
+    """The demo portfolio, generated and loaded once per test process: (its reporting.yaml, the
+    project's own, beside data/demo; the warehouse file it loads into). Read it through
+    `demo_warehouse`, which gives each module a copy of its own."""
+    from exec_reporting.demo import generate
+
+    root = tmp_path_factory.mktemp("demo-build")
+    generate(root / "data" / "demo")
+    config_path = root / "reporting.yaml"
+    shutil.copyfile(REPO / "reporting.yaml", config_path)
+    warehouse = root / "demo-warehouse.duckdb"
+    load_warehouse_file(config_path, warehouse)
+    return config_path, warehouse
+
+
+def open_demo_warehouse(demo_build: tuple[Path, Path], folder: Path) -> duckdb.DuckDBPyConnection:
+    """A copy of the loaded demo warehouse in `folder`, opened for reading and writing (with an
+    in-memory send ledger, as load_warehouse)."""
+    copy = folder / "demo-warehouse.duckdb"
+    shutil.copyfile(demo_build[1], copy)
+    return connect(copy, ":memory:")
+
+
+@pytest.fixture(scope="module")
+def demo_warehouse(demo_build, tmp_path_factory):
+    """(the demo's reporting.yaml, a connection to this module's own copy of its loaded
+    warehouse): the demo generated and loaded once, a module's changes its own."""
+    conn = open_demo_warehouse(demo_build, tmp_path_factory.mktemp("demo-copy"))
+    yield demo_build[0], conn
+    conn.close()
 
 
 def rows(conn, sql: str, params=None) -> list[dict]:

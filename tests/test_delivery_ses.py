@@ -471,6 +471,7 @@ def test_a_send_without_an_answer_is_unknown_never_resent_until_the_operator_say
 # -- a run killed in the middle of its sends ---------------------------------------------------
 
 
+@pytest.mark.process
 def test_a_run_killed_mid_send_then_rerun_never_sends_anyone_two(tmp_path, moto, cli_here):
     """`exec-reporting run` killed with SIGKILL while its 18th of 50 sends is in flight.
 

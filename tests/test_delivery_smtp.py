@@ -40,6 +40,10 @@ from exec_reporting.delivery import NotSent, PreflightError, Refused, deliver
 from exec_reporting.resources.mail import SmtpTransport
 from exec_reporting.warehouse import connect
 
+# the slow tier: processes of their own, or whole packs through the commands on a persistent
+# instance (make check leaves it out; make test runs it)
+pytestmark = pytest.mark.process
+
 BIN = Path(sys.executable).parent
 USERNAME = "reports-relay"
 # Unique per test session, so finding it anywhere cannot be a coincidence.

@@ -7,7 +7,12 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pytest
 import yaml
+
+# the slow tier: processes of their own, or whole packs through the commands on a persistent
+# instance (make check leaves it out; make test runs it)
+pytestmark = pytest.mark.process
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -265,23 +265,6 @@ def test_the_alert_sensor_alerts_for_runs_of_every_other_origin_once(tmp_path):
 # -- 4. what a report reads -----------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory):
-    from exec_reporting.demo import generate
-
-    root = tmp_path_factory.mktemp("demo")
-    generate(root / "data" / "demo")
-    config = yaml_demo_config(root)
-    return config, load_warehouse(config)
-
-
-def yaml_demo_config(root: Path) -> Path:
-    text = (REPO / "reporting.yaml").read_text()
-    path = root / "reporting.yaml"
-    path.write_text(text)
-    return path
-
-
 def test_each_report_runs_only_the_sql_files_its_reads_are_derived_from(demo_warehouse, portfolio):
     bare = portfolio(
         {f"{e}/ledger.csv": SHOP for e in ("shop", "flat", "boat", "studio")},

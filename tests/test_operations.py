@@ -61,6 +61,10 @@ from exec_reporting.reports.common import month_start
 from exec_reporting.resources.warehouse import POOL
 from exec_reporting.warehouse import connect
 
+# the slow tier: processes of their own, or whole packs through the commands on a persistent
+# instance (make check leaves it out; make test runs it)
+pytestmark = pytest.mark.process
+
 MONTHS = last_complete_months(5)
 CORRECTED = MONTHS[2]  # a middle month: two report months before it, two after
 # The Shop's sales line of that month, 3,200.00, was keyed in wrong: it is 3,250.00.

@@ -10,6 +10,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+# the slow tier: processes of their own, or whole packs through the commands on a persistent
+# instance (make check leaves it out; make test runs it)
+pytestmark = pytest.mark.process
+
 REPO = Path(__file__).resolve().parent.parent
 
 

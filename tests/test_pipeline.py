@@ -136,6 +136,7 @@ def run_cli(*args, cwd, env=None):
     )
 
 
+@pytest.mark.process
 def test_cli_run_uses_the_instance_beside_the_warehouse_and_reports_failures(config_path, tmp_path):
     done = run_cli("run", cwd=tmp_path)  # ./reporting.yaml, latest month in the data
     assert done.returncode == 0, done.stdout + done.stderr
@@ -169,6 +170,7 @@ def test_cli_explains_a_bad_month_and_a_bad_config(config_path, tmp_path):
     assert "data_dir: required key is missing" in done.stderr
 
 
+@pytest.mark.process
 def test_dagster_definitions_validate_passes_on_the_workspace(config_path):
     done = subprocess.run(
         [str(BIN / "dagster"), "definitions", "validate", "-w", "workspace.yaml"],

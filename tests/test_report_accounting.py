@@ -12,10 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import build_report, load_warehouse, rows, write_portfolio
 
-from exec_reporting.demo import generate
 from exec_reporting.metrics import relation as relation_named
 from exec_reporting.metrics import run_check
 
@@ -972,15 +970,8 @@ def test_a_ledger_alone_builds_the_report_with_no_data_sections(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    generate(root / "data" / "demo")
-    config = yaml.safe_load((REPO / "reporting.yaml").read_text())
-    path = root / "reporting.yaml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False))
-    conn = load_warehouse(path)
-    yield path, conn
-    conn.close()
+def demo(demo_warehouse):
+    return demo_warehouse
 
 
 def test_the_demo_report_has_every_section_filled(demo):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import textwrap
 from datetime import date
 from decimal import Decimal
@@ -795,15 +794,9 @@ def test_a_bare_portfolio_builds_with_no_data_sections(portfolio):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    from exec_reporting.demo import generate
-
-    root = tmp_path_factory.mktemp("demo")
-    generate(root / "data" / "demo")
-    shutil.copy(REPO / "reporting.yaml", root / "reporting.yaml")
-    conn = load_warehouse(root / "reporting.yaml")
-    yield conn, root / "reporting.yaml"
-    conn.close()
+def demo(demo_warehouse):
+    config_path, conn = demo_warehouse
+    return conn, config_path
 
 
 def test_the_demo_report_has_every_section(demo):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -16,7 +15,6 @@ import pytest
 import yaml
 from conftest import build_report, load_warehouse, rows, write_portfolio
 
-from exec_reporting.demo import generate
 from exec_reporting.metrics import relation as relation_named
 from exec_reporting.metrics import run_check
 
@@ -714,13 +712,9 @@ def test_ledger_only_portfolio_builds_with_no_data_sections(portfolio):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    generate(root / "data" / "demo")
-    shutil.copy(ROOT / "reporting.yaml", root / "reporting.yaml")
-    conn = load_warehouse(root / "reporting.yaml")
-    yield conn, root / "reporting.yaml"
-    conn.close()
+def demo(demo_warehouse):
+    config_path, conn = demo_warehouse
+    return conn, config_path
 
 
 def test_demo_report_has_every_section_filled(demo):

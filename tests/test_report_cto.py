@@ -9,12 +9,10 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from conftest import build_report, load_warehouse, rows, write_portfolio
 
-from exec_reporting.demo import generate
 from exec_reporting.metrics import relation as relation_named
 from exec_reporting.metrics import relations, run_check
 from exec_reporting.reports.cto import NO_STACK
@@ -839,15 +837,9 @@ def test_a_ledger_only_portfolio_builds_with_no_data_sections(portfolio):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    generate(root / "data" / "demo")
-    source = (Path(__file__).resolve().parent.parent / "reporting.yaml").read_text(encoding="utf-8")
-    config_path = root / "reporting.yaml"
-    config_path.write_text(source, encoding="utf-8")
-    conn = load_warehouse(config_path)
-    yield conn, config_path
-    conn.close()
+def demo(demo_warehouse):
+    config_path, conn = demo_warehouse
+    return conn, config_path
 
 
 def test_demo_report_has_every_section_and_finding(demo):

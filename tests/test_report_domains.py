@@ -8,12 +8,10 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from conftest import build_report, load_warehouse, rows, write_portfolio
 
-from exec_reporting.demo import generate
 from exec_reporting.metrics import relation as relation_named
 from exec_reporting.metrics import relations, run_check
 from exec_reporting.sqlfiles import read_sql, tables_named
@@ -1178,17 +1176,9 @@ def test_no_entity_of_the_kind(ledger_only, kind, other):
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    root = tmp_path_factory.mktemp("demo")
-    generate(root / "data" / "demo")
-    config = root / "reporting.yaml"
-    config.write_text(
-        (Path(__file__).resolve().parent.parent / "reporting.yaml").read_text(encoding="utf-8"),
-        encoding="utf-8",
-    )
-    conn = load_warehouse(config)
-    yield conn, config
-    conn.close()
+def demo(demo_warehouse):
+    config_path, conn = demo_warehouse
+    return conn, config_path
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import build_report, load_warehouse, write_portfolio
+from conftest import build_report, load_warehouse, open_demo_warehouse, write_portfolio
 
 from exec_reporting.config import load_config
-from exec_reporting.demo import generate
 from exec_reporting.reports import DOMAIN_REPORTS, PERSONA_REPORTS, specs
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,8 +22,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
-def demo_config(root: Path, **changes) -> Path:
+def demo_config(root: Path, data: Path, **changes) -> Path:
+    """The demo's reporting.yaml in `root`, with changes, reading the demo data in `data`."""
     config = yaml.safe_load((REPO / "reporting.yaml").read_text())
+    config["data_dir"] = str(data)
     config.update(changes)
     path = root / "reporting.yaml"
     path.write_text(yaml.safe_dump(config, sort_keys=False))
@@ -32,12 +33,12 @@ def demo_config(root: Path, **changes) -> Path:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
+def demo(demo_build, tmp_path_factory):
     """The demo portfolio loaded, and every report of its latest month rendered to disk."""
     root = tmp_path_factory.mktemp("demo")
-    generate(root / "data" / "demo")
-    path = demo_config(root)
-    conn = load_warehouse(path)
+    data = demo_build[0].parent / "data" / "demo"  # generated once for the session
+    path = demo_config(root, data)
+    conn = open_demo_warehouse(demo_build, root)
     folder = root / "reports" / MONTH
     rendered_reports = {}
     for report, spec in specs().items():
@@ -45,7 +46,8 @@ def demo(tmp_path_factory):
             model, rendered = build_report(conn, path, report, MONTH, entity_id)
             rendered.write(folder)
             rendered_reports[rendered.name] = (model, rendered)
-    return {"path": path, "conn": conn, "folder": folder, "rendered": rendered_reports}
+    yield {"path": path, "data": data, "conn": conn, "folder": folder, "rendered": rendered_reports}
+    conn.close()
 
 
 def test_the_demo_has_all_eight_reports(demo):
@@ -81,7 +83,7 @@ def test_html_fits_in_gmail_and_charts_are_files_not_data_uris(demo):
 def test_money_is_in_the_configured_currency(demo, tmp_path):
     _, usd = demo["rendered"]["cfo"]
     assert "$" in usd.text
-    euro = demo_config(demo["path"].parent, currency="EUR", locale="de_DE")
+    euro = demo_config(demo["path"].parent, demo["data"], currency="EUR", locale="de_DE")
     model, rendered = build_report(demo["conn"], euro, "cfo", MONTH)
     assert "€" in rendered.text and "$" not in rendered.text
     assert "Umsatz" not in rendered.text  # the words stay English; numbers follow the locale
@@ -89,7 +91,7 @@ def test_money_is_in_the_configured_currency(demo, tmp_path):
     assert f"{cash.value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") in (
         rendered.text
     )
-    demo_config(demo["path"].parent)  # put the demo config back for the other tests
+    demo_config(demo["path"].parent, demo["data"])  # put the demo config back for the other tests
 
 
 def test_json_holds_the_figures_the_page_shows(demo):
@@ -117,6 +119,7 @@ def test_every_table_row_has_an_id_of_its_own_that_is_not_its_rank(demo):
                 assert all(any(v is not None for v in i) for i in ids), where
 
 
+@pytest.mark.process
 def test_each_page_shows_its_key_figures_and_every_chart_loads_in_chromium(demo):
     from playwright.sync_api import sync_playwright
 
@@ -173,6 +176,7 @@ def test_a_ledger_only_portfolio_gets_five_persona_reports_with_no_data_sections
     assert "stack.csv" in cto.text
 
 
+@pytest.mark.process
 def test_a_script_in_a_vendor_name_is_shown_as_text(tmp_path):
     from playwright.sync_api import sync_playwright
 

@@ -25,6 +25,10 @@ from exec_reporting.config import load_config
 from exec_reporting.definitions import INGEST_JOB, build_definitions
 from exec_reporting.demo import generate
 
+# the slow tier: processes of their own, or whole packs through the commands on a persistent
+# instance (make check leaves it out; make test runs it)
+pytestmark = pytest.mark.process
+
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "operations.md"
 MONTH = "2026-10"

@@ -37,6 +37,10 @@ from exec_reporting.definitions import MONTHLY_JOB, build_definitions
 from exec_reporting.sqlfiles import execute
 from exec_reporting.warehouse import WarehouseUnavailable, connect
 
+# the slow tier: processes of their own, or whole packs through the commands on a persistent
+# instance (make check leaves it out; make test runs it)
+pytestmark = pytest.mark.process
+
 MONTHS = last_complete_months(2)
 MONTH = MONTHS[-1]
 

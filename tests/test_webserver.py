@@ -49,6 +49,10 @@ from dagster_graphql import DagsterGraphQLClient, DagsterGraphQLClientError
 from exec_reporting.cli import INSTANCE_TEMPLATE
 from exec_reporting.metrics import relations
 
+# the slow tier: processes of their own, or whole packs through the commands on a persistent
+# instance (make check leaves it out; make test runs it)
+pytestmark = pytest.mark.process
+
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # the guide's screenshots are refreshed only on request: a test run writes to a temporary folder
