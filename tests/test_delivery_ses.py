@@ -448,9 +448,9 @@ def test_a_send_without_an_answer_is_unknown_never_resent_until_the_operator_say
 
     # the operator checked it did not arrive: resend, through a server that answers
     point_at(config_path, moto.url)
-    resent = cli(config_path, "resend", "--unknown")
-    assert resent.returncode == 0, resent.stdout + resent.stderr
-    assert "resend: 1 sent" in resent.stdout
+    code, resent = cli_here(config_path, "resend", "--unknown")
+    assert code == 0, resent
+    assert "resend: 1 sent" in resent
     [raw] = moto.messages()
     message = parse(raw["raw_data"])
     assert message["To"] == "a@example.com"
