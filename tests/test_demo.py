@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import shutil
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import yaml
 from conftest import load_warehouse, rows
 
+from exec_reporting.cli import demo_files_missing
 from exec_reporting.config import load_config
 from exec_reporting.contract import TABLES_BY_NAME
 from exec_reporting.demo import CHART_OF_ACCOUNTS, ENTITIES, OPENING_CASH, generate
@@ -76,6 +78,21 @@ def test_same_arguments_give_byte_identical_files(tmp_path):
     other = generate(tmp_path / "c", seed=7)
     assert files_of(tmp_path / "c")["jada/ledger.csv"] != a["jada/ledger.csv"]
     assert other["entities"] == first["entities"]
+
+
+def test_a_demo_folder_an_older_version_made_is_found_out(tmp_path):
+    """`exec-reporting demo` regenerates a folder whose files reporting.yaml's sources do not
+    find (the rental's ledger.csv, before its bank's statements), instead of failing the load."""
+    generate(tmp_path / "data")
+    config = yaml.safe_load(DEMO_CONFIG.read_text(encoding="utf-8"))
+    config["data_dir"] = str(tmp_path / "data")
+    path = tmp_path / "reporting.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    assert demo_files_missing(load_config(path)) == []
+    shutil.rmtree(tmp_path / "data" / OFX_ENTITY / "bank")
+    assert demo_files_missing(load_config(path)) == [
+        str(tmp_path / "data" / OFX_ENTITY / "bank" / "*.ofx")
+    ]
 
 
 def test_generate_overwrites_only_its_own_files(tmp_path):
