@@ -1091,6 +1091,18 @@ def test_uncategorized_lines_per_entity_with_the_rules_file_and_the_largest_line
         "Shop: books not right: 1 ledger line on code 6999, missing from the chart"
     )
     assert any("uncategorized account 6999" in line for line in chart.lines)
+    # the code's finding asks for rules where every line is imported; for both where some are not
+    details = {
+        r["entity_id"]: r["detail"]
+        for r in rows(conn, "select * from metrics.findings where rule = 'unmapped_code'")
+        if r["month"] == date(2025, 2, 1)
+    }
+    assert details["cafe"] == (
+        "Imported lines no mapping rule matched: add rules for them to cafe/rules.yaml. "
+        "Until then 3 line(s) since 2025-01-07, net -57.25, count in cash but in no "
+        "profit-and-loss line"
+    )
+    assert details["shop"].startswith("Add it to chart_of_accounts.csv or recode its lines.")
     for text in (rendered.html, rendered.text, rendered.markdown):
         assert "Rules file to edit" in text and "dock/rules.yaml" in text
         assert "Mystery Supply Co" in text
