@@ -1,4 +1,5 @@
-"""The demo portfolio: six synthetic businesses written as the canonical CSV files.
+"""The demo portfolio: six synthetic businesses written as the canonical CSV files, a bank's OFX
+statements and a Stripe export.
 
 Everything this module writes is synthetic: made up by a seeded random generator, not taken from
 any real business. People are named with obviously made-up surnames (Example, Sample, ...), every
@@ -39,10 +40,22 @@ Conventions the reports can rely on:
   (invoice_id DC-UNB-..., issued_on and due_on the last day of the month worked, no payment).
   Retainer invoices are net 15, project invoices net 30. A partial payment has paid_amount below
   amount.
-- balances.csv (every entity): the bank statement's closing balance on the last day of every
-  month, which is the opening cash plus every ledger line dated on or before that day, so the
-  statements reconcile with the ledger (metrics.balance_reconciliation's check passes). Written
-  from the finished ledger; it draws nothing from the random generator.
+- balances.csv (every entity): the closing balance of the entity's money on the last day of every
+  month (the bank's, plus what Stripe holds for jada), which is the opening cash plus every
+  ledger line dated on or before that day, so the statements reconcile with the ledger
+  (metrics.balance_reconciliation's check passes). Written from the finished ledger; it draws
+  nothing from the random generator.
+- Imported sources (docs/importing.md), each as reporting.yaml declares it:
+  - rental_3028_51st_st has no ledger.csv: its bank's monthly OFX statements
+    (bank/<YYYY-MM>.ofx, DTEND the month's last day, LEDGERBAL the month's closing balance) hold
+    the same lines, and rules.yaml gives them their account codes.
+  - jada's guests pay by card through Stripe (stripe/balance-<YYYY-MM>.csv, the month's balance
+    transactions): each payment a charge with Stripe's fee (2.9% + 0.30, on 6950), each refund
+    of such a payment a refund; every Monday a payout moves what is available to the bank, whose
+    ledger.csv gets it the next day on the transfer account 1900, as the Stripe source's payouts
+    are (they cancel out: revenue is the charges, once). The online travel agencies still pay
+    into the bank. The times of day come from a stream of their own (seed:jada:stripe), so the
+    rest of jada's data is what it would be without Stripe.
 - stack.csv is a snapshot as of the end month. Rows of category saas are run by their vendor:
   ci and monitoring are "yes" (the vendor's), and deploy and dependency dates are empty.
 
@@ -57,6 +70,9 @@ day, M-n = n months before the end month):
   round amount (dangerous_centaur, 2500.00 to a strategy consultant); two lines on account 6999,
   missing from the chart (quick_dump_now); monthly software subscriptions everywhere; a cost
   outlier (queen_of_san_diego haul-out on 6700 in M-1).
+- Uncategorized: one line of the rental's statement of the end month, a new payee (the city's
+  rental unit business tax) that no rule of its rules.yaml matches: it carries the
+  uncategorized account 6999 until the owner adds a rule.
 - Stack (relative to E): MFA off (quick_dump_now dispatch app), no backups (rental tenant
   ledger), TLS expiring within 30 days (jada website) and already expired (queen website), no
   deploy for over 90 days (queen website), no monitoring (expert_yacht_delivery trip tracker),
@@ -80,7 +96,7 @@ import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -117,6 +133,7 @@ CHART_OF_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("1500", "Vessels & vehicles", "asset", ""),
     ("1600", "Equipment & appliances", "asset", ""),
     ("1700", "Real estate", "asset", ""),
+    ("1900", "Transfers between accounts", "asset", ""),
     ("2000", "Loans", "liability", ""),
     ("2100", "Mortgage principal", "liability", ""),
     ("3000", "Owner contributions", "equity", ""),
@@ -149,6 +166,7 @@ CHART_OF_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("6800", "Professional fees", "expense", "fixed"),
     ("6850", "Utilities", "expense", "fixed"),
     ("6900", "Bank fees", "expense", "fixed"),
+    ("6950", "Card processing fees", "expense", "variable"),
 )
 UNMAPPED_ACCOUNT = "6999"  # deliberately missing from the chart
 
@@ -351,6 +369,155 @@ class Ledger:
         ]
 
 
+# -- card payments through Stripe -----------------------------------------------------------------
+
+# Stripe's standard US pricing for a card payment: 2.9% of the amount plus 30 cents. Refunds give
+# no fee back.
+STRIPE_FEE_RATE = "0.029"
+STRIPE_FEE_FIXED = 30
+STRIPE_SETTLE_DAYS = 2  # a payment is available for a payout two days after it is made
+STRIPE_PAYOUT_WEEKDAY = 0  # weekly automatic payouts, on Mondays
+STRIPE_HEADER = (
+    "id",
+    "Type",
+    "Source",
+    "Amount",
+    "Fee",
+    "Net",
+    "Currency",
+    "Created (UTC)",
+    "Available On (UTC)",
+    "Description",
+)
+STRIPE_TRANSFER_ACCOUNT = "1900"  # the payouts, on Stripe's side and the bank's: they cancel out
+STRIPE_FEE_ACCOUNT = "6950"
+
+
+@dataclass(frozen=True)
+class StripeMovement:
+    created: datetime  # UTC
+    kind: str  # charge | refund | payout
+    source_id: str
+    amount: int  # cents, as Stripe signs it (a refund and a payout are negative)
+    fee: int
+    available_on: date
+    description: str
+
+    @property
+    def net(self) -> int:
+        return self.amount - self.fee
+
+
+@dataclass
+class StripeAccount:
+    """An entity's Stripe balance: the guests' card payments and refunds, and the weekly payouts
+    that move the balance to the bank, written as Stripe's balance transactions export."""
+
+    window: Window
+    prefix: str
+    # Only for the times of day: the entity's own stream stays as it would be without Stripe.
+    rng: random.Random
+    movements: list[StripeMovement] = field(default_factory=list)
+
+    def _created(self, day: date) -> datetime:
+        # 16:00 to 23:59 UTC is the same day in California, summer and winter: the export's day
+        # in the portfolio's time zone is the ledger day the payment had before.
+        hour, minute = self.rng.randint(16, 23), self.rng.randint(0, 59)
+        return datetime(day.year, day.month, day.day, hour, minute)
+
+    def _source_id(self, kind: str) -> str:
+        tag = {"charge": "ch", "refund": "re", "payout": "po"}[kind]
+        count = sum(1 for m in self.movements if m.kind == kind) + 1
+        return f"{tag}_demo{self.prefix}{count:06d}"
+
+    def charge(self, day: date, amount: int, description: str) -> None:
+        fee = scaled(amount, STRIPE_FEE_RATE) + STRIPE_FEE_FIXED
+        self.movements.append(
+            StripeMovement(
+                self._created(day),
+                "charge",
+                self._source_id("charge"),
+                amount,
+                fee,
+                day + timedelta(days=STRIPE_SETTLE_DAYS),
+                description,
+            )
+        )
+
+    def refund(self, day: date, amount: int, description: str) -> None:
+        self.movements.append(
+            StripeMovement(
+                self._created(day),
+                "refund",
+                self._source_id("refund"),
+                -amount,
+                0,
+                day,
+                description,
+            )
+        )
+
+    def pay_out(self, bank: Ledger) -> None:
+        """Every Monday, what is available goes to the bank, where it arrives the next day on the
+        transfer account (a payout at the end of the window is still in transit)."""
+        paid = 0
+        monday = next_weekday(self.window.start, STRIPE_PAYOUT_WEEKDAY)
+        while monday <= self.window.end:
+            available = sum(
+                m.net for m in self.movements if m.kind != "payout" and m.available_on <= monday
+            )
+            if available - paid > 0:
+                amount = available - paid
+                paid += amount
+                source_id = self._source_id("payout")
+                created = datetime(monday.year, monday.month, monday.day, 17, 0)
+                self.movements.append(
+                    StripeMovement(
+                        created, "payout", source_id, -amount, 0, monday, "STRIPE PAYOUT"
+                    )
+                )
+                arrives = monday + timedelta(days=1)
+                if self.window.contains(arrives):
+                    bank.add(
+                        arrives,
+                        STRIPE_TRANSFER_ACCOUNT,
+                        amount,
+                        f"Stripe transfer {source_id}",
+                        "Stripe",
+                    )
+            monday += timedelta(days=7)
+
+    def ordered(self) -> list[tuple[str, StripeMovement]]:
+        """The movements in time order, with their balance transaction ids."""
+        ordered = sorted(self.movements, key=lambda m: (m.created, m.source_id))
+        return [(f"txn_demo{self.prefix}{n:06d}", m) for n, m in enumerate(ordered, start=1)]
+
+    def exports(self) -> dict[Month, list[tuple[str, ...]]]:
+        """Each month's export: the balance transactions created in the month."""
+        months: dict[Month, list[tuple[str, ...]]] = {m: [] for m in self.window.months}
+        for txn_id, m in self.ordered():
+            months[month_of(m.created.date())].append(
+                (
+                    txn_id,
+                    m.kind,
+                    m.source_id,
+                    money(m.amount),
+                    money(m.fee),
+                    money(m.net),
+                    "usd",
+                    m.created.strftime("%Y-%m-%d %H:%M"),
+                    m.available_on.strftime("%Y-%m-%d 00:00"),
+                    m.description,
+                )
+            )
+        return months
+
+    def cash_moves(self) -> list[tuple[date, int]]:
+        """How each movement changed the balance, and when: Stripe's balance is the business's
+        cash too (its statement balances add it to the bank's)."""
+        return [(m.created.date(), m.net) for m in self.movements]
+
+
 @dataclass(frozen=True)
 class Loan:
     """An amortizing loan: each payment is interest on the balance, the rest pays principal."""
@@ -545,6 +712,9 @@ class CharterSpec:
     # bookings), "malformed_booking" (the portfolio's one malformed row), "haul_out" (a cost
     # outlier).
     showcase: tuple[str, ...] = ()
+    # Guests pay by card through Stripe (their payments and refunds are in the Stripe export, the
+    # weekly payouts in the bank's ledger); otherwise straight into the bank.
+    stripe: bool = False
 
 
 JADA_CHANNELS = (
@@ -630,6 +800,7 @@ JADA = CharterSpec(
     stack=JADA_STACK,
     assets=JADA_ASSETS,
     showcase=("revenue_recognition",),
+    stripe=True,
 )
 
 
@@ -846,7 +1017,11 @@ def half_months(window: Window) -> list[tuple[date, date, date]]:
     return out
 
 
-def charter(window: Window, spec: CharterSpec, rng: random.Random) -> dict[str, tuple]:
+def charter(
+    window: Window, spec: CharterSpec, rng: random.Random, stripe: StripeAccount | None = None
+) -> dict[str, tuple]:
+    """A charter vessel's files. With `stripe`, the guests' own payments and refunds go through
+    it (the online travel agencies still pay into the bank)."""
     ledger = Ledger(window, spec.prefix)
     channels = {c.name: c for c in spec.channels}
     bookings = number_bookings(
@@ -856,16 +1031,19 @@ def charter(window: Window, spec: CharterSpec, rng: random.Random) -> dict[str, 
     for b in bookings:
         channel = channels[b.channel]
         b.payer = channel.payout_from or person(rng)
+        card = None if channel.payout_from else stripe
+        description = f"Charter {b.booking_id}: {b.product} on {b.service_date.isoformat()}"
         if b.paid_on is not None:
-            ledger.add(
-                b.paid_on,
-                "4000",
-                b.amount,
-                f"Charter {b.booking_id}: {b.product} on {b.service_date.isoformat()}",
-                b.payer,
-            )
+            if card is not None:
+                card.charge(b.paid_on, b.amount, description)
+            else:
+                ledger.add(b.paid_on, "4000", b.amount, description, b.payer)
         if b.refund_on is not None:
-            ledger.add(b.refund_on, "4000", -b.amount, f"Refund {b.booking_id}: {b.note}", b.payer)
+            refund = f"Refund {b.booking_id}: {b.note}"
+            if card is not None:
+                card.refund(b.refund_on, b.amount, refund)
+            else:
+                ledger.add(b.refund_on, "4000", -b.amount, refund, b.payer)
 
     # Crew, fuel and provisions follow the charters actually sailed.
     sailed = [b for b in bookings if b.status == "confirmed" and b.service_date <= window.end]
@@ -981,6 +1159,8 @@ def charter(window: Window, spec: CharterSpec, rng: random.Random) -> dict[str, 
         )
     bill_subscriptions(ledger, rng, spec.stack)
     ledger.bank_charges(rng)
+    if stripe is not None:
+        stripe.pay_out(ledger)
 
     channel_rows = []
     for month in window.months:
@@ -1621,6 +1801,7 @@ PROPERTY_TAX_INSTALLMENT = "3412.58"  # due December 10 and April 10
 RENTAL_INSURANCE = ("1684.00", "1771.00")  # annual premium paid in March: first, later years
 RENTAL_OWNER_DRAW = "600.00"
 RENTAL_RESCUE = (13, "6000.00")  # owner contribution after cash went negative
+RENTAL_UNIT_TAX = "126.52"  # the city's yearly tax on rental units, new in the end month
 # fmt: off
 RENTAL_STACK = (
     Subscription("tenant-ledger", "Google Workspace", "saas", "7.20", 8, backups=False),
@@ -1737,6 +1918,15 @@ def rental(window: Window, rng: random.Random) -> dict[str, tuple]:
         cents(RENTAL_RESCUE[1]),
         "Owner contribution to cover the overdraft",
         "Owner",
+    )
+    # Deliberate finding: a payee new in the end month, which the bank statements' mapping rules
+    # do not know yet: the line stays uncategorized until the owner adds a rule.
+    ledger.pay(
+        window.end_month.day(14),
+        UNMAPPED_ACCOUNT,
+        cents(RENTAL_UNIT_TAX),
+        f"Rental unit business tax {window.end_month.year}",
+        "City of Example Treasurer",
     )
     bill_subscriptions(ledger, rng, RENTAL_STACK)
     ledger.bank_charges(rng)
@@ -1933,21 +2123,164 @@ def logistics(window: Window, rng: random.Random) -> dict[str, tuple]:
 # -- bank statements ------------------------------------------------------------------------------
 
 
-def balance_rows(
-    window: Window, ledger_rows: list[tuple[str, ...]], opening_cash: str
-) -> list[tuple[str, ...]]:
-    """The bank's closing balance on the last day of every month of the window: the opening cash
-    plus every ledger line dated on or before it (the ledger is every cash movement)."""
+def ledger_moves(ledger_rows: list[tuple[str, ...]]) -> list[tuple[date, int]]:
     date_at, amount_at = LEDGER_HEADER.index("date"), LEDGER_HEADER.index("amount")
+    return [(date.fromisoformat(row[date_at]), cents(row[amount_at])) for row in ledger_rows]
+
+
+def balance_rows(
+    window: Window, moves: Iterable[tuple[date, int]], opening_cash: str
+) -> list[tuple[str, ...]]:
+    """The closing balance on the last day of every month of the window: the opening cash plus
+    every movement of the entity's money dated on or before it (its bank's ledger lines, and
+    what went through its Stripe balance)."""
     moved: dict[Month, int] = defaultdict(int)
-    for row in ledger_rows:
-        moved[month_of(date.fromisoformat(row[date_at]))] += cents(row[amount_at])
+    for day, amount in moves:
+        moved[month_of(day)] += amount
     balance = cents(opening_cash)
     rows: list[tuple[str, ...]] = []
     for month in window.months:
         balance += moved[month]
         rows.append((month.last.isoformat(), money(balance)))
     return rows
+
+
+# -- a bank's OFX statements ---------------------------------------------------------------------
+
+# Entities whose bank gives them monthly OFX statements instead of a ledger.csv: the bank's
+# account id. Their account codes come from their mapping rules (RULES).
+OFX_ACCOUNTS: dict[str, str] = {"rental_3028_51st_st": "3028510001"}
+OFX_BANK_ID = "123456780"  # a made-up routing number
+OFX_HEADER = """OFXHEADER:100
+DATA:OFXSGML
+VERSION:102
+SECURITY:NONE
+ENCODING:USASCII
+CHARSET:1252
+COMPRESSION:NONE
+OLDFILEUID:NONE
+NEWFILEUID:NONE
+"""
+# The rules that give the statements' lines the account codes the rental's ledger had, in the
+# order an owner would write them (docs/importing.md). The new payee of the end month has none.
+RULES: dict[str, str] = {
+    "rental_3028_51st_st": """\
+# Account mapping rules of the rental's bank statements (bank/*.ofx), docs/importing.md: each line
+# gets the account of the first rule whose pattern (a regular expression, case-insensitive)
+# matches its description or counterparty. A line no rule matches gets the uncategorized account
+# 6999 and is listed in the Accounting report: add a rule for it here.
+rules:
+  - match: ^rent R3028-
+    field: description
+    account: "4400"
+  - match: "^mortgage: interest"
+    account: "6500"
+  - match: "^mortgage: principal"
+    account: "2100"
+  - match: property tax
+    account: "6600"
+  - match: landlord policy
+    account: "6100"
+  - match: ^(example waste services|example public utilities)$
+    field: counterparty
+    account: "6850"
+  - match: repair call|repaint|flooring
+    account: "6700"
+  - match: water heater
+    account: "1600"
+  - match: owner draw
+    account: "3100"
+  - match: owner contribution
+    account: "3000"
+  - match: subscription$
+    field: description
+    account: "6200"
+  - match: monthly account fee
+    account: "6900"
+  - match: interest earned
+    account: "4900"
+""",
+}
+
+
+def ofx_text(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def ofx_statements(
+    window: Window, ledger_rows: list[tuple[str, ...]], opening_cash: str, account_id: str
+) -> dict[Month, tuple[int, str]]:
+    """The bank's statement of every month (SGML, OFX version 1) holding the month's ledger lines,
+    with the month's last day as its end and its closing balance as LEDGERBAL: the number of
+    transactions and the text of each."""
+    date_at, amount_at = LEDGER_HEADER.index("date"), LEDGER_HEADER.index("amount")
+    text_at, party_at = LEDGER_HEADER.index("description"), LEDGER_HEADER.index("counterparty")
+    by_month: dict[Month, list[tuple[str, ...]]] = defaultdict(list)
+    for row in ledger_rows:
+        by_month[month_of(date.fromisoformat(row[date_at]))].append(row)
+    balance = cents(opening_cash)
+    statements: dict[Month, tuple[int, str]] = {}
+    for month in window.months:
+        lines = [
+            OFX_HEADER,
+            "<OFX>",
+            "<SIGNONMSGSRSV1>",
+            "<SONRS>",
+            "<STATUS>",
+            "<CODE>0",
+            "<SEVERITY>INFO",
+            "</STATUS>",
+            f"<DTSERVER>{month.last + timedelta(days=1):%Y%m%d}080000",
+            "<LANGUAGE>ENG",
+            "</SONRS>",
+            "</SIGNONMSGSRSV1>",
+            "<BANKMSGSRSV1>",
+            "<STMTTRNRS>",
+            "<TRNUID>1",
+            "<STATUS>",
+            "<CODE>0",
+            "<SEVERITY>INFO",
+            "</STATUS>",
+            "<STMTRS>",
+            "<CURDEF>USD",
+            "<BANKACCTFROM>",
+            f"<BANKID>{OFX_BANK_ID}",
+            f"<ACCTID>{account_id}",
+            "<ACCTTYPE>CHECKING",
+            "</BANKACCTFROM>",
+            "<BANKTRANLIST>",
+            f"<DTSTART>{month.first:%Y%m%d}",
+            f"<DTEND>{month.last:%Y%m%d}",
+        ]
+        on_day: dict[str, int] = defaultdict(int)
+        for row in by_month[month]:
+            amount = cents(row[amount_at])
+            balance += amount
+            day = date.fromisoformat(row[date_at])
+            on_day[row[date_at]] += 1
+            lines += [
+                "<STMTTRN>",
+                f"<TRNTYPE>{'CREDIT' if amount > 0 else 'DEBIT'}",
+                f"<DTPOSTED>{day:%Y%m%d}",
+                f"<TRNAMT>{money(amount)}",
+                f"<FITID>{day:%Y%m%d}{on_day[row[date_at]]:03d}",
+                f"<NAME>{ofx_text(row[party_at])}",
+                f"<MEMO>{ofx_text(row[text_at])}",
+                "</STMTTRN>",
+            ]
+        lines += [
+            "</BANKTRANLIST>",
+            "<LEDGERBAL>",
+            f"<BALAMT>{money(balance)}",
+            f"<DTASOF>{month.last:%Y%m%d}",
+            "</LEDGERBAL>",
+            "</STMTRS>",
+            "</STMTTRNRS>",
+            "</BANKMSGSRSV1>",
+            "</OFX>",
+        ]
+        statements[month] = (len(by_month[month]), "\n".join(lines) + "\n")
+    return statements
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -1960,6 +2293,12 @@ def write_csv(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) 
         writer.writerow(header)
         writer.writerows(rows)
     return len(rows)
+
+
+def write_text(path: Path, text: str, count: int) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode("ascii"))
+    return count
 
 
 def window_for(end_month: str, months: int) -> Window:
@@ -1983,9 +2322,16 @@ def generate(
     of data rows of each file written (relative to data_dir)."""
     data_dir = Path(data_dir)
     window = window_for(end_month, months)
+    stripe = {
+        spec.entity_id: StripeAccount(
+            window, spec.prefix, random.Random(f"{seed}:{spec.entity_id}:stripe")
+        )
+        for spec in (JADA, QUEEN)
+        if spec.stripe
+    }
     builders = {
-        JADA.entity_id: lambda rng: charter(window, JADA, rng),
-        QUEEN.entity_id: lambda rng: charter(window, QUEEN, rng),
+        JADA.entity_id: lambda rng: charter(window, JADA, rng, stripe.get(JADA.entity_id)),
+        QUEEN.entity_id: lambda rng: charter(window, QUEEN, rng, stripe.get(QUEEN.entity_id)),
         "quick_dump_now": lambda rng: hauling(window, rng),
         "dangerous_centaur": lambda rng: agency(window, rng),
         "rental_3028_51st_st": lambda rng: rental(window, rng),
@@ -1999,10 +2345,27 @@ def generate(
         # Each entity draws from its own stream, so changing one leaves the others as they were.
         rng = random.Random(f"{seed}:{entity_id}")
         tables = builders[entity_id](rng)
-        tables["balances"] = (
-            BALANCES_HEADER,
-            balance_rows(window, tables["ledger"][1], OPENING_CASH[entity_id]),
-        )
+        ledger_rows = tables["ledger"][1]
+        moves = ledger_moves(ledger_rows)
+        if entity_id in stripe:
+            moves += stripe[entity_id].cash_moves()
+            for month, export in stripe[entity_id].exports().items():
+                name = f"{entity_id}/stripe/balance-{month.label}.csv"
+                files[name] = write_csv(data_dir / name, STRIPE_HEADER, export)
+        tables["balances"] = (BALANCES_HEADER, balance_rows(window, moves, OPENING_CASH[entity_id]))
+        if entity_id in OFX_ACCOUNTS:
+            del tables["ledger"]
+            statements = ofx_statements(
+                window, ledger_rows, OPENING_CASH[entity_id], OFX_ACCOUNTS[entity_id]
+            )
+            for month, (transactions, text) in statements.items():
+                name = f"{entity_id}/bank/{month.label}.ofx"
+                files[name] = write_text(data_dir / name, text, transactions)
+        if entity_id in RULES:
+            name = f"{entity_id}/rules.yaml"
+            files[name] = write_text(
+                data_dir / name, RULES[entity_id], RULES[entity_id].count("\n  - match:")
+            )
         for table, (header, rows) in tables.items():
             name = f"{entity_id}/{table}.csv"
             files[name] = write_csv(data_dir / name, header, rows)

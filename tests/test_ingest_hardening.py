@@ -240,6 +240,8 @@ def test_every_number_of_the_demo_at_its_limit_builds_every_report(tmp_path):
     data = tmp_path / "data"
     generate(data)
     for path in sorted(data.rglob("*.csv")):
+        if path.stem not in TABLES_BY_NAME:  # an export (JADA's Stripe files): not the contract's
+            continue
         table = TABLES_BY_NAME[path.stem]
         with path.open(newline="", encoding="utf-8") as handle:
             header, *records = list(csv.reader(handle))

@@ -966,6 +966,179 @@ def test_a_ledger_alone_builds_the_report_with_no_data_sections(tmp_path):
         assert NOT_A_VALUE.search(re.sub(r"<style>.*?</style>", "", text, flags=re.S)) is None
 
 
+# -- imported lines no mapping rule matched ------------------------------------------------------
+
+BANK_SOURCE = {
+    "format": "bank_csv",
+    "path": "bank.csv",
+    "columns": {"date": "Posted", "amount": "Amount", "description": "Payee"},
+    "date_format": "%m/%d/%Y",
+    "decimal": ".",
+    "sign": "expenses_negative",
+}
+CAFE_RULES = """\
+rules:
+  - match: coffee
+    account: "6100"
+  - match: catering
+    account: "4000"
+"""
+# cafe: two of its four January lines and one of its three February lines match no rule.
+CAFE_BANK = """\
+Posted,Amount,Payee
+01/06/2025,-4.50,BLUE BOTTLE COFFEE
+01/07/2025,-12.00,Corner hardware
+01/08/2025,250.00,Catering for Acme
+01/20/2025,35.00,Deposit returned
+02/03/2025,-80.25,Mystery Supply Co
+02/10/2025,-4.50,BLUE BOTTLE COFFEE
+02/12/2025,300.00,Catering for Beta
+"""
+# dock has no rules file yet: its twelve February lines are all uncategorized.
+DOCK_BANK = "Posted,Amount,Payee\n02/03/2025,500.00,Slip rental\n" + "".join(
+    f"02/{day + 3:02d}/2025,-{day}.00,Dock supply {day}\n" for day in range(1, 12)
+)
+
+
+@pytest.fixture
+def uncategorized(portfolio):
+    return portfolio(
+        {
+            "cafe/bank.csv": CAFE_BANK,
+            "cafe/rules.yaml": CAFE_RULES,
+            "dock/bank.csv": DOCK_BANK,
+            # a canonical ledger's line on the uncategorized code is a code missing from the
+            # chart, not a line for rules
+            "shop/ledger.csv": "txn_id,date,account_code,amount,description,counterparty\n"
+            "S1,2025-01-09,6999,-7.00,Misc,Someone\n"
+            "S2,2025-02-09,4000,90.00,Sale,Client\n",
+        },
+        [
+            {"id": "cafe", "name": "Cafe", "kind": "holding", "sources": [BANK_SOURCE]},
+            {"id": "dock", "name": "Dock", "kind": "holding", "sources": [BANK_SOURCE]},
+            {"id": "shop", "name": "Shop", "kind": "holding"},
+        ],
+    )
+
+
+def uncategorized_tables(model) -> tuple:
+    (chart,) = [s for s in model.sections if s.key == "chart_of_accounts"]
+    by_title = {t.title: t for t in chart.tables}
+    entities = next(t for title, t in by_title.items() if title.startswith("Imported lines"))
+    lines = next(t for title, t in by_title.items() if title.startswith("Uncategorized lines"))
+    return chart, entities, lines
+
+
+def test_uncategorized_lines_per_entity_with_the_rules_file_and_the_largest_lines(uncategorized):
+    conn = load_warehouse(uncategorized)
+    model, rendered = build_report(conn, uncategorized, "accounting", "2025-02")
+    chart, entities, lines = uncategorized_tables(model)
+    assert entities.title == "Imported lines no mapping rule matched, to the end of February 2025"
+    # dock: 500.00 in; 1.00 + 2.00 + ... + 11.00 = 66.00 out, all in February.
+    # cafe: 35.00 in (January); 12.00 (January) + 80.25 (February) = 92.25 out.
+    # The most money first: dock 566.00, cafe 127.25. Shop's canonical 6999 line is not one.
+    assert [
+        (
+            r["name"],
+            r["rules_file"],
+            r["uncategorized_month_lines"],
+            r["uncategorized_lines"],
+            r["uncategorized_in"],
+            r["uncategorized_out"],
+        )
+        for r in entities.rows
+    ] == [
+        ("Dock", "dock/rules.yaml", 12, 12, D("500.00"), D("66.00")),
+        ("Cafe", "cafe/rules.yaml", 1, 3, D("35.00"), D("92.25")),
+    ]
+    # 12 + 1 = 13 this month; 12 + 3 = 15 to date; 500.00 + 35.00 in; 66.00 + 92.25 out
+    assert {k: v for k, v in entities.total.items() if k.startswith("uncategorized")} == {
+        "uncategorized_month_lines": 13,
+        "uncategorized_lines": 15,
+        "uncategorized_in": D("535.00"),
+        "uncategorized_out": D("158.25"),
+    }
+    # the 10 largest of the 15, money in or out alike, with their file and line
+    assert lines.title == "Uncategorized lines (the 10 largest of 15)"
+    assert [(r["name"], r["amount"]) for r in lines.rows] == [
+        ("Dock", D("500.00")),
+        ("Cafe", D("-80.25")),
+        ("Cafe", D("35.00")),
+        ("Cafe", D("-12.00")),
+        ("Dock", D("-11.00")),
+        ("Dock", D("-10.00")),
+        ("Dock", D("-9.00")),
+        ("Dock", D("-8.00")),
+        ("Dock", D("-7.00")),
+        ("Dock", D("-6.00")),
+    ]
+    assert (lines.rows[1]["source_file"], lines.rows[1]["line"]) == ("cafe/bank.csv", 6)
+    assert lines.rows[1]["description"] == "Mystery Supply Co"
+    # the verdicts ask for rules, naming the file; the canonical line stays a missing code
+    verdicts = {v.split(":")[0]: v for v in model.verdicts}
+    assert verdicts["Cafe"].startswith(
+        "Cafe: books not right: 3 imported lines no mapping rule matches "
+        "(add rules to cafe/rules.yaml)"
+    )
+    assert "missing from the chart" not in verdicts["Cafe"]
+    assert verdicts["Dock"].startswith(
+        "Dock: books not right: 12 imported lines no mapping rule matches "
+        "(add rules to dock/rules.yaml)"
+    )
+    assert verdicts["Shop"].startswith(
+        "Shop: books not right: 1 ledger line on code 6999, missing from the chart"
+    )
+    assert any("uncategorized account 6999" in line for line in chart.lines)
+    # the code's finding asks for rules where every line is imported; for both where some are not
+    details = {
+        r["entity_id"]: r["detail"]
+        for r in rows(conn, "select * from metrics.findings where rule = 'unmapped_code'")
+        if r["month"] == date(2025, 2, 1)
+    }
+    assert details["cafe"] == (
+        "Imported lines no mapping rule matched: add rules for them to cafe/rules.yaml. "
+        "Until then 3 line(s) since 2025-01-07, net -57.25, count in cash but in no "
+        "profit-and-loss line"
+    )
+    assert details["shop"].startswith("Add it to chart_of_accounts.csv or recode its lines.")
+    for text in (rendered.html, rendered.text, rendered.markdown):
+        assert "Rules file to edit" in text and "dock/rules.yaml" in text
+        assert "Mystery Supply Co" in text
+        assert NOT_A_VALUE.search(re.sub(r"<style>.*?</style>", "", text, flags=re.S)) is None
+
+
+def test_uncategorized_lines_of_an_earlier_month_only_count_to_its_end(uncategorized):
+    conn = load_warehouse(uncategorized)
+    model, _ = build_report(conn, uncategorized, "accounting", "2025-01")
+    _, entities, lines = uncategorized_tables(model)
+    # January: cafe's 12.00 out and 35.00 in; dock's lines are February's
+    assert [
+        (r["name"], r["uncategorized_month_lines"], r["uncategorized_lines"]) for r in entities.rows
+    ] == [("Cafe", 2, 2)]
+    assert (entities.total["uncategorized_in"], entities.total["uncategorized_out"]) == (
+        D("35.00"),
+        D("12.00"),
+    )
+    assert lines.title == "Uncategorized lines (all, the largest first)"
+    assert [(r["date"], r["amount"]) for r in lines.rows] == [
+        (date(2025, 1, 20), D("35.00")),
+        (date(2025, 1, 7), D("-12.00")),
+    ]
+
+
+def test_once_rules_categorize_every_line_the_report_shows_no_uncategorized_table(portfolio):
+    rules = CAFE_RULES + '  - match: .\n    account: "6000"\n'
+    path = portfolio(
+        {"cafe/bank.csv": CAFE_BANK, "cafe/rules.yaml": rules},
+        [{"id": "cafe", "name": "Cafe", "kind": "holding", "sources": [BANK_SOURCE]}],
+    )
+    conn = load_warehouse(path)
+    model, _ = build_report(conn, path, "accounting", "2025-02")
+    (chart,) = [s for s in model.sections if s.key == "chart_of_accounts"]
+    assert not [t for t in chart.tables if "rule" in (t.title or "")]
+    assert "imported line" not in model.verdicts[0]
+
+
 # -- the demo portfolio --------------------------------------------------------------------------
 
 
@@ -985,7 +1158,19 @@ def test_the_demo_report_has_every_section_filled(demo):
     # every table has rows but one: the demo uses no account against its type
     empty = [t.title for s in model.sections for t in s.tables if not t.rows]
     assert empty == ["Accounts used against their type in October 2026"]
-    assert [r["account_code"] for r in sections["chart_of_accounts"].tables[0].rows] == ["6999"]
+    assert [
+        (r["entity_id"], r["account_code"], r["lines_to_date"])
+        for r in sections["chart_of_accounts"].tables[0].rows
+    ] == [("quick_dump_now", "6999", 2), ("rental_3028_51st_st", "6999", 1)]
+    # the rental's OFX statements: one line of a new payee no rule matches yet, and the file to
+    # add a rule to; JADA's Stripe export names its own accounts
+    _, entities, lines = uncategorized_tables(model)
+    assert [(r["entity_id"], r["rules_file"], r["uncategorized_lines"]) for r in entities.rows] == [
+        ("rental_3028_51st_st", "rental_3028_51st_st/rules.yaml", 1)
+    ]
+    assert [(r["date"], r["amount"], r["source_file"]) for r in lines.rows] == [
+        (date(2026, 10, 14), D("-126.52"), "rental_3028_51st_st/bank/2026-10.ofx")
+    ]
     assert {c.name for c in model.charts} == {"deferred", "expense_rules"}
     for text in (rendered.html, rendered.text, rendered.markdown):
         assert NOT_A_VALUE.search(re.sub(r"<style>.*?</style>", "", text, flags=re.S)) is None
@@ -1000,6 +1185,7 @@ def test_the_demo_report_has_every_section_filled(demo):
         ("jada", "refund_not_in_ledger"),
         ("jada", "prepaid_in_revenue"),
         ("quick_dump_now", "unmapped_code"),
+        ("rental_3028_51st_st", "unmapped_code"),
         ("dangerous_centaur", "duplicate"),
         ("queen_of_san_diego", "outlier"),
     } <= found

@@ -120,7 +120,7 @@ def test_the_guide_s_correction_goes_out_as_one_corrected_accounting_edition(dem
         assert str(message["Subject"]).startswith("Corrected: Executive Report: Accounting")
         text = message.get_body(("plain",)).get_content().replace("\r\n", "\n")
         assert "WHAT CHANGED" in text
-        assert "Lines on unmapped codes: 2 → 1" in text
+        assert "Lines on unmapped codes: 3 → 2" in text
 
 
 def test_when_the_bank_disagrees_the_reconciliation_holds_everything_and_says_where(demo):

@@ -65,6 +65,25 @@ UNMAPPED_COLUMNS = [
     Column("in_quarantine", "Row quarantined"),
 ]
 
+UNCATEGORIZED_COLUMNS = [
+    Column("name", "Entity"),
+    Column("rules_file", "Rules file to edit"),
+    Column("uncategorized_month_lines", "Lines this month", "integer"),
+    Column("uncategorized_lines", "Lines to date", "integer"),
+    Column("uncategorized_in", "Money in", "money"),
+    Column("uncategorized_out", "Money out", "money"),
+]
+
+UNCATEGORIZED_LINE_COLUMNS = [
+    Column("name", "Entity"),
+    Column("date", "Date", "date", glossary=None),
+    Column("amount", "Amount", "money", glossary=None),
+    Column("description", "Description", glossary=None),
+    Column("counterparty", "Counterparty", glossary=None),
+    Column("source_file", "File"),
+    Column("line", "Line", "integer", glossary=None),
+]
+
 MISUSED_COLUMNS = [
     Column("name", "Entity"),
     Column("account", "Account", glossary="account_name"),
@@ -128,6 +147,11 @@ def verdict(row: dict, fmt: Formatter, month: date) -> str:
         fixes.append(
             f"{fmt.money(row['unreturned_cash'])} kept on "
             f"{plural(row['unreturned_bookings'], 'cancelled booking')} with no refund"
+        )
+    if row["uncategorized_lines"]:
+        fixes.append(
+            f"{plural(row['uncategorized_lines'], 'imported line')} no mapping rule matches "
+            f"(add rules to {row['uncategorized_rules_file']})"
         )
     if row["unmapped_codes"]:
         fixes.append(
@@ -266,7 +290,8 @@ def _chart_section(
     unmapped = query(conn, "reports/accounting_unmapped", month=month)
     misused = query(conn, "reports/accounting_misused", month=month)
     findings = _findings(conn, config, month, "chart", "No chart-of-accounts findings.")
-    if not unmapped and not misused:
+    uncategorized = _uncategorized_tables(conn, config, month, fmt)
+    if not unmapped and not misused and not uncategorized:
         section.lines.append(
             f"Every account code in the ledger is in the chart, and no account was used against "
             f"its type in {fmt.month(month)}."
@@ -290,6 +315,14 @@ def _chart_section(
             label=("name", "account_code"),
         )
     )
+    if uncategorized:
+        section.lines.append(
+            f"Imported lines no mapping rule matched carry the uncategorized account "
+            f"{config.accounting.uncategorized_account}: a rule in the entity's rules file that "
+            "matches their description or counterparty gives them an account at the next load "
+            "(docs/importing.md)."
+        )
+        section.tables += uncategorized
     section.tables.append(
         Table(
             MISUSED_COLUMNS,
@@ -302,6 +335,51 @@ def _chart_section(
     )
     section.tables.append(findings)
     return section
+
+
+def _uncategorized_tables(
+    conn: DuckDBPyConnection, config: ReportingConfig, month: date, fmt: Formatter
+) -> list[Table]:
+    """The imported lines no mapping rule matched up to the month's end: per entity with the
+    rules file to edit, and the largest lines themselves; none when there are none."""
+    by_entity = query(conn, "reports/accounting_uncategorized", month=month)
+    if not by_entity:
+        return []
+    lines = query(conn, "reports/accounting_uncategorized_lines", month=month, limit=DETAIL_LIMIT)
+    total = {
+        "name": "Portfolio",
+        **{
+            key: sum(row[key] for row in by_entity)
+            for key in (
+                "uncategorized_month_lines",
+                "uncategorized_lines",
+                "uncategorized_in",
+                "uncategorized_out",
+            )
+        },
+    }
+    shown = (
+        f"the {len(lines)} largest of {lines[0]['lines']}"
+        if lines and lines[0]["lines"] > len(lines)
+        else "all, the largest first"
+    )
+    return [
+        Table(
+            UNCATEGORIZED_COLUMNS,
+            by_entity,
+            total=total,
+            title=f"Imported lines no mapping rule matched, to the end of {fmt.month(month)}",
+            key=("entity_id", "rules_file"),
+            label=("name",),
+        ),
+        Table(
+            UNCATEGORIZED_LINE_COLUMNS,
+            lines,
+            title=f"Uncategorized lines ({shown})",
+            key=("entity_id", "txn_id"),
+            label=("name", "txn_id"),
+        ),
+    ]
 
 
 def _expense_section(

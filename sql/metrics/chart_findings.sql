@@ -3,7 +3,24 @@
 -- fixed) and accounts used against their type (under review for the configured months).
 -- owner: accounting
 -- grain: month, finding_id
-with unmapped as (
+-- Imported lines no mapping rule matched carry the uncategorized code (missing from the chart on
+-- purpose, decision 26): their fix is a rule in the entity's rules file, not a chart row.
+with uncategorized as (
+    select
+        unmapped.entity_id,
+        unmapped.account_code,
+        unmapped.month,
+        count(*) as lines,
+        min(lines.rules_file) as rules_file
+    from metrics.chart_unmapped_accounts as unmapped
+    inner join metrics.uncategorized_lines as lines
+        on lines.entity_id = unmapped.entity_id
+        and lines.account_code = unmapped.account_code
+        and lines.month <= unmapped.month
+    group by unmapped.entity_id, unmapped.account_code, unmapped.month
+),
+
+unmapped as (
     select
         unmapped.month,
         unmapped.entity_id,
@@ -12,6 +29,13 @@ with unmapped as (
         'high' as severity,
         'Account ' || unmapped.account_code || ' is not in the chart' as title,
         case
+            when uncategorized.lines = unmapped.lines_to_date
+                then 'Imported lines no mapping rule matched: add rules for them to '
+                    || uncategorized.rules_file || '. Until then '
+            when uncategorized.lines > 0
+                then 'Add it to chart_of_accounts.csv or recode its lines, and add rules for the '
+                    || uncategorized.lines || ' imported one(s) to ' || uncategorized.rules_file
+                    || '. Until then '
             when unmapped.in_quarantine
                 then 'Its row in chart_of_accounts.csv is held in quarantine (see the notes on '
                     || 'the data): fix that row. Until then '
@@ -23,6 +47,7 @@ with unmapped as (
         abs(unmapped.net_to_date) as amount,
         null::date as open_until
     from metrics.chart_unmapped_accounts as unmapped
+    left join uncategorized using (entity_id, account_code, month)
 ),
 
 -- A month's misuse is a fact about that month: like an expense flag, it is reviewed in that month

@@ -12,6 +12,28 @@ with spending as (
         and (account_type in ('cogs', 'expense') or account_type is null)
 ),
 
+-- Stripe's fee on a customer's payment (the line the Stripe importer splits off a charge, txn_id
+-- `<id>:fee`) is taken when the customer pays, at a price set by the payment: the same fee twice
+-- in three days is two sales of the same price, a fee on a Saturday a Saturday sale. Neither is a
+-- spending decision, so the duplicate and weekend rules leave them out (decision 30).
+withheld_fees as (
+    select
+        ledger.entity_id,
+        ledger.txn_id
+    from raw.ledger as ledger
+    inner join ingest.file_loads as loads
+        on loads.table_name = 'ledger'
+        and loads.source_file = ledger.source_file
+    where loads.source_format = 'stripe_balance'
+        and ledger.txn_id like '%:fee'
+),
+
+decided as (
+    select *
+    from spending
+    anti join withheld_fees using (entity_id, txn_id)
+),
+
 -- The later of two matching payments at most 3 days apart is the suspect one; the file's line
 -- order breaks ties on the same day. Of several earlier matches the nearest is named.
 duplicate as (
@@ -20,8 +42,8 @@ duplicate as (
         'duplicate' as rule,
         'same amount to ' || later.counterparty || ' on ' || strftime(earlier.date, '%Y-%m-%d')
             || ' (txn ' || earlier.txn_id || ')' as detail
-    from spending as later
-    inner join spending as earlier
+    from decided as later
+    inner join decided as earlier
         on earlier.entity_id = later.entity_id
         and earlier.counterparty = later.counterparty
         and earlier.amount = later.amount
@@ -38,7 +60,7 @@ weekend as (
         *,
         'weekend' as rule,
         'paid on a ' || dayname(date) as detail
-    from spending
+    from decided
     where isodow(date) in (6, 7)
 ),
 

@@ -32,15 +32,40 @@ last_month as (
     where month = $month - interval 1 month
 ),
 
-unmapped as (
+-- Imported lines no mapping rule matched carry the uncategorized code, which the chart does not
+-- have: the verdict asks for rules for them, and counts only the other lines of a code missing
+-- from the chart as such.
+uncategorized_codes as (
     select
         entity_id,
-        count(*) as unmapped_codes,
-        sum(lines_to_date) as unmapped_lines,
-        string_agg(account_code, ', ' order by account_code) as unmapped_list
-    from metrics.chart_unmapped_accounts
-    where month = $month
+        account_code,
+        count(*) as lines,
+        min(rules_file) as rules_file
+    from metrics.uncategorized_lines
+    where month <= $month
+    group by entity_id, account_code
+),
+
+uncategorized as (
+    select
+        entity_id,
+        sum(lines) as uncategorized_lines,
+        min(rules_file) as uncategorized_rules_file
+    from uncategorized_codes
     group by entity_id
+),
+
+unmapped as (
+    select
+        unmapped.entity_id,
+        count(*) filter (where unmapped.lines_to_date > coalesce(codes.lines, 0)) as unmapped_codes,
+        sum(unmapped.lines_to_date - coalesce(codes.lines, 0)) as unmapped_lines,
+        string_agg(unmapped.account_code, ', ' order by unmapped.account_code)
+            filter (where unmapped.lines_to_date > coalesce(codes.lines, 0)) as unmapped_list
+    from metrics.chart_unmapped_accounts as unmapped
+    left join uncategorized_codes as codes using (entity_id, account_code)
+    where unmapped.month = $month
+    group by unmapped.entity_id
 ),
 
 misused as (
@@ -86,6 +111,8 @@ select
     coalesce(unmapped.unmapped_codes, 0) as unmapped_codes,
     coalesce(unmapped.unmapped_lines, 0) as unmapped_lines,
     unmapped.unmapped_list,
+    coalesce(uncategorized.uncategorized_lines, 0) as uncategorized_lines,
+    uncategorized.uncategorized_rules_file,
     coalesce(misused.misused_accounts, 0) as misused_accounts,
     coalesce(expense.expense_flags, 0) as expense_flags,
     coalesce(expense.expense_flag_amount, 0)::decimal(18, 2) as expense_flag_amount,
@@ -98,12 +125,14 @@ left join bookings_files using (entity_id)
 left join recognition using (entity_id)
 left join last_month using (entity_id)
 left join unmapped using (entity_id)
+left join uncategorized using (entity_id)
 left join misused using (entity_id)
 left join expense using (entity_id)
 left join as_of using (entity_id)
 -- the entities with most to fix first
 order by
     coalesce(recognition.prepaid_in_revenue, 0) + coalesce(recognition.unreturned_cash, 0) desc,
-    coalesce(unmapped.unmapped_codes, 0) + coalesce(misused.misused_accounts, 0) desc,
+    coalesce(unmapped.unmapped_codes, 0) + coalesce(misused.misused_accounts, 0)
+        + (coalesce(uncategorized.uncategorized_lines, 0) > 0)::integer desc,
     coalesce(expense.expense_findings, 0) desc,
     entities.name
