@@ -793,3 +793,35 @@ def test_the_documented_date_windows_match_the_contract():
     assert documented == in_code
     dated = [c for t in TABLES for c in t.columns if c.type in ("date", "month")]
     assert all(column.window in DATE_WINDOWS for column in dated)
+
+
+def test_a_10_mb_field_quarantines_its_row_by_line_and_the_rest_loads(portfolio):
+    """A cell far beyond any real description (here 10 MB, as a broken export or a hostile file
+    may hold) cannot reach a report: its row is quarantined with the file, line and reason, and
+    the rows around it load."""
+    huge = "x" * (10 * 1024 * 1024)
+    config_path = portfolio(
+        {
+            "shop/ledger.csv": LEDGER_HEADER
+            + "T1,2025-01-05,4000,100.00,Sale,Customer\n"
+            + f"T2,2025-01-06,4000,50.00,{huge},Customer\n"
+            + "T3,2025-01-07,6000,-10.00,Fee,Bank\n"
+        }
+    )
+    config = load_config(config_path)
+    conn = connect(":memory:", ":memory:")
+    write_config_tables(conn, config)
+    load_all(conn, config)
+    assert rows(conn, "select txn_id from raw.ledger order by txn_id") == [
+        {"txn_id": "T1"},
+        {"txn_id": "T3"},
+    ]
+    (quarantined,) = rows(conn, "select source_file, line, reason from quarantine.rows")
+    assert quarantined["source_file"] == "shop/ledger.csv" and quarantined["line"] == 3
+    assert "Maximum line size" in quarantined["reason"]
+    (loaded,) = rows(
+        conn,
+        "select rows_read, rows_loaded, rows_quarantined from ingest.file_loads "
+        "where table_name = 'ledger'",
+    )
+    assert loaded == {"rows_read": 3, "rows_loaded": 2, "rows_quarantined": 1}
