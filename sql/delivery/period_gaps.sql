@@ -1,12 +1,15 @@
--- The entities whose data does not cover the report month ($month_end): no ledger line on or
--- after the month's last day. A month's pack goes out only when this is empty (or the month is
--- closed in reporting.yaml).
+-- The entities whose data does not cover the report month ($month_end): the latest date any of
+-- their files covers through (metrics.coverage) is before the month's last day, or they have
+-- no data at all. A month's pack goes out only when this is empty, the month is closed in
+-- reporting.yaml, or period_close.deadline_day has come (then marked Preliminary).
 select
-    entities.entity_id,
-    entities.name,
-    max(ledger.date) as last_ledger_date
-from config.entities as entities
-left join raw.ledger as ledger using (entity_id)
-group by entities.entity_id, entities.name
-having max(ledger.date) is null or max(ledger.date) < $month_end
-order by entities.name
+    entity_id,
+    name,
+    covers_through,
+    source_file,
+    covers_basis,
+    source_table,
+    last_ledger_date
+from metrics.coverage
+where covers_through is null or covers_through < $month_end
+order by name
