@@ -3,13 +3,14 @@
 -- no data at all. A month's pack goes out only when this is empty, the month is closed in
 -- reporting.yaml, or period_close.deadline_day has come (then marked Preliminary).
 select
-    entity_id,
-    name,
-    covers_through,
-    source_file,
-    covers_basis,
-    source_table,
-    last_ledger_date
-from metrics.coverage
-where covers_through is null or covers_through < $month_end
-order by name
+    coverage.entity_id,
+    entities.name,
+    coverage.covers_through,
+    coverage.source_file,
+    coverage.covers_basis,
+    coverage.source_table,
+    coverage.last_ledger_date
+from metrics.coverage as coverage
+inner join config.entities as entities using (entity_id)
+where coverage.covers_through is null or coverage.covers_through < $month_end
+order by entities.name

@@ -47,7 +47,6 @@ last_balances as (
 select
     -- the entity
     entities.entity_id,
-    entities.name,
     -- how far its data reaches, and which file says so
     furthest.covers_through,
     furthest.source_file,
