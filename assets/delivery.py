@@ -82,7 +82,7 @@ def build_delivery_asset(
                         close,
                         mailer,
                         run_link=f"{config.delivery.dagster_ui_url.rstrip('/')}/runs/"
-                        f"{context.run_id}",
+                        f"{context.run.run_id}",
                         log=context.log.info,
                     )
             except PreflightError as error:
