@@ -1,17 +1,22 @@
 """Delivery: send each rendered report of a month to its recipients, exactly once per content
 (the send ledger, delivery.messages, is a DuckDB file of its own that the warehouse connection
-attaches as `delivery`; see exec_reporting/delivery.py and exec_reporting/warehouse.py)."""
+attaches as `delivery`; see exec_reporting/delivery.py and exec_reporting/warehouse.py), once
+period close lets the month's pack go (exec_reporting/period_close.py)."""
+
+from datetime import date
 
 import dagster as dg
 
+from exec_reporting import period_close as close_rules
 from exec_reporting.config import ReportingConfig
 from exec_reporting.delivery import (
     PreflightError,
     deliver,
     hold_period,
-    period_gaps,
     release_period,
+    send_preliminary_alert,
 )
+from exec_reporting.period_close import PackState
 from exec_reporting.reports import specs
 from exec_reporting.resources.warehouse import POOL, WarehouseResource
 from exec_reporting.sqlfiles import code_version
@@ -36,13 +41,19 @@ def build_delivery_asset(
             "exec_reporting/delivery.py",
             "exec_reporting/mime.py",
             "exec_reporting/corrections.py",
+            "exec_reporting/period_close.py",
+            "exec_reporting/alerts.py",
             "sql/delivery/*.sql",
         ),
         description=(
             "Sends each report of the month to its recipients: one message per recipient, the "
             "archive addresses in BCC, exactly once per content. A rerun with unchanged reports "
             "sends nothing; a changed report goes out once as a correction. Messages whose "
-            "outcome is unknown wait for `exec-reporting resend --unknown`."
+            "outcome is unknown wait for `exec-reporting resend --unknown`. A month an entity's "
+            "data does not cover yet (metrics.coverage) is held: the step succeeds, sends "
+            "nothing and says who is missing what (metadata `period_close: held`); from "
+            "period_close.deadline_day of the next month it goes out marked Preliminary and "
+            "the owner gets the alert."
         ),
     )
     def emails(
@@ -51,42 +62,48 @@ def build_delivery_asset(
         mailer: dg.ConfigurableResource,
     ):
         period = context.partition_key
+        on = run_date(context.run.tags) or close_rules.today(config)
         with warehouse.get_connection() as conn:
-            gaps = period_gaps(conn, config, period)
-            if gaps:
-                # period close: the pack waits until every entity's data covers the month
-                hold_period(conn, period, gaps)
-                raise dg.Failure(
-                    description=(
-                        f"holding the {period} pack, nothing sent: the data does not cover the "
-                        f"month yet ({'; '.join(g.describe() for g in gaps)}). It goes out when "
-                        "every entity's ledger reaches the month's last day (re-run the month "
-                        f"then), or list {period} under closed_months in reporting.yaml if "
-                        "nothing more is coming."
-                    ),
-                    metadata={"held_for": dg.MetadataValue.json([g.describe() for g in gaps])},
-                )
+            close = close_rules.period_close(conn, config, period, on)
+            if close.state is PackState.HELD:
+                # a state, not a failure: the run succeeds, the materialization says why, and
+                # the schedule tries again tomorrow
+                hold_period(conn, period, close.gaps)
+                context.log.warning(close.reason())
+                return dg.MaterializeResult(metadata=_close_metadata(close))
             try:
                 result = deliver(conn, config, period, names, mailer, log=context.log.info)
+                alerted = None
+                if close.state is PackState.PRELIMINARY:
+                    context.log.warning(close.reason())
+                    alerted = send_preliminary_alert(
+                        conn,
+                        config,
+                        close,
+                        mailer,
+                        run_link=f"{config.delivery.dagster_ui_url.rstrip('/')}/runs/"
+                        f"{context.run.run_id}",
+                        log=context.log.info,
+                    )
             except PreflightError as error:
                 raise dg.Failure(description=f"pre-flight failed, nothing sent: {error}") from None
             release_period(conn, period)
         table = [
             {"report": o.report, "to": o.recipient, "status": o.status, "error": o.error or ""}
-            for o in result.outcomes
+            for o in result.outcomes + (alerted.outcomes if alerted else [])
         ]
-        if result.problems:
-            lines = [
-                f"{o.report} -> {o.recipient}: {o.status} ({o.error})" for o in result.problems
-            ]
+        problems = result.problems + (alerted.problems if alerted else [])
+        if problems:
+            lines = [f"{o.report} -> {o.recipient}: {o.status} ({o.error})" for o in problems]
             raise dg.Failure(
-                description=f"{len(result.problems)} message(s) not delivered for {period}:\n"
+                description=f"{len(problems)} message(s) not delivered for {period}:\n"
                 + "\n".join(lines)
                 + "\nSee `exec-reporting deliveries`.",
                 metadata={"messages": dg.MetadataValue.json(table)},
             )
         return dg.MaterializeResult(
             metadata={
+                **_close_metadata(close),
                 "summary": result.summary(),
                 "sent": result.count("sent"),
                 "skipped_already_sent": result.count("skipped"),
@@ -95,3 +112,35 @@ def build_delivery_asset(
         )
 
     return emails
+
+
+# The run tag that says which day a run judges period close by (the schedule sets it to the day
+# of its tick); without it, today in the configured time zone.
+RUN_DATE_TAG = "exec_reporting/run_date"
+# The metadata key of delivery/emails that says what period close decided (PackState).
+PERIOD_CLOSE_KEY = "period_close"
+
+
+def run_date(tags: dict[str, str]) -> date | None:
+    value = tags.get(RUN_DATE_TAG)
+    return date.fromisoformat(value) if value else None
+
+
+def _close_metadata(close: close_rules.PeriodClose) -> dict[str, object]:
+    """What period close decided, for the UI and for `exec-reporting run` and the schedule."""
+    return {
+        PERIOD_CLOSE_KEY: str(close.state),
+        "period_close_reason": dg.MetadataValue.text(close.reason()),
+        "deadline": close.deadline.isoformat(),
+        "missing": dg.MetadataValue.json(
+            [
+                {
+                    "entity": gap.name,
+                    "data_through": gap.covers_through.isoformat() if gap.covers_through else None,
+                    "according_to": gap.source_file,
+                    "what": gap.describe(),
+                }
+                for gap in close.gaps
+            ]
+        ),
+    }

@@ -112,3 +112,34 @@ def failure_alert(
         to=recipients,
     )
     return message.as_bytes(), recipients
+
+
+def preliminary_alert(
+    config: ReportingConfig, *, period: str, missing: list[str], deadline: str, run_link: str
+) -> MessageParts:
+    """The alert that a month's pack went out marked Preliminary: which entity's data stops
+    where, and what to do."""
+    subject = f"exec-reporting: the {period} pack went out Preliminary - {config.organization}"
+    lines = [
+        f"The {period} reports went out marked Preliminary: on the deadline {deadline} "
+        "(period_close.deadline_day) the data still does not cover the month.",
+        "",
+        "Missing:",
+        *(f"  - {line}" for line in missing),
+        "",
+        "Add the missing statement or export (a statement, ledger line or bank balance dated the "
+        "month's last day) and run the month again: the reports whose figures change go out as "
+        f"corrections. Or list {period} under closed_months in reporting.yaml if nothing more "
+        "is coming.",
+        "",
+        f"Open the run: {run_link}",
+    ]
+    text = "\n".join(lines) + "\n"
+    body = "".join(
+        f"<p>{html.escape(line)}</p>" for line in lines if line and "Open the run" not in line
+    )
+    page = (
+        f"<html><body style='font-family:Arial,sans-serif;font-size:14px'>{body}"
+        f"<p><a href='{html.escape(run_link)}'>Open the run in the Dagster UI</a></p></body></html>"
+    )
+    return MessageParts(subject=subject, text=text, html=page)

@@ -13,7 +13,8 @@ look after the send ledger.
 
 Exit codes: 0 done, 1 a run or a send failed, 2 a usage or configuration error, 3 the warehouse
 or the send ledger cannot be opened (held by another process, or damaged): the message says what
-to do.
+to do, 4 the run succeeded but the month's pack is held: an entity's data does not cover the
+month yet (period close), nothing was sent.
 """
 
 from __future__ import annotations
@@ -238,12 +239,34 @@ def skipped_steps(instance, run_id: str) -> list[str]:
     )
 
 
+# The exit code of `run` when the run succeeded and the month's pack is held (period close).
+EXIT_PACK_HELD = 4
+
+
+def period_close_of(result) -> tuple[str | None, str]:
+    """What delivery/emails decided in a run (covered, closed, held, preliminary; None when it
+    did not run) and why, from its materialization's metadata."""
+    from exec_reporting.assets.delivery import PERIOD_CLOSE_KEY
+
+    for materialization in result.asset_materializations_for_node("delivery__emails"):
+        if materialization.asset_key.path == ["delivery", "emails"]:
+            metadata = materialization.metadata
+            state = metadata.get(PERIOD_CLOSE_KEY)
+            reason = metadata.get("period_close_reason")
+            return (
+                str(getattr(state, "value", state)) if state is not None else None,
+                str(getattr(reason, "value", reason) or ""),
+            )
+    return None, ""
+
+
 def run_month(
     config: ReportingConfig, month: str | None, out=print, verbose: bool = False
 ) -> tuple[bool, str]:
     """Materialize the whole graph for one month through Dagster on the persistent instance.
 
-    Returns whether the run succeeded and the month it ran."""
+    Returns whether the run succeeded and the month it ran. A run whose pack is held
+    (period close) succeeded: it raises PackHeld after saying who is missing what."""
     import dagster as dg
 
     from exec_reporting.definitions import MONTHLY_JOB, build_definitions
@@ -267,7 +290,22 @@ def run_month(
             verbose=verbose,
             partition_key=month,
         )
+    if result.success:
+        state, reason = period_close_of(result)
+        if state == "held":
+            out(f"exec-reporting: {reason}")
+            raise PackHeld(month)
+        if state == "preliminary":
+            out(f"exec-reporting: {reason}")
     return result.success, month
+
+
+class PackHeld(Exception):
+    """The run succeeded and the month's pack is held: nothing was sent (exit code 4)."""
+
+    def __init__(self, month: str):
+        self.month = month
+        super().__init__(month)
 
 
 def report_locations(config: ReportingConfig, month: str, out=print) -> None:
@@ -283,7 +321,11 @@ def report_locations(config: ReportingConfig, month: str, out=print) -> None:
 
 def cmd_run(args) -> int:
     config = load_config(args.config)
-    ok, month = run_month(config, args.month, verbose=args.verbose)
+    try:
+        ok, month = run_month(config, args.month, verbose=args.verbose)
+    except PackHeld as held:
+        report_locations(config, held.month)
+        return EXIT_PACK_HELD
     if ok:
         report_locations(config, month)
     return 0 if ok else 1
@@ -316,7 +358,11 @@ def cmd_demo(args) -> int:
         print(f"exec-reporting: generated the demo portfolio in {data} ({summary})")
     else:
         print(f"exec-reporting: using the demo portfolio in {data} (--regenerate to rebuild it)")
-    ok, month = run_month(config, args.month, verbose=args.verbose)
+    try:
+        ok, month = run_month(config, args.month, verbose=args.verbose)
+    except PackHeld as held:
+        report_locations(config, held.month)
+        return EXIT_PACK_HELD
     if ok:
         report_locations(config, month)
     return 0 if ok else 1

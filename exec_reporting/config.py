@@ -433,6 +433,13 @@ class ScheduleConfig(_Model):
     day_of_month: Annotated[int, Field(ge=1, le=28)] = 1
 
 
+class PeriodCloseConfig(_Model):
+    # A month's pack waits while an entity's data does not cover it, until this day of the next
+    # month: from then on it goes out marked Preliminary and the owner gets the alert. The
+    # monthly schedule tries again every day until then (docs/operations.md, period close).
+    deadline_day: Annotated[int, Field(ge=1, le=28)] = 10
+
+
 Rate = Annotated[Decimal, Field(ge=-1, le=10)]
 
 
@@ -555,6 +562,7 @@ class ReportingConfig(_Model):
     # Months whose pack goes out even though an entity's data stops before the month's end
     # (the owner closed the month: nothing more is coming). YYYY-MM.
     closed_months: list[MonthStr] = Field(default_factory=list)
+    period_close: PeriodCloseConfig = Field(default_factory=PeriodCloseConfig)
 
     # Where the file was read from; every relative path above is resolved against it.
     _source: Path | None = PrivateAttr(default=None)

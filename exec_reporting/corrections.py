@@ -318,8 +318,11 @@ def _data_notes(edition: dict[str, Any]) -> list[str]:
     data = edition.get("data") or {}
     notes = []
     for entry in data.get("as_of", []):
+        # editions before coverage said only the last ledger date
+        through = entry.get("data_through", entry.get("last_ledger_date"))
         notes.append(
-            f"{entry['name']}: data as of {entry.get('last_ledger_date') or 'no date'}"
+            f"{entry['name']}: data through {through or 'no date'}"
+            + (f" ({entry['source_file']})" if entry.get("source_file") else "")
             + (", before the month's end" if entry.get("late") else "")
         )
     for entry in data.get("quarantined", []):

@@ -20,7 +20,6 @@ This module knows nothing of Dagster: a transport is any object with `preflight(
 
 from __future__ import annotations
 
-import calendar
 import csv
 import hashlib
 import io
@@ -30,19 +29,18 @@ import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from html import escape as html_escape
 from pathlib import Path
 from typing import Any, Protocol
 
-from exec_reporting import corrections
+from exec_reporting import alerts, corrections
 from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.mime import Attachment, Image, MessageParts, build_message, clean_header
+from exec_reporting.period_close import Gap, PeriodClose
 from exec_reporting.reports import spec as report_spec
 from exec_reporting.send_ledger import DELIVERED, MessageKey, SendLedger, Status
-from exec_reporting.sqlfiles import query
 
 _CHART_SRC = re.compile(r'src="([A-Za-z0-9_.-]+\.png)"')
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -521,32 +519,89 @@ def deliver(
     return result
 
 
-@dataclass(frozen=True)
-class Gap:
-    entity_id: str
-    name: str
-    last_ledger_date: Any
-
-    def describe(self) -> str:
-        if self.last_ledger_date is None:
-            return f"{self.name} has no ledger lines"
-        return f"{self.name}'s ledger ends {self.last_ledger_date.isoformat()}"
-
-
-def period_gaps(conn, config: ReportingConfig, period: str) -> list[Gap]:
-    """The entities whose data does not cover the month yet; none when the month is closed in
-    reporting.yaml (`closed_months`)."""
-    if period in config.closed_months:
-        return []
-    year, month = (int(part) for part in period.split("-"))
-    last_day = calendar.monthrange(year, month)[1]
-    rows = query(conn, "delivery/period_gaps", month_end=date(year, month, last_day))
-    return [Gap(**row) for row in rows]
-
-
 def hold_period(conn, period: str, gaps: list[Gap]) -> None:
-    """Record that the month's pack waits for data (the CEO report lists it)."""
-    SendLedger(conn).hold(period, [(g.entity_id, g.name, g.last_ledger_date) for g in gaps])
+    """Record that the month's pack waits for data: who is missing what (the CEO report lists
+    it)."""
+    SendLedger(conn).hold(period, gaps)
+
+
+# The send ledger's name for the alert that a month's pack went out marked Preliminary.
+PRELIMINARY_ALERT = "alert-preliminary"
+
+
+def send_preliminary_alert(
+    conn,
+    config: ReportingConfig,
+    close: PeriodClose,
+    transport: Transport,
+    run_link: str,
+    log: Callable[[str], None] = print,
+    sleep: Callable[[float], None] = time.sleep,
+) -> DeliveryResult:
+    """Tell delivery.alerts_to, once per month and recipient, that the month's pack went out
+    Preliminary: the send ledger records the alert like a report, so a retried run does not
+    send it again."""
+    ledger = SendLedger(conn)
+    result = DeliveryResult(close.period)
+    parts = alerts.preliminary_alert(
+        config,
+        period=close.period,
+        missing=[gap.describe() for gap in close.gaps],
+        deadline=close.deadline.isoformat(),
+        run_link=run_link,
+    )
+    # one alert per month and recipient, whatever the run or the wording
+    content = hashlib.sha256(f"{PRELIMINARY_ALERT}:{close.period}".encode()).hexdigest()
+    queue = []
+    for recipient in config.delivery.alerts_to:
+        key = MessageKey(PRELIMINARY_ALERT, close.period, recipient, content)
+        history = ledger.history(PRELIMINARY_ALERT, close.period, recipient)
+        if history and (history[0]["status"].done or history[0]["status"].maybe_delivered):
+            result.outcomes.append(Outcome(PRELIMINARY_ALERT, recipient, Result.SKIPPED))
+            continue
+        queue.append((key, history[0]["attempts"] if history else 0))
+    if not queue:
+        return result
+    preflight = transport.preflight(config.delivery.sender)
+    pace = Pace(config.delivery.max_send_rate or preflight.max_send_rate, sleep=sleep)
+    for key, tried in queue:
+        raw = build_message(parts, sender=config.delivery.sender, to=[key.recipient]).as_bytes()
+        ledger.record(
+            key,
+            status=Status.PENDING,
+            edition=1,
+            correction=False,
+            subject=clean_header(parts.subject),
+            envelope=[key.recipient],
+            raw=raw,
+            attempts=tried,
+        )
+        attempt = send_with_retries(
+            transport,
+            raw,
+            config.delivery.sender,
+            [key.recipient],
+            [],
+            {**key.params(), "edition": 1},
+            config,
+            pace,
+            sleep=sleep,
+        )
+        ledger.record_attempt(
+            key, attempt.status, attempt.attempts, attempt.message_id, attempt.error
+        )
+        result.outcomes.append(
+            Outcome(
+                PRELIMINARY_ALERT,
+                key.recipient,
+                Result(attempt.status),
+                False,
+                attempt.attempts,
+                attempt.error,
+            )
+        )
+        log(f"preliminary alert {close.period} -> {key.recipient}: {attempt.status}")
+    return result
 
 
 def release_period(conn, period: str) -> None:

@@ -86,8 +86,13 @@ class FileLoad:
     rows_duplicate: int = 0
     ignored_columns: list[str] = field(default_factory=list)
     source_format: str = "canonical"
-    # How far the file's data reaches, when the file says (an OFX statement's end).
+    # How far the file's data reaches (ledger and balances files; docs/decisions.md #32) and
+    # how that was found: stated by the file, its latest row, or its modification time.
     covers_through: date | None = None
+    covers_basis: str | None = None
+    # When these bytes were first seen, and the file's modification time then (configured zone).
+    first_seen_at: datetime | None = None
+    modified_at: datetime | None = None
 
 
 @dataclass
@@ -376,6 +381,15 @@ def run_date_of(config: ReportingConfig) -> date:
     return datetime.now(ZoneInfo(config.timezone)).date()
 
 
+# Tables whose files say how far an entity's data reaches: its ledger's sources and its bank
+# balances (metrics.coverage).
+COVERAGE_TABLES = ("ledger", "balances")
+
+
+def _local_time(timestamp: float, zone: ZoneInfo) -> datetime:
+    return datetime.fromtimestamp(timestamp, zone).replace(tzinfo=None)
+
+
 def _date_bounds(config: ReportingConfig, run_date: date | None) -> dict[str, object]:
     """The parameters the date windows of the contract are resolved with (sql/ingest/macros.sql)."""
     return {
@@ -416,6 +430,11 @@ def load_table(
     _prepare(conn, table)
     any_nul = False
     context_locale, currency = config.locale, config.currency
+    zone = ZoneInfo(config.timezone)
+    # read before the bytes are hashed: a file written meanwhile is seen again at the next load
+    times = [(s.name, _local_time(s.path.stat().st_mtime, zone)) for s in present]
+    if times:
+        conn.executemany("insert into file_times values (?, ?)", times)
     # Normalized copies live only until their rows are staged (DuckDB copies them into `stage`).
     with tempfile.TemporaryDirectory(prefix="exec-reporting-ingest-") as scratch:
         context = ImportContext(
@@ -472,7 +491,22 @@ def load_table(
         )
         execute(conn, "ingest/forget_imports", **scope)
         execute(conn, "ingest/record_imports", t=table.name)
-        create_table_as(conn, "load_counts", "ingest/file_counts", temp=True, raw_table=raw_table)
+        execute(
+            conn,
+            "ingest/record_sightings",
+            table_name=table.name,
+            now=_local_time(datetime.now().timestamp(), zone),
+        )
+        create_table_as(
+            conn,
+            "load_counts",
+            "ingest/file_counts",
+            temp=True,
+            raw_table=raw_table,
+            table_name=table.name,
+        )
+        if table.name in COVERAGE_TABLES:
+            execute(conn, "ingest/file_coverage", raw_table=raw_table)
         execute(conn, "ingest/forget_file_loads", **scope)
         execute(conn, "ingest/record_file_loads", table_name=table.name)
         conn.execute("commit")

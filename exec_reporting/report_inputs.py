@@ -5,7 +5,8 @@ A report for a month reads rows of the tables its SQL files name (exec_reporting
 Its inputs' version for the month is a hash of those rows (for the twelve months up to it, the
 longest history a report shows) and of the tables it reads that have no month (whole). A few
 tables are hashed by what the reports say of them rather than whole (HASHED_BY): the ledger by
-each entity's "data as of", the quarantine without its timestamps, the held packs by month.
+each entity's "data as of" and the coverage by how far each entity's data reaches up to the
+month's end, the quarantine without its timestamps, the held packs by month.
 After a correction, exactly the report months whose inputs changed get a new version.
 
 A rendered report month records the input version and the code version it was made from
@@ -21,9 +22,11 @@ from datetime import date
 from exec_reporting.sqlfiles import execute, insert_into, query
 
 # Tables hashed by what the reports show of them, by the SQL file that hashes them: reports read
-# raw.ledger only for the "data as of" dates (its figures come through the metric store).
+# raw.ledger and metrics.coverage only for the "data as of" dates (the ledger's figures come
+# through the metric store).
 HASHED_BY = {
     "raw.ledger": "meta/as_of_hashes",
+    "metrics.coverage": "meta/coverage_hashes",
     "quarantine.rows": "meta/quarantine_hash",
     "ingest.file_loads": "meta/files_present_hashes",
     "delivery.held_periods": "meta/held_periods_hashes",

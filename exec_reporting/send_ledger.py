@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from exec_reporting.sqlfiles import execute, query
+
+if TYPE_CHECKING:
+    from exec_reporting.period_close import Gap
 
 
 class Status(StrEnum):
@@ -196,18 +199,20 @@ class SendLedger:
 
     # -- packs held back by the period close -----------------------------------------------------
 
-    def hold(self, period: str, missing: list[tuple[str, str, date | None]]) -> None:
-        """The month's pack waits for data: (entity id, name, last date) of each entity whose
-        data does not cover it (the CEO report lists them)."""
+    def hold(self, period: str, gaps: list[Gap]) -> None:
+        """The month's pack waits for data: each entity whose data does not cover it, how far
+        its data reaches and the file that says so (the CEO report lists them)."""
         self.release(period)
-        for entity_id, name, last in missing:
+        for gap in gaps:
             execute(
                 self.conn,
                 "delivery/hold_period",
                 period=period,
-                entity_id=entity_id,
-                entity_name=name,
-                last_ledger_date=last,
+                entity_id=gap.entity_id,
+                entity_name=gap.name,
+                last_ledger_date=gap.last_ledger_date,
+                covers_through=gap.covers_through,
+                source_file=gap.source_file,
                 now=now(),
             )
 

@@ -342,8 +342,8 @@ def test_the_settings_a_report_shows_mark_it_stale(tmp_path):
 
     # a pack held back in January: the CEO report of February lists it, January's does not
     conn.execute(
-        "insert into delivery.held_periods values ('2025-01', 'shop', 'The Shop', "
-        "date '2025-01-20', current_timestamp)"
+        "insert into delivery.held_periods (period, entity_id, name, covers_through, noted_at) "
+        "values ('2025-01', 'shop', 'The Shop', date '2025-01-20', current_timestamp)"
     )
     held = changed(before, versions(conn, config))
     assert ("ceo", "2025-02") in held and ("ceo", "2025-01") not in held

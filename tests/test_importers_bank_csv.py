@@ -280,7 +280,11 @@ def test_title_rows_are_found_over_and_a_total_row_left_out(portfolio, tmp_path)
     assert quarantine(conn) == []
     assert counts(conn) == {"cafe/card.csv": (3, 3, 0, 0)}
     assert result.files[0].ignored_columns == ["Trans. Date", "Category"]
-    assert result.files[0].covers_through is None
+    # the title's statement period is not read: the file covers through its latest line
+    assert (result.files[0].covers_through, result.files[0].covers_basis) == (
+        date(2025, 1, 8),
+        "latest_row",
+    )
 
 
 def test_skip_rows_names_the_header_line(portfolio, tmp_path):

@@ -80,7 +80,8 @@ def test_the_harbor_example_loads_each_source_through_to_burn(tmp_path):
             "rows_read": 8,
             "rows_loaded": 8,
             "rows_duplicate": 0,
-            "covers_through": None,
+            # a bank CSV or a canonical file that states no period covers through its latest line
+            "covers_through": date(2026, 10, 21),
         },
         {
             "source_file": "dock_rental/ledger.csv",
@@ -88,7 +89,7 @@ def test_the_harbor_example_loads_each_source_through_to_burn(tmp_path):
             "rows_read": 3,
             "rows_loaded": 3,
             "rows_duplicate": 0,
-            "covers_through": None,
+            "covers_through": date(2026, 10, 1),
         },
         {
             "source_file": "harbor_charters/bank/2026-09.ofx",

@@ -16,10 +16,10 @@ from conftest import build_report, rows
 
 from exec_reporting.config import load_config
 from exec_reporting.contract import DATE_WINDOWS, TABLES, TABLES_BY_NAME
-from exec_reporting.delivery import period_gaps
 from exec_reporting.demo import generate
 from exec_reporting.ingest import IngestError, latest_ledger_date, load_all
 from exec_reporting.metrics import build_all
+from exec_reporting.period_close import period_gaps
 from exec_reporting.reports import specs
 from exec_reporting.settings import write_config_tables
 from exec_reporting.source_text import readable_file
@@ -603,9 +603,9 @@ def test_a_line_dated_2999_no_longer_makes_a_month_covered(portfolio):
             {"id": "cafe", "name": "The Cafe", "kind": "charter"},
         ],
     )
-    conn = load(path, metrics=False)
+    conn = load(path)
     gaps = period_gaps(conn, load_config(path), "2025-02")
-    assert [(g.entity_id, g.last_ledger_date) for g in gaps] == [("cafe", date(2025, 2, 20))]
+    assert [(g.entity_id, g.covers_through) for g in gaps] == [("cafe", date(2025, 2, 20))]
     # ... and the command line's default month is the month the data reaches
     assert latest_ledger_date(load_config(path), run_date=RUN_DATE) == date(2025, 2, 28)
 

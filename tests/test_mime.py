@@ -65,6 +65,9 @@ def rendered(tmp_path_factory) -> ReportingConfig:
         ],
         organization=ORGANIZATION,
         cfo={"capital_candidates": CANDIDATES},
+        # the month the data stops in, closed by the owner: final reports, whose subjects are
+        # what these tests are about (an open one would be marked Preliminary)
+        closed_months=[MONTH],
     )
     config = load_config(config_path)
     assert config.organization == ORGANIZATION  # the YAML kept every control character

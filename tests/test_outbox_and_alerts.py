@@ -99,6 +99,9 @@ def test_the_outbox_writes_one_eml_per_recipient_and_lists_each_with_its_bcc(por
             "bcc": BCC,
             "outbox_dir": "state/outbox",
         },
+        # the shop's March stops on the 6th: closed by the owner, its reports are final (not
+        # Preliminary), which is what this test's subjects are about
+        closed_months=[MONTH],
     )
     config = load_config(config_path)
     render(config_path, ("cfo", "ceo"))

@@ -283,7 +283,8 @@ def legacy_warehouse(path: Path, sent: list[str]) -> None:
                 {"to": recipient},
             )
         conn.execute(
-            "insert into delivery.held_periods values ('2025-02', 'shop', 'Shop', null, now())"
+            "insert into delivery.held_periods (period, entity_id, name, last_ledger_date, "
+            "noted_at) values ('2025-02', 'shop', 'Shop', null, now())"
         )
 
 

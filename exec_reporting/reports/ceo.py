@@ -561,7 +561,8 @@ def _against(
 HELD_COLUMNS = [
     MONTH_COLUMN,
     Column("name", "Entity"),
-    Column("last_ledger_date", "Its ledger ends", "date"),
+    Column("covers_through", "Its data runs through", "date"),
+    Column("source_file", "According to", "text"),
 ]
 
 

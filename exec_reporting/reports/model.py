@@ -235,9 +235,36 @@ class Headline:
 class EntityAsOf:
     entity_id: str
     name: str
+    # The last ledger line up to the month's end.
     last_ledger_date: date | None
+    # How far the entity's data reaches (metrics.coverage), up to the month's end.
+    data_through: date | None
     # The data stops before the month's last day.
     late: bool
+    # While it stops early: the file that says how far it reaches, and how (docs/decisions.md #32).
+    source_file: str | None = None
+    covers_basis: str | None = None
+    source_table: str | None = None
+
+    @property
+    def through(self) -> str:
+        """ "2026-06-20 (harbor/bank/june.ofx, the statement's end)", or "no data"."""
+        if self.data_through is None:
+            return "no data"
+        text = self.data_through.isoformat()
+        if self.source_file:
+            text += f" ({self.source_file}, {self.basis})"
+        return text
+
+    @property
+    def basis(self) -> str:
+        if self.covers_basis == "stated":
+            return "the statement's end"
+        if self.covers_basis == "latest_row":
+            return "its latest balance" if self.source_table == "balances" else "its latest line"
+        if self.covers_basis == "modified":
+            return "the day before the file was written"
+        return "how far it covers"
 
 
 @dataclass
@@ -260,6 +287,8 @@ class DataNotes:
                     "entity_id": e.entity_id,
                     "name": e.name,
                     "last_ledger_date": e.last_ledger_date,
+                    "data_through": e.data_through,
+                    "source_file": e.source_file,
                     "late": e.late,
                 }
                 for e in self.as_of
@@ -302,13 +331,21 @@ class Report:
         return f"{self.month.year:04d}-{self.month.month:02d}"
 
     @property
+    def preliminary(self) -> bool:
+        """An entity's data stops before the month's end and the owner has not closed the month
+        (`closed_months`): the figures may still change. Such a pack goes out only after
+        period_close.deadline_day, marked so (docs/operations.md, period close)."""
+        return bool(self.data and self.data.late) and self.period not in self.config.closed_months
+
+    @property
     def subject(self) -> str:
         role = self.spec.role
         if self.entity_name:
             role += f": {self.entity_name}"
-        return (
+        subject = (
             f"Executive Report: {role} - {self.config.organization} - {self.fmt.month(self.month)}"
         )
+        return f"Preliminary: {subject}" if self.preliminary else subject
 
     @property
     def charts(self) -> list[Chart]:
@@ -337,5 +374,6 @@ class Report:
             "verdicts": self.verdicts,
             "sections": [s.to_json() for s in self.sections],
             "data": self.data.to_json() if self.data else None,
+            "preliminary": self.preliminary,
             "glossary": self.used_glossary(),
         }

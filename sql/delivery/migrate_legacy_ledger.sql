@@ -7,7 +7,9 @@ select * from legacy_warehouse.delivery.messages;
 insert or ignore into delivery.editions by name
 select * from legacy_warehouse.delivery.editions;
 
-insert into delivery.held_periods by name
-select * from legacy_warehouse.delivery.held_periods
+-- by the columns every version had (the coverage columns came after the move)
+insert into delivery.held_periods (period, entity_id, name, last_ledger_date, noted_at)
+select period, entity_id, name, last_ledger_date, noted_at
+from legacy_warehouse.delivery.held_periods
 except
-select * from delivery.held_periods;
+select period, entity_id, name, last_ledger_date, noted_at from delivery.held_periods;

@@ -1,12 +1,16 @@
--- The entities whose data does not cover the report month ($month_end): no ledger line on or
--- after the month's last day. A month's pack goes out only when this is empty (or the month is
--- closed in reporting.yaml).
+-- The entities whose data does not cover the report month ($month_end): the latest date any of
+-- their files covers through (metrics.coverage) is before the month's last day, or they have
+-- no data at all. A month's pack goes out only when this is empty, the month is closed in
+-- reporting.yaml, or period_close.deadline_day has come (then marked Preliminary).
 select
-    entities.entity_id,
+    coverage.entity_id,
     entities.name,
-    max(ledger.date) as last_ledger_date
-from config.entities as entities
-left join raw.ledger as ledger using (entity_id)
-group by entities.entity_id, entities.name
-having max(ledger.date) is null or max(ledger.date) < $month_end
+    coverage.covers_through,
+    coverage.source_file,
+    coverage.covers_basis,
+    coverage.source_table,
+    coverage.last_ledger_date
+from metrics.coverage as coverage
+inner join config.entities as entities using (entity_id)
+where coverage.covers_through is null or coverage.covers_through < $month_end
 order by entities.name

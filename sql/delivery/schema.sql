@@ -54,3 +54,7 @@ create table if not exists delivery.held_periods (
     last_ledger_date date,
     noted_at timestamp not null
 );
+-- How far the entity's data reached when the pack was held (metrics.coverage), and the file
+-- that said so.
+alter table delivery.held_periods add column if not exists covers_through date;
+alter table delivery.held_periods add column if not exists source_file varchar;

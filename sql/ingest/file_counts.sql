@@ -1,5 +1,6 @@
--- Rows read, loaded, quarantined and duplicate per file of one load: rows read = loaded +
--- quarantined + duplicate (a duplicate repeats a row already imported from the same source).
+-- Rows read, loaded, quarantined and duplicate per file of one load (of the table $table_name),
+-- with the first sight of its bytes: rows read = loaded + quarantined + duplicate (a duplicate
+-- repeats a row already imported from the same source).
 with read as (
     select source_file, count(*) as rows_staged from stage group by source_file
 ),
@@ -35,8 +36,18 @@ select
     coalesce(duplicate.rows_duplicate, 0) as rows_duplicate,
     files.ignored_columns,
     files.source_format,
-    files.covers_through
+    files.covers_through,
+    null::varchar as covers_basis,
+    seen.first_seen_at,
+    seen.modified_at
 from load_files as files
+left join (
+    select entity_id, sha256, first_seen_at, modified_at
+    from ingest.file_sightings
+    where table_name = $table_name
+) as seen
+    on seen.entity_id is not distinct from files.entity_id
+    and seen.sha256 = files.sha256
 left join read using (source_file)
 left join quarantined using (source_file)
 left join duplicate using (source_file)

@@ -23,6 +23,12 @@ create or replace temp table load_files (
     covers_through date
 );
 
+-- Each file's modification time when the load read it, in the configured time zone.
+create or replace temp table file_times (
+    source_file varchar,
+    modified_at timestamp
+);
+
 -- The contract of the table being loaded (exec_reporting.contract), as rows.
 create or replace temp table contract_columns (
     column_name varchar,

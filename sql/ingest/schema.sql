@@ -36,6 +36,26 @@ alter table ingest.file_loads add column if not exists ignored_columns varchar[]
 alter table ingest.file_loads add column if not exists source_format varchar;
 alter table ingest.file_loads add column if not exists covers_through date;
 alter table ingest.file_loads add column if not exists rows_duplicate bigint default 0;
+-- How a ledger or balances file's covers_through was found (docs/decisions.md #32): `stated` (the
+-- file says: an OFX statement's end), `latest_row` (its latest dated row), `modified` (no dated
+-- row: the day before the file was written). When its bytes were first seen, and the file's
+-- modification time then, in the configured time zone (ingest.file_sightings).
+alter table ingest.file_loads add column if not exists covers_basis varchar;
+alter table ingest.file_loads add column if not exists first_seen_at timestamp;
+alter table ingest.file_loads add column if not exists modified_at timestamp;
+
+-- The first sight of each file's bytes, per table and entity: when a load first read them and
+-- the file's modification time then (never later than that sight). Kept across loads, so that a
+-- copy of the same bytes (a fresh modification time) or a file put back as it was does not move
+-- either forward; a changed file is new bytes, seen anew.
+create table if not exists ingest.file_sightings (
+    table_name varchar not null,
+    entity_id varchar,
+    sha256 varchar not null,
+    source_file varchar not null,
+    first_seen_at timestamp not null,
+    modified_at timestamp not null
+);
 
 -- Rows not loaded because they repeat a row already imported from the same source (an
 -- overlapping statement), with the row they repeat: nothing is dropped without a trace.
