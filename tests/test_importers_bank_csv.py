@@ -280,10 +280,10 @@ def test_title_rows_are_found_over_and_a_total_row_left_out(portfolio, tmp_path)
     assert quarantine(conn) == []
     assert counts(conn) == {"cafe/card.csv": (3, 3, 0, 0)}
     assert result.files[0].ignored_columns == ["Trans. Date", "Category"]
-    # the title's statement period is not read: the file covers through its latest line
+    # the statement period its title states, not its latest line (January 8)
     assert (result.files[0].covers_through, result.files[0].covers_basis) == (
-        date(2025, 1, 8),
-        "latest_row",
+        date(2025, 1, 31),
+        "stated",
     )
 
 
@@ -493,3 +493,40 @@ def test_two_sources_cannot_claim_one_file(portfolio, tmp_path):
         f"{tmp_path / 'data' / ENTITY / 'card.csv'}: matched by two sources of entity cafe "
         "(bank_csv card.csv and bank_csv *.csv): give each file one source in reporting.yaml"
     ]
+
+
+# -- how far an export covers ------------------------------------------------------------------
+
+
+def covers(conn) -> list[tuple]:
+    return [
+        (r["covers_through"], r["covers_basis"])
+        for r in rows(conn, "select * from ingest.file_loads where table_name = 'ledger'")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("title", "date_format", "posted", "expected"),
+    [
+        # the period's end, though the last line is earlier
+        ("Statement period: 09/01/2026 - 10/31/2026", "%m/%d/%Y", "10/21/2026", date(2026, 10, 31)),
+        # day first, as the mapping says: 01/10/2026 is October 1 here, never January 10
+        ("Period 01/09/2026 to 31/10/2026", "%d/%m/%Y", "21/10/2026", date(2026, 10, 31)),
+        # a month written with its name
+        ("Statement as of October 31, 2026", "%m/%d/%Y", "10/21/2026", date(2026, 10, 31)),
+    ],
+)
+def test_the_period_a_title_row_states_is_how_far_the_export_covers(
+    portfolio, tmp_path, title, date_format, posted, expected
+):
+    content = f"Corner Cafe Visa\n{title}\n\nPosted,Amount,Payee\n{posted},-4.50,Coffee\n"
+    config_path = csv_portfolio(portfolio, tmp_path, content.encode(), date_format=date_format)
+    conn, _ = load_ledger(config_path)
+    assert covers(conn) == [(expected, "stated")]
+
+
+def test_without_a_dated_title_row_an_export_covers_through_its_latest_line(portfolio, tmp_path):
+    content = b"Corner Cafe Visa ****4321\nPosted,Amount,Payee\n10/02/2026,-4.50,Coffee\n"
+    content += b"10/21/2026,-3.00,Tea\n"
+    conn, _ = load_ledger(csv_portfolio(portfolio, tmp_path, content))
+    assert covers(conn) == [(date(2026, 10, 21), "latest_row")]

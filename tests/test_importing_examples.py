@@ -80,8 +80,9 @@ def test_the_harbor_example_loads_each_source_through_to_burn(tmp_path):
             "rows_read": 8,
             "rows_loaded": 8,
             "rows_duplicate": 0,
-            # a bank CSV or a canonical file that states no period covers through its latest line
-            "covers_through": date(2026, 10, 21),
+            # the period its title row states ("Statement period: 09/01/2026 - 10/31/2026"),
+            # though its latest line is October 21
+            "covers_through": date(2026, 10, 31),
         },
         {
             "source_file": "dock_rental/ledger.csv",
@@ -89,6 +90,7 @@ def test_the_harbor_example_loads_each_source_through_to_burn(tmp_path):
             "rows_read": 3,
             "rows_loaded": 3,
             "rows_duplicate": 0,
+            # a canonical file states no period: it covers through its latest line
             "covers_through": date(2026, 10, 1),
         },
         {

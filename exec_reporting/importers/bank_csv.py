@@ -14,11 +14,14 @@ quarantined naming the column as the export names it.
 from __future__ import annotations
 
 import csv
+import re
+from datetime import date, datetime
 
 import duckdb
 
 from exec_reporting.config import BankCsvSource
 from exec_reporting.importers.base import ImportContext, SourceFile, Staged
+from exec_reporting.importers.export_csv import period_end
 from exec_reporting.source_text import AUTO, NotText, ReadableFile, readable_file
 from exec_reporting.sqlfiles import execute, query
 
@@ -95,7 +98,11 @@ class BankCsvImporter:
             credit_column=mapped.credit,
             id_column=mapped.id,
         )
-        return Staged(ignored_columns=ignored, notes=list(readable.changes))
+        return Staged(
+            covers_through=_title_date(readable, header_copy_line, source.date_format),
+            ignored_columns=ignored,
+            notes=list(readable.changes),
+        )
 
     def _header(self, file: SourceFile, readable: ReadableFile) -> tuple[int, list[str]] | str:
         """The header's line in what DuckDB reads (the file or its copy) and its cells, or the
@@ -181,3 +188,27 @@ def _mapping(file: SourceFile) -> BankCsvSource:
     """The bank_csv source a file was matched by (this reader is only given those)."""
     assert isinstance(file.source, BankCsvSource), file.source
     return file.source
+
+
+# a date written with digits, as the mapping's date_format writes one (09/01/2026, 2026-10-31)
+_DIGIT_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}")
+
+
+def _title_date(readable: ReadableFile, header_line: int, date_format: str) -> date | None:
+    """The latest date the title rows above the header state ("Statement period: 09/01/2026 -
+    10/31/2026", "Statement as of October 31, 2026"), read with the mapping's date_format (or
+    written with the month's name): how far the export says it covers. None without one."""
+    if header_line <= 1:
+        return None
+    with readable.path.open(encoding="utf-8-sig", errors="replace", newline="") as handle:
+        titles = [next(handle, "") for _ in range(header_line - 1)]
+    found: list[date] = []
+    for title in titles:
+        for token in _DIGIT_DATE.findall(title):
+            try:
+                found.append(datetime.strptime(token, date_format).date())
+            except ValueError:
+                continue
+    if found:
+        return max(found)
+    return period_end([t for t in titles if t.strip()])
