@@ -21,6 +21,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from exec_reporting.sqlfiles import execute
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -112,21 +114,17 @@ REJECT_COLUMNS = (
 )
 
 
-def _insert(conn, table: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
+def _insert(conn, name: str, columns: tuple[str, ...], rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
-    records = [{column: row.get(column) for column in columns} for row in rows]
-    conn.execute(
-        f"insert into {table} by name select unnest($rows, recursive := true)",  # noqa: S608
-        {"rows": records},
-    )
+    execute(conn, name, rows=[{column: row.get(column) for column in columns} for row in rows])
 
 
 def insert_imported(conn, rows: list[dict[str, Any]]) -> None:
     """Append ledger rows made in Python (keys: IMPORTED_COLUMNS; values as text) to `imported`."""
-    _insert(conn, "imported", IMPORTED_COLUMNS, rows)
+    _insert(conn, "ingest/insert_imported", IMPORTED_COLUMNS, rows)
 
 
 def insert_rejects(conn, rows: list[dict[str, Any]]) -> None:
     """Append rows that cannot be ledger rows (keys: REJECT_COLUMNS) to `import_rejects`."""
-    _insert(conn, "import_rejects", REJECT_COLUMNS, rows)
+    _insert(conn, "ingest/insert_rejects", REJECT_COLUMNS, rows)
