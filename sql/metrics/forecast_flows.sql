@@ -62,8 +62,7 @@ bookings as (
             when 'rental' then 'Rent '
             when 'logistics' then 'Trip '
             else 'Charter '
-        end || bookings.booking_id || ' on ' || strftime(bookings.service_date, '%Y-%m-%d')
-        || ', unpaid' as description,
+        end || bookings.booking_id || ', unpaid' as description,
         bookings.amount
     from report_months as months
     inner join config.entities as entities using (entity_id)
