@@ -42,7 +42,9 @@ boat += "L2,2025-10-10,6500,-50.00,Loan interest,Harbor Bank\n"
 boat += "D1,2025-10-25,3100,-1200.00,Owner draw,Owner\n"
 # shop: 3 months (Aug - Oct 2025): sales 1000, 1200, 800, rent 600; an invoice due Nov 9, open
 shop = LEDGER
-for i, (m, sales) in enumerate(zip(months(date(2025, 8, 1), 3), ("1000", "1200", "800"))):
+for i, (m, sales) in enumerate(
+    zip(months(date(2025, 8, 1), 3), ("1000", "1200", "800"), strict=True)
+):
     shop += f"S{i}1,{m}-05,4000,{sales}.00,Sales,Customers\n"
     shop += f"S{i}2,{m}-06,6000,-600.00,Rent,Landlord\n"
 # flat: 3 months of rent, 1500 on the 1st, unit U1, each lease month booked and paid
@@ -264,7 +266,9 @@ def test_a_week_that_does_not_roll_fails_the_blocking_check(fixture):
         # week 2 no longer adds up, and week 3 no longer starts where week 2 ended
         assert count == 2
     finally:
-        conn.execute("create or replace table metrics.cash_forecast_weeks as from forecast_weeks_saved")
+        conn.execute(
+            "create or replace table metrics.cash_forecast_weeks as from forecast_weeks_saved"
+        )
         conn.execute("drop table forecast_weeks_saved")
 
 
@@ -281,5 +285,8 @@ def test_the_cfo_report_shows_the_parts_the_weeks_and_the_transfer(fixture):
     assert [t["title"] for t in weeks["tables"]] == ["Boat", "Flat", "Shop"]
     assert weeks["lines"][1].startswith("Boat: $4,550.00 to ")
     capital = sections["capital"]["lines"]
-    assert "Van needs a transfer of $800.00 from Boat, which keeps $1,300.00 above its own floor after it." in capital
+    assert (
+        "Van needs a transfer of $800.00 from Boat, which keeps $1,300.00 above its own floor after it."
+        in capital
+    )
     assert any(line.startswith("Crane cannot be funded") for line in capital)
