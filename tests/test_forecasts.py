@@ -282,7 +282,9 @@ def test_the_cfo_report_shows_the_parts_the_weeks_and_the_transfer(fixture):
     assert parts["Boat"]["loan_principal"] == 900.00 and parts["Boat"]["owner_draws"] == 300.00
     assert parts["Boat"]["projected_cash"] == 2300.00
     weeks = sections["forecast_13_weeks"]
-    assert [t["title"] for t in weeks["tables"]] == ["Boat", "Flat", "Shop"]
+    grid = weeks["tables"][0]["rows"]
+    assert [r["week_start"] for r in grid][:2] == ["2025-11-01", "2025-11-08"]
+    assert (grid[0]["boat"], grid[1]["boat"], grid[2]["boat"]) == (2150.00, 1800.00, 2500.00)
     assert weeks["lines"][1].startswith("Boat: $4,550.00 to ")
     capital = sections["capital"]["lines"]
     assert (

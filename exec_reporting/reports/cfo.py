@@ -79,13 +79,6 @@ PROJECTION_COLUMNS = [
     Column("projected_cash", "Cash at the end", "money"),
 ]
 
-WEEK_COLUMNS = [
-    Column("week_start", "Week of", "date"),
-    Column("inflows", "In", "money"),
-    Column("outflows", "Out", "money"),
-    Column("cash_end", "Cash", "money", "week_cash_end"),
-]
-
 
 def verdict(row: dict, fmt: Formatter) -> str:
     """One sentence per entity that answers the CFO's question on its own."""
@@ -246,7 +239,10 @@ def _thirteen_weeks(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Se
         "rent, loan payments, recurring payments, the owner's average draw and the capital "
         "plan; revenue not yet booked and costs that do not recur are not in it."
     ]
-    tables = []
+    # One row a week, one column of cash at the week's end per entity: a table per entity would
+    # push the HTML past the 102 KB at which Gmail clips a message.
+    grid: dict[int, dict] = {}
+    columns = [Column("week_start", "Week of", "date")]
     for rows in by_entity.values():
         first, last = rows[0], rows[-1]
         low = min(rows, key=lambda r: r["cash_end"])
@@ -259,10 +255,18 @@ def _thirteen_weeks(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Se
             f" in 13 weeks, lowest {fmt.money(low['cash_end'])} in the week of "
             f"{fmt.date(low['week_start'])}" + (f"; largest: {flows}." if flows else ".")
         )
-        tables.append(
-            Table(WEEK_COLUMNS, rows, title=first["name"], key=("week",), label=("week_start",))
-        )
-    return Section("forecast_13_weeks", "13-week cash forecast", lines=lines, tables=tables)
+        columns.append(Column(first["entity_id"], first["name"], "money", "week_cash_end"))
+        for week in rows:
+            grid.setdefault(week["week"], {"week": week["week"], "week_start": week["week_start"]})
+            grid[week["week"]][first["entity_id"]] = week["cash_end"]
+    table = Table(
+        columns,
+        [grid[week] for week in sorted(grid)],
+        title="Cash at each week's end",
+        key=("week",),
+        label=("week_start",),
+    )
+    return Section("forecast_13_weeks", "13-week cash forecast", lines=lines, tables=[table])
 
 
 def _scenario_settings(conn: DuckDBPyConnection) -> dict[str, Scenario]:
