@@ -225,7 +225,7 @@ def build_ingest_assets(config: ReportingConfig) -> dict[str, dg.AssetsDefinitio
     }
 
     descriptions = {
-        "entities": "The entities of reporting.yaml: id, name, kind, opening cash.",
+        "entities": "The entities of reporting.yaml: id, name, kind, opening cash, revenue basis.",
         "kpis": "The KPI targets of reporting.yaml, one row per entity and KPI.",
         "parameters": "The thresholds of the ceo, cto, cfo, cmo and accounting sections.",
         "scenarios": "The CFO's base, best and worst growth scenarios.",

@@ -36,6 +36,7 @@ DEFAULT_CONFIG_NAME = "reporting.yaml"
 
 PERSONAS = ("ceo", "cto", "cfo", "cmo", "accounting")
 ENTITY_KINDS = ("charter", "hauling", "agency", "rental", "logistics", "holding")
+REVENUE_BASES = ("cash", "accrual")
 
 # Columns a KPI may name: the monthly figures of metrics.monthly_pnl, metrics.burn and
 # metrics.break_even (see docs/metrics.md).
@@ -326,6 +327,9 @@ class Entity(_Model):
     name: str
     kind: Literal[ENTITY_KINDS]  # type: ignore[valid-type]
     opening_cash: Decimal = Decimal("0")
+    # How its revenue is counted (metrics.revenue): cash when received, or accrual when earned
+    # (docs/decisions.md #33).
+    basis: Literal[REVENUE_BASES] = "cash"  # type: ignore[valid-type]
     kpis: list[Kpi] = Field(default_factory=list)
     # Where the entity's ledger lines come from (docs/importing.md).
     sources: Annotated[list[Source], Field(min_length=1)] = Field(default_factory=_default_sources)

@@ -36,6 +36,10 @@ Conventions the reports can rely on:
   traced. bookings.csv `quantity` is the trip's nautical miles (logistics only).
 - Rent is one booking per unit and month (booking_id R3028-<unit>-<YYYY-MM>, channel lease,
   service_date the first of the month); a month without a booking for a unit is a vacant month.
+- Every payment of bookings.csv and invoices.csv is in the bank's ledger on its `paid_on` date for
+  its amount (`paid_amount` when partial), naming its id, so reporting.yaml puts every business
+  with bookings or invoices on the accrual basis and metrics.revenue's bridge closes to the cent
+  in every month; Quick Dump Now, paid on the spot, stays on the cash basis.
 - Unbilled hours: an invoices.csv row with amount 0.00 records hours worked but not billed
   (invoice_id DC-UNB-..., issued_on and due_on the last day of the month worked, no payment).
   Retainer invoices are net 15, project invoices net 30. A partial payment has paid_amount below

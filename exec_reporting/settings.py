@@ -46,7 +46,7 @@ def config_rows(config: ReportingConfig) -> dict[str, list[tuple]]:
     cto, cfo, accounting = config.cto, config.cfo, config.accounting
     rules = load_action_rules(config.action_rules_path, {e.id for e in config.entities})
     return {
-        "entities": [(e.id, e.name, e.kind, e.opening_cash) for e in config.entities],
+        "entities": [(e.id, e.name, e.kind, e.opening_cash, e.basis) for e in config.entities],
         "kpis": [(e.id, k.metric, k.target, k.better) for e in config.entities for k in e.kpis],
         "parameters": [
             (

@@ -5,7 +5,8 @@ create or replace table config.entities (
     entity_id varchar primary key,
     name varchar not null,
     kind varchar not null,
-    opening_cash decimal(18, 2) not null
+    opening_cash decimal(18, 2) not null,
+    basis varchar not null  -- cash or accrual: the revenue metrics.revenue counts
 );
 
 create or replace table config.kpis (
