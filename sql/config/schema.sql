@@ -8,6 +8,24 @@ create or replace table config.entities (
     opening_cash decimal(18, 2) not null
 );
 
+-- The entities' loans (entities[].loans): what each owed on the first day of the entity's first
+-- month, on the liability account its drawdowns and principal payments are booked on.
+create or replace table config.loans (
+    entity_id varchar not null,
+    name varchar not null,
+    account_code varchar not null,
+    opening_balance decimal(18, 2) not null,
+    lender varchar not null
+);
+
+-- Accounts of money moving between an entity's own accounts (a Stripe source's payout_account):
+-- both sides are the entity's cash, so a line on one is no operating, investing or financing flow.
+create or replace table config.transfer_accounts (
+    entity_id varchar not null,
+    account_code varchar not null,
+    source_format varchar not null
+);
+
 create or replace table config.kpis (
     entity_id varchar not null,
     metric varchar not null,
