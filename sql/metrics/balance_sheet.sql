@@ -71,14 +71,15 @@ sheet as (
     select
         months.entity_id,
         months.month,
-        burn.cash_end,
+        -- the cash the statement of cash flows closes on (metrics.burn's cash_end)
+        flows.cash_end,
         coalesce(receivables.receivables, 0) as receivables,
         coalesce(fixed.fixed_assets, 0) as fixed_assets,
         deferred.deferred_balance,
         coalesce(owed.loans_outstanding, 0) as loans_outstanding,
         coalesce(owed.unconfigured_loan_accounts, 0) as unconfigured_loan_accounts
     from metrics.entity_months as months
-    inner join metrics.burn as burn using (entity_id, month)
+    inner join metrics.cash_flows as flows using (entity_id, month)
     inner join metrics.deferred_revenue as deferred using (entity_id, month)
     left join metrics.receivables_monthly as receivables using (entity_id, month)
     left join owed using (entity_id, month)
@@ -98,7 +99,9 @@ select
     loans_outstanding::decimal(18, 2) as loans_outstanding,
     (deferred_balance + loans_outstanding)::decimal(18, 2) as total_liabilities,
     -- the balancing figure
-    (cash_end + receivables + fixed_assets - deferred_balance - loans_outstanding)::decimal(18, 2)
+    (
+        cash_end + receivables + fixed_assets - deferred_balance - loans_outstanding
+    )::decimal(18, 2)
         as owner_equity,
     unconfigured_loan_accounts::integer as unconfigured_loan_accounts
 from sheet
