@@ -334,8 +334,8 @@ class EntityLoan(_Model):
 
     name: Annotated[str, Field(min_length=1)]
     account_code: AccountCode
-    # Owed on the first day of the entity's first month; 0 for a loan drawn later (its drawdown,
-    # money in on the account, then adds to what is owed).
+    # Owed on the day of opening_cash (the first day of first_month); 0 for a loan drawn later
+    # (its drawdown, money in on the account, then adds to what is owed).
     opening_balance: Annotated[Decimal, Field(ge=0), AfterValidator(_at_most_two_decimals)]
     lender: str = ""
 

@@ -8,8 +8,8 @@ create or replace table config.entities (
     opening_cash decimal(18, 2) not null
 );
 
--- The entities' loans (entities[].loans): what each owed on the first day of the entity's first
--- month, on the liability account its drawdowns and principal payments are booked on.
+-- The entities' loans (entities[].loans): what each owed on the day of the entity's opening cash,
+-- on the liability account its drawdowns and principal payments are booked on.
 create or replace table config.loans (
     entity_id varchar not null,
     name varchar not null,
