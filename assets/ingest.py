@@ -227,6 +227,9 @@ def build_ingest_assets(config: ReportingConfig) -> dict[str, dg.AssetsDefinitio
     descriptions = {
         "entities": "The entities of reporting.yaml: id, name, kind, opening cash, revenue basis.",
         "kpis": "The KPI targets of reporting.yaml, one row per entity and KPI.",
+        "loans": "The entities' loans (`entities[].loans`): account and opening balance.",
+        "transfer_accounts": "The accounts of money moving between an entity's own accounts "
+        "(a Stripe source's payout_account).",
         "parameters": "The thresholds of the ceo, cto, cfo, cmo and accounting sections.",
         "scenarios": "The CFO's base, best and worst growth scenarios.",
         "capital_candidates": "Candidate uses of cash the CFO report ranks by payback.",
