@@ -491,6 +491,8 @@ class CapitalCandidate(_Model):
     cost: Annotated[Decimal, Field(gt=0)]
     monthly_return: Annotated[Decimal, Field(gt=0)]
     note: str = ""
+    # The month the money would go out (YYYY-MM); by default the month after the report month.
+    month: MonthStr | None = None
 
 
 class CfoConfig(_Model):

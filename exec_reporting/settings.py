@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import date
 
 from exec_reporting.action_rules import load_action_rules, rule_rows
 from exec_reporting.config import ReportingConfig, StripeBalanceSource
@@ -79,7 +80,15 @@ def config_rows(config: ReportingConfig) -> dict[str, list[tuple]]:
             (name, s.revenue_growth, s.cost_growth) for name, s in sorted(cfo.scenarios.items())
         ],
         "capital_candidates": [
-            (c.name, c.entity, c.cost, c.monthly_return, c.note) for c in cfo.capital_candidates
+            (
+                c.name,
+                c.entity,
+                c.cost,
+                c.monthly_return,
+                c.note,
+                date.fromisoformat(f"{c.month}-01") if c.month else None,
+            )
+            for c in cfo.capital_candidates
         ],
         "otas": [
             (o.name, o.commission, o.audience, list(o.kinds), o.note) for o in config.cmo.otas

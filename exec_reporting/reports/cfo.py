@@ -59,7 +59,24 @@ CAPITAL_COLUMNS = [
     Column("monthly_return", "Return a month", "money"),
     Column("payback_months", "Payback", "months"),
     Column("cumulative_cost", "Cumulative cost", "money"),
+    Column("room_before", "Room above floor", "money"),
     Column("decision", "Decision", "text"),
+    Column("transfer_from_name", "Transfer from", "text", "transfer_from"),
+    Column("transfer_amount", "Transfer", "money"),
+]
+
+# What the base projection is made of, over the horizon (decision 36).
+PROJECTION_COLUMNS = [
+    Column("name", "Entity"),
+    Column("seasonal_basis", "Starts from", "text"),
+    Column("known_receipts", "Booked or billed", "money"),
+    Column("unbooked_revenue", "Not yet booked", "money"),
+    Column("costs", "Costs", "money"),
+    Column("loan_principal", "Loan principal", "money"),
+    Column("owner_draws", "Owner draws", "money"),
+    Column("capital_spend", "Capital plan", "money"),
+    Column("transfers", "Transfers", "money"),
+    Column("projected_cash", "Cash at the end", "money"),
 ]
 
 
@@ -182,12 +199,16 @@ def _scenarios(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section
         "a month"
         for name, s in _scenario_settings(conn).items()
     )
+    parts = query(conn, "reports/cfo_projection_parts", month=month)
     return Section(
         "scenarios",
         "Scenarios: cash 12 months ahead",
         lines=[
-            "Revenue and costs start from their 3-month averages and grow each month at the "
-            f"scenario's rate ({settings}).",
+            "Revenue and costs start from the same month last year (the 3-month average before "
+            "13 months of history) and grow each month at the scenario's rate "
+            f"({settings}); what is already booked or billed, recurring payments, loan "
+            "payments, the owner's average draw and the capital plan's funded items are added "
+            "as they are in every scenario.",
         ],
         tables=[
             Table(
@@ -196,7 +217,14 @@ def _scenarios(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section
                 total=total,
                 key=("entity_id",),
                 label=("name",),
-            )
+            ),
+            Table(
+                PROJECTION_COLUMNS,
+                parts,
+                title="Base projection, what it is made of",
+                key=("entity_id",),
+                label=("name",),
+            ),
         ],
         charts=[
             Chart(
@@ -208,6 +236,51 @@ def _scenarios(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section
             )
         ],
     )
+
+
+def _thirteen_weeks(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section:
+    weeks = query(conn, "reports/cfo_forecast_weeks", month=month)
+    if not weeks:
+        return Section("forecast_13_weeks", "13-week cash forecast", empty="No cash figures.")
+    largest: dict[str, list[dict]] = {}
+    for flow in query(conn, "reports/cfo_forecast_largest_flows", month=month):
+        largest.setdefault(flow["entity_id"], []).append(flow)
+    by_entity: dict[str, list[dict]] = {}
+    for week in weeks:
+        by_entity.setdefault(week["entity_id"], []).append(week)
+    lines = [
+        "Known flows only, each dated: open invoices by due date, unpaid bookings, trips and "
+        "rent, loan payments, recurring payments, the owner's average draw and the capital "
+        "plan; revenue not yet booked and costs that do not recur are not in it."
+    ]
+    # One row a week, one column of cash at the week's end per entity: a table per entity would
+    # push the HTML past the 102 KB at which Gmail clips a message.
+    grid: dict[int, dict] = {}
+    columns = [Column("week_start", "Week of", "date")]
+    for rows in by_entity.values():
+        first, last = rows[0], rows[-1]
+        low = min(rows, key=lambda r: r["cash_end"])
+        flows = "; ".join(
+            f"{f['description']} {fmt.money(f['amount'])} on {fmt.date(f['flow_date'])}"
+            for f in largest.get(first["entity_id"], [])
+        )
+        lines.append(
+            f"{first['name']}: {fmt.money(first['cash_start'])} to {fmt.money(last['cash_end'])}"
+            f" in 13 weeks, lowest {fmt.money(low['cash_end'])} in the week of "
+            f"{fmt.date(low['week_start'])}" + (f"; largest: {flows}." if flows else ".")
+        )
+        columns.append(Column(first["entity_id"], first["name"], "money", "week_cash_end"))
+        for week in rows:
+            grid.setdefault(week["week"], {"week": week["week"], "week_start": week["week_start"]})
+            grid[week["week"]][first["entity_id"]] = week["cash_end"]
+    table = Table(
+        columns,
+        [grid[week] for week in sorted(grid)],
+        title="Cash at each week's end",
+        key=("week",),
+        label=("week_start",),
+    )
+    return Section("forecast_13_weeks", "13-week cash forecast", lines=lines, tables=[table])
 
 
 def _scenario_settings(conn: DuckDBPyConnection) -> dict[str, Scenario]:
@@ -232,12 +305,29 @@ def _capital(
         f"({fmt.number(r['reserve_months'], 1)} months of gross burn at "
         f"{fmt.money(r['gross_burn_avg_3m'])} a month); deployable {fmt.money(r['deployable_cash'])}."
     ]
-    funded = [p for p in plan if p["decision"] == "fund"]
+    funded = [p for p in plan if p["decision"] != "cannot fund"]
     if plan:
         lines.append(
-            f"Fund {len(funded)} of {len(plan)} candidates in payback order"
+            f"Fund {len(funded)} of {len(plan)} candidates, each only while its own business "
+            "stays at or above its cash floor (its cash target, else its reserve) through the "
+            "base projection"
             + (f": {', '.join(p['candidate'] for p in funded)}." if funded else ".")
         )
+    for p in plan:
+        if p["decision"] == "fund with transfer":
+            lines.append(
+                f"{p['candidate']} needs a transfer of {fmt.money(p['transfer_amount'])} from "
+                f"{p['transfer_from_name']}, which keeps {fmt.money(p['donor_room_after'])} "
+                "above its own floor after it."
+            )
+        elif p["decision"] == "fund" and p["entity_id"] is None:
+            lines.append(f"{p['candidate']} is paid by {p['paid_by_name']}.")
+        elif p["decision"] == "cannot fund":
+            lines.append(
+                f"{p['candidate']} cannot be funded: no business can send what "
+                + (f"{p['entity']} is missing" if p["entity"] else "it costs")
+                + " and stay at or above its own floor."
+            )
     section = Section("capital", "Capital deployment", lines=lines)
     if plan:
         section.tables.append(
@@ -373,6 +463,7 @@ def build(
     report.sections = [
         burn,
         _scenarios(conn, month, fmt),
+        _thirteen_weeks(conn, month, fmt),
         _capital(conn, month, config, fmt),
         break_even,
     ]

@@ -59,7 +59,9 @@ create or replace table config.capital_candidates (
     entity_id varchar,
     cost decimal(18, 2) not null,
     monthly_return decimal(18, 2) not null,
-    note varchar
+    note varchar,
+    -- the month the money would go out; empty: the month after the report month
+    planned_month date
 );
 
 -- Online travel agencies the CMO report sequences.

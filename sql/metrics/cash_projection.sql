@@ -1,45 +1,53 @@
 -- metrics.cash_projection: cash projected month by month for the next months after each report
--- month (config projection_months), in each configured scenario (base, best, worst): revenue and
--- costs start from their 3-month averages and grow at the scenario's monthly rates.
+-- month (config projection_months), in each configured scenario (base, best, worst): the seasonal
+-- shape and the known flows of metrics.projection_before_capital, plus the capital plan's funded
+-- items (metrics.capital_plan) in their planned month and the transfers between entities they
+-- need.
 -- owner: cfo
 -- grain: entity_id, month, scenario, months_ahead
-with averages as (
-    -- the same window as net_burn_avg_3m: this month and the two before it, fewer at the start
+with funded as (
+    select * from metrics.capital_plan where decision in ('fund', 'fund with transfer')
+),
+
+-- One row per entity and month of each way the plan moves its cash: the candidate paid, the
+-- transfer received for it, the transfer given.
+capital_moves as (
+    select
+        paid_by as entity_id,
+        month,
+        planned_month as projected_month,
+        cost as capital_spend,
+        0 as transfer_in,
+        0 as transfer_out
+    from funded
+    union all
+    select entity_id, month, planned_month, 0, transfer_amount, 0
+    from funded
+    where transfer_amount is not null
+    union all
+    select transfer_from, month, planned_month, 0, 0, transfer_amount
+    from funded
+    where transfer_amount is not null
+),
+
+capital as (
     select
         entity_id,
         month,
-        cash_end,
-        round(avg(revenue) over last_three, 2)::decimal(18, 2) as revenue_avg_3m,
-        round(avg(gross_burn) over last_three, 2)::decimal(18, 2) as gross_burn_avg_3m
-    from metrics.burn
-    window last_three as (
-        partition by entity_id order by month rows between 2 preceding and current row
-    )
-),
-
-horizon as (
-    select unnest(generate_series(1, projection_months)) as months_ahead
-    from config.parameters
+        projected_month,
+        sum(capital_spend)::decimal(18, 2) as capital_spend,
+        sum(transfer_in - transfer_out)::decimal(18, 2) as transfers
+    from capital_moves
+    group by all
 ),
 
 steps as (
-    -- growth compounds from the first projected month: month k is the average x (1 + rate)^k
     select
-        averages.entity_id,
-        averages.month,
-        scenarios.scenario,
-        horizon.months_ahead,
-        (averages.month + to_months(horizon.months_ahead))::date as projected_month,
-        averages.cash_end as starting_cash,
-        round(
-            averages.revenue_avg_3m * power(1 + scenarios.revenue_growth, horizon.months_ahead), 2
-        )::decimal(18, 2) as revenue,
-        round(
-            averages.gross_burn_avg_3m * power(1 + scenarios.cost_growth, horizon.months_ahead), 2
-        )::decimal(18, 2) as costs
-    from averages
-    cross join config.scenarios as scenarios
-    cross join horizon
+        projection.*,
+        coalesce(capital.capital_spend, 0)::decimal(18, 2) as capital_spend,
+        coalesce(capital.transfers, 0)::decimal(18, 2) as transfers
+    from metrics.projection_before_capital as projection
+    left join capital using (entity_id, month, projected_month)
 )
 
 select
@@ -48,11 +56,24 @@ select
     scenario,
     months_ahead,
     projected_month,
+    seasonal_basis,
+    starting_cash,
+    -- revenue: what is booked or billed, and the seasonal estimate of the rest
+    known_receipts,
+    unbooked_revenue,
     revenue,
+    -- costs: recurring payments and loan interest, and the seasonal estimate of the rest
+    known_costs,
+    other_costs,
     costs,
-    revenue - costs as net_cash_flow,
-    starting_cash + sum(revenue - costs) over (
+    -- below the operating line
+    loan_principal,
+    owner_draws,
+    capital_spend,
+    transfers,
+    (net_cash_flow - capital_spend + transfers)::decimal(18, 2) as net_cash_flow,
+    (starting_cash + sum(net_cash_flow - capital_spend + transfers) over (
         partition by entity_id, month, scenario order by months_ahead
-    ) as projected_cash
+    ))::decimal(18, 2) as projected_cash
 from steps
 order by entity_id, month, scenario, months_ahead
