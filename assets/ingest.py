@@ -150,9 +150,12 @@ def _ingest_asset(
         for check, sql_name in raw_checks(table).items()
     ]
 
+    # budget.csv's account codes are checked against the chart as loaded (ingest._budget_problems)
+    chart = [dg.AssetKey(["raw", "chart_of_accounts"])] if table.name == "budget" else []
+
     @dg.asset(
         key=key,
-        deps=[source],
+        deps=[source, *chart],
         code_version=code_version(
             "exec_reporting/ingest.py",
             "exec_reporting/contract.py",
@@ -225,8 +228,11 @@ def build_ingest_assets(config: ReportingConfig) -> dict[str, dg.AssetsDefinitio
     }
 
     descriptions = {
-        "entities": "The entities of reporting.yaml: id, name, kind, opening cash.",
+        "entities": "The entities of reporting.yaml: id, name, kind, opening cash, revenue basis.",
         "kpis": "The KPI targets of reporting.yaml, one row per entity and KPI.",
+        "loans": "The entities' loans (`entities[].loans`): account and opening balance.",
+        "transfer_accounts": "The accounts of money moving between an entity's own accounts "
+        "(a Stripe source's payout_account).",
         "parameters": "The thresholds of the ceo, cto, cfo, cmo and accounting sections.",
         "scenarios": "The CFO's base, best and worst growth scenarios.",
         "capital_candidates": "Candidate uses of cash the CFO report ranks by payback.",

@@ -36,6 +36,7 @@ DEFAULT_CONFIG_NAME = "reporting.yaml"
 
 PERSONAS = ("ceo", "cto", "cfo", "cmo", "accounting")
 ENTITY_KINDS = ("charter", "hauling", "agency", "rental", "logistics", "holding")
+REVENUE_BASES = ("cash", "accrual")
 
 # Columns a KPI may name: the monthly figures of metrics.monthly_pnl, metrics.burn and
 # metrics.break_even (see docs/metrics.md).
@@ -321,17 +322,41 @@ def _default_sources() -> list:
     return [CanonicalSource(format="canonical")]
 
 
+def _at_most_two_decimals(value: Decimal) -> Decimal:
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]
+        raise ValueError("expected an amount with at most 2 decimals")
+    return value
+
+
+class EntityLoan(_Model):
+    """A loan of the entity (docs/metrics.md, metrics.balance_sheet): what was owed on the day of
+    its opening cash, on the liability account its drawdowns and principal payments are booked
+    on. Loans may share an account: their balances are then added up."""
+
+    name: Annotated[str, Field(min_length=1)]
+    account_code: AccountCode
+    # Owed on the day of opening_cash (the first day of first_month); 0 for a loan drawn later
+    # (its drawdown, money in on the account, then adds to what is owed).
+    opening_balance: Annotated[Decimal, Field(ge=0), AfterValidator(_at_most_two_decimals)]
+    lender: str = ""
+
+
 class Entity(_Model):
     id: Annotated[str, Field(pattern=r"^[a-z0-9_]+$")]
     name: str
     kind: Literal[ENTITY_KINDS]  # type: ignore[valid-type]
     opening_cash: Decimal = Decimal("0")
+    # How its revenue is counted (metrics.revenue): cash when received, or accrual when earned
+    # (docs/decisions.md #33).
+    basis: Literal[REVENUE_BASES] = "cash"  # type: ignore[valid-type]
     kpis: list[Kpi] = Field(default_factory=list)
     # Where the entity's ledger lines come from (docs/importing.md).
     sources: Annotated[list[Source], Field(min_length=1)] = Field(default_factory=_default_sources)
     # The account mapping rules of imported lines, in the entity's folder (default: rules.yaml
     # when there is one).
     rules: SourcePath | None = None
+    # Its loans, with what each owed at the start (metrics.balance_sheet, loans outstanding).
+    loans: list[EntityLoan] = Field(default_factory=list)
 
     @field_validator("sources")
     @classmethod

@@ -9,13 +9,18 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-ColumnType = Literal["text", "date", "month", "money", "decimal", "integer", "boolean", "enum"]
+ColumnType = Literal[
+    "text", "date", "month", "period", "money", "decimal", "integer", "boolean", "enum"
+]
+# The column types that name a day (a month or year by its first day), and so have a window.
+DATED_TYPES = ("date", "month", "period")
 
 # What a cell of each type must look like, said the way the error messages say it.
 EXPECTED = {
     "text": "a value",
     "date": "an ISO date YYYY-MM-DD",
     "month": "a month YYYY-MM",
+    "period": "a month YYYY-MM, or a year YYYY for an annual target",
     "money": "an amount such as -1234.56 (dot as decimal separator, at most 2 decimals, no currency sign or thousands separator)",
     "decimal": "a number such as 12.5 (dot as decimal separator)",
     "integer": "a whole number such as 42",
@@ -89,7 +94,7 @@ class Column:
     window: DateWindow | None = None
 
     def __post_init__(self) -> None:
-        if (self.type in ("date", "month")) != (self.window is not None):
+        if (self.type in DATED_TYPES) != (self.window is not None):
             raise ValueError(f"{self.name}: a date or month column, and only one, has a window")
 
     @property
@@ -135,6 +140,12 @@ class Table:
 
 
 ACCOUNT_TYPES = ("asset", "liability", "equity", "revenue", "cogs", "expense")
+# The profit-and-loss figures a budget line may name (metrics.monthly_pnl's amounts); a ratio
+# such as gross_margin_pct cannot be spread over months or added up to a year
+# (docs/decisions.md #35).
+BUDGET_METRICS = ("revenue", "cogs", "gross_profit", "opex", "operating_income")
+# The account types a budget line may name: the lines of the profit and loss.
+BUDGET_ACCOUNT_TYPES = ("revenue", "cogs", "expense")
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -295,6 +306,48 @@ TABLES: tuple[Table, ...] = (
             Column("dependencies_updated_on", "date", window=HAPPENED),
             Column("ci", "boolean", required=True),
             Column("monitoring", "boolean", required=True),
+        ),
+    ),
+    Table(
+        name="budget",
+        scope="portfolio",
+        required=False,
+        key=("entity", "month", "metric", "account_code"),
+        owner="cfo",
+        description=(
+            "The owner's budget: one amount per entity, month (or year) and profit-and-loss "
+            "line (a metric or an account)."
+        ),
+        columns=(
+            Column(
+                "entity",
+                required=True,
+                description="The entity's id, as in reporting.yaml.",
+            ),
+            Column(
+                "month",
+                "period",
+                required=True,
+                window=PLANNED,
+                description="The month budgeted, or a year (YYYY): an annual target, spread "
+                "over its months by last year's shape.",
+            ),
+            Column(
+                "metric",
+                "enum",
+                choices=BUDGET_METRICS,
+                description="A profit-and-loss figure; give either a metric or an account_code.",
+            ),
+            Column(
+                "account_code",
+                description="A revenue, cogs or expense account of the chart.",
+            ),
+            Column(
+                "amount",
+                "money",
+                required=True,
+                description="The budgeted amount: revenue and costs both positive.",
+            ),
         ),
     ),
 )

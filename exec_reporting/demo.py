@@ -36,6 +36,10 @@ Conventions the reports can rely on:
   traced. bookings.csv `quantity` is the trip's nautical miles (logistics only).
 - Rent is one booking per unit and month (booking_id R3028-<unit>-<YYYY-MM>, channel lease,
   service_date the first of the month); a month without a booking for a unit is a vacant month.
+- Every payment of bookings.csv and invoices.csv is in the bank's ledger on its `paid_on` date for
+  its amount (`paid_amount` when partial), naming its id, so reporting.yaml puts every business
+  with bookings or invoices on the accrual basis and metrics.revenue's bridge closes to the cent
+  in every month; Quick Dump Now, paid on the spot, stays on the cash basis.
 - Unbilled hours: an invoices.csv row with amount 0.00 records hours worked but not billed
   (invoice_id DC-UNB-..., issued_on and due_on the last day of the month worked, no payment).
   Retainer invoices are net 15, project invoices net 30. A partial payment has paid_amount below
@@ -193,6 +197,7 @@ ASSETS_HEADER = contract_columns("assets")
 STACK_HEADER = contract_columns("stack")
 CHART_HEADER = contract_columns("chart_of_accounts")
 BALANCES_HEADER = contract_columns("balances")
+BUDGET_HEADER = contract_columns("budget")
 
 BANK = "Harborline Example Bank"
 INTEREST_EARNED = ("0.40", "6.90")  # credited on the last day of every month
@@ -2301,6 +2306,28 @@ def write_text(path: Path, text: str, count: int) -> int:
     return count
 
 
+# The owner's budget for the end month's year (budget.csv), for two businesses: (entity, month
+# of that year or None for the whole year, metric, account code, amount). Queen of San Diego plans
+# 9% more charter revenue than last year as one annual target, spread by last year's seasons
+# (its October budget is well above a quiet October's revenue); Quick Dump Now budgets its
+# revenue and dump fees for the year and its fuel month by month.
+BUDGET_LINES: tuple[tuple[str, int | None, str, str, str], ...] = (
+    ("queen_of_san_diego", None, "revenue", "", "240000.00"),
+    ("queen_of_san_diego", None, "opex", "", "200000.00"),
+    ("quick_dump_now", None, "revenue", "", "270000.00"),
+    ("quick_dump_now", None, "", "5100", "66000.00"),
+    *(("quick_dump_now", month, "", "5000", "1600.00") for month in range(1, 13)),
+)
+
+
+def budget_rows(window: Window) -> list[tuple[str, ...]]:
+    year = window.end_month.year
+    return [
+        (entity, f"{year}-{month:02d}" if month else str(year), metric, account, amount)
+        for entity, month, metric, account, amount in BUDGET_LINES
+    ]
+
+
 def window_for(end_month: str, months: int) -> Window:
     if months < MIN_MONTHS:
         raise ValueError(f"months must be at least {MIN_MONTHS}, got {months}")
@@ -2341,6 +2368,7 @@ def generate(
     files["chart_of_accounts.csv"] = write_csv(
         data_dir / "chart_of_accounts.csv", CHART_HEADER, list(CHART_OF_ACCOUNTS)
     )
+    files["budget.csv"] = write_csv(data_dir / "budget.csv", BUDGET_HEADER, budget_rows(window))
     for entity_id, _, _ in ENTITIES:
         # Each entity draws from its own stream, so changing one leaves the others as they were.
         rng = random.Random(f"{seed}:{entity_id}")

@@ -28,7 +28,7 @@ import duckdb
 
 from exec_reporting.account_rules import AccountRulesError, NumberedRule, load_account_rules
 from exec_reporting.config import CanonicalSource, Entity, ReportingConfig
-from exec_reporting.contract import PLAUSIBLE_YEARS, TABLES, Table
+from exec_reporting.contract import BUDGET_ACCOUNT_TYPES, PLAUSIBLE_YEARS, TABLES, Table
 from exec_reporting.importers import IMPORTERS, ImportContext, SourceFile
 from exec_reporting.source_text import NotText, ReadableFile, readable_file
 from exec_reporting.sqlfiles import (
@@ -466,6 +466,8 @@ def load_table(
         check_nul=any_nul,
         **_date_bounds(config, run_date),
     )
+    if table.name == "budget":
+        _budget_problems(conn, config)
     create_table_as(conn, "duplicate_keys", "ingest/duplicate_keys", temp=True)
     create_table_as(
         conn,
@@ -518,6 +520,21 @@ def load_table(
     files = [FileLoad(**dict(zip(names, row, strict=True))) for row in counts.fetchall()]
     missing = [] if table.required else [str(a.path) for a in absent if not a.required]
     return LoadResult(table.name, files, missing)
+
+
+def _budget_problems(conn: duckdb.DuckDBPyConnection, config: ReportingConfig) -> None:
+    """budget.csv names entities and accounts: a line for an entity that is not configured, or
+    an account that is not a profit-and-loss account of the chart, could never be compared with
+    anything, so it is quarantined with the reason. The chart is the one loaded before (the
+    budget's asset depends on raw.chart_of_accounts)."""
+    if _table_exists(conn, "raw.chart_of_accounts"):
+        insert_into(conn, "chart_accounts", "ingest/chart_accounts")
+    execute(
+        conn,
+        "ingest/budget_problems",
+        entity_ids=[entity.id for entity in config.entities],
+        account_types=list(BUDGET_ACCOUNT_TYPES),
+    )
 
 
 def _source_problems(

@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 from exec_reporting.action_rules import load_action_rules, rule_rows
-from exec_reporting.config import ReportingConfig
+from exec_reporting.config import ReportingConfig, StripeBalanceSource
 from exec_reporting.sqlfiles import execute
 
 # The parts of reporting.yaml that shape what every report says; the others (delivery, schedule,
@@ -47,8 +47,23 @@ def config_rows(config: ReportingConfig) -> dict[str, list[tuple]]:
     cto, cfo, accounting = config.cto, config.cfo, config.accounting
     rules = load_action_rules(config.action_rules_path, {e.id for e in config.entities})
     return {
-        "entities": [(e.id, e.name, e.kind, e.opening_cash) for e in config.entities],
+        "entities": [(e.id, e.name, e.kind, e.opening_cash, e.basis) for e in config.entities],
         "kpis": [(e.id, k.metric, k.target, k.better) for e in config.entities for k in e.kpis],
+        "loans": [
+            (e.id, loan.name, loan.account_code, loan.opening_balance, loan.lender)
+            for e in config.entities
+            for loan in e.loans
+        ],
+        # money moving between an entity's own accounts (Stripe's payouts to the bank): not a
+        # flow of the cash flow statement's three sections (metrics.cash_flows)
+        "transfer_accounts": sorted(
+            {
+                (e.id, source.payout_account, source.format)
+                for e in config.entities
+                for source in e.sources
+                if isinstance(source, StripeBalanceSource)
+            }
+        ),
         "parameters": [
             (
                 cto.tls_warning_days,

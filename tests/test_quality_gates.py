@@ -61,7 +61,15 @@ def test_every_input_table_has_its_checks_each_with_a_description():
         "ledger": ["duplicate_txn_ids", "quarantined_share"],
         **{
             name: ["quarantined_share"]
-            for name in ("balances", "bookings", "invoices", "channels", "assets", "stack")
+            for name in (
+                "balances",
+                "bookings",
+                "invoices",
+                "channels",
+                "assets",
+                "stack",
+                "budget",
+            )
         },
     }
     for t in TABLES:

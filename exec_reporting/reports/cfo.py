@@ -72,11 +72,25 @@ PROJECTION_COLUMNS = [
     Column("known_receipts", "Booked or billed", "money"),
     Column("unbooked_revenue", "Not yet booked", "money"),
     Column("costs", "Costs", "money"),
-    Column("loan_principal", "Loan principal", "money"),
-    Column("owner_draws", "Owner draws", "money"),
+    Column("loan_principal", "Loan principal", "money", glossary="projected_loan_principal"),
+    Column("owner_draws", "Owner draws", "money", glossary="projected_owner_draws"),
     Column("capital_spend", "Capital plan", "money"),
     Column("transfers", "Transfers", "money"),
     Column("projected_cash", "Cash at the end", "money"),
+]
+
+
+BUDGET_COLUMNS = [
+    Column("name", "Entity"),
+    Column("line_name", "Line", "text", "budget_line"),
+    Column("budget", "Budget", "money"),
+    Column("month_actual", "Actual", "money"),
+    Column("variance", "Variance", "money"),
+    Column("variance_pct", "Variance %", "percent"),
+    Column("ytd_budget", "Budget, year to date", "money"),
+    Column("ytd_actual", "Actual, year to date", "money"),
+    Column("ytd_variance", "Variance, year to date", "money"),
+    Column("last_year_actual", "Same month last year", "money"),
 ]
 
 
@@ -334,6 +348,49 @@ def _capital(
     return section
 
 
+def _budget(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section | None:
+    """Budget against actual for the month and the year to date, per entity; None when
+    budget.csv holds no budget at all (nothing to compare, nothing to say)."""
+    rows = query(conn, "reports/cfo_budget", month=month)
+    if not rows or not rows[0]["budgeted_lines"]:
+        return None
+    rows = [row for row in rows if row["entity_id"] is not None]
+    if not rows:
+        return Section(
+            "budget",
+            "Budget vs actual",
+            empty=f"No budget for {fmt.month(month)}: add its lines to budget.csv "
+            "(docs/data-contract.md).",
+        )
+    basis = sorted({row["basis"] for row in rows})
+    missed = [row for row in rows if not row["favorable"]]
+    lines = [
+        "Actual against the month's budget and the year to date (the budgeted months of the "
+        f"year so far), on a {' and '.join(basis)} basis; revenue and costs both positive, a "
+        "variance is actual minus budget.",
+        f"{len(missed)} of {len(rows)} budget lines on the wrong side of their budget"
+        + (
+            ": " + "; ".join(f"{row['name']} {row['line_name']}" for row in missed) + "."
+            if missed
+            else "."
+        ),
+    ]
+    return Section(
+        "budget",
+        "Budget vs actual",
+        lines=lines,
+        tables=[
+            Table(
+                BUDGET_COLUMNS,
+                rows,
+                attachment="budget_variance.csv",
+                key=("entity_id", "line_kind", "budget_line"),
+                label=("name", "line_name"),
+            )
+        ],
+    )
+
+
 def build(
     conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
 ) -> Report:
@@ -410,6 +467,9 @@ def build(
         _capital(conn, month, config, fmt),
         break_even,
     ]
+    budget = _budget(conn, month, fmt)
+    if budget:
+        report.sections.append(budget)
     report.data = data_notes(conn, month)
     return report
 

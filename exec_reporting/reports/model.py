@@ -220,6 +220,9 @@ class Headline:
     def to_json(self) -> dict[str, Any]:
         return {
             "label": self.label,
+            # the figure's glossary key names what it is ("revenue", "cash_end"): a reader of the
+            # JSON (and the test that compares figures across reports) finds figures by it
+            "key": self.glossary,
             "kind": self.format,
             "value": self.value,
             "previous": self.previous,

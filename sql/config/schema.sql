@@ -5,7 +5,26 @@ create or replace table config.entities (
     entity_id varchar primary key,
     name varchar not null,
     kind varchar not null,
-    opening_cash decimal(18, 2) not null
+    opening_cash decimal(18, 2) not null,
+    basis varchar not null  -- cash or accrual: the revenue metrics.revenue counts
+);
+
+-- The entities' loans (entities[].loans): what each owed on the day of the entity's opening cash,
+-- on the liability account its drawdowns and principal payments are booked on.
+create or replace table config.loans (
+    entity_id varchar not null,
+    name varchar not null,
+    account_code varchar not null,
+    opening_balance decimal(18, 2) not null,
+    lender varchar not null
+);
+
+-- Accounts of money moving between an entity's own accounts (a Stripe source's payout_account):
+-- both sides are the entity's cash, so a line on one is no operating, investing or financing flow.
+create or replace table config.transfer_accounts (
+    entity_id varchar not null,
+    account_code varchar not null,
+    source_format varchar not null
 );
 
 create or replace table config.kpis (

@@ -57,6 +57,8 @@ checked as (
                 then 'not a real date: expected ' || cells.expected
             when cells.type = 'month' and not is_month(cells.value)
                 then 'expected ' || cells.expected
+            when cells.type = 'period' and not is_period(cells.value)
+                then 'expected ' || cells.expected
             when cells.type = 'money' and not is_money(cells.value)
                 then 'expected ' || cells.expected
             when cells.type = 'decimal' and not is_decimal(cells.value)

@@ -15,9 +15,14 @@ keys as (
         cells.source_file,
         cells.line,
         cells.part,
-        -- a month may be written 2025-01 or 2025-01-01: the same key either way
+        -- a month may be written 2025-01 or 2025-01-01: the same key either way; a choice is
+        -- the same in any case
         string_agg(
-            case when contract.type = 'month' then left(cells.value, 7) else coalesce(cells.value, '') end,
+            case
+                when contract.type in ('month', 'period') then left(cells.value, 7)
+                when contract.type = 'enum' then lower(coalesce(cells.value, ''))
+                else coalesce(cells.value, '')
+            end,
             ' | ' order by contract.key_position
         ) as key_value
     from cells

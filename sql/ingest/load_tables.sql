@@ -118,3 +118,11 @@ create or replace temp table load_statements (
     balance decimal(18, 2),
     balance_on date
 );
+
+-- The chart's accounts as loaded (raw.chart_of_accounts), for the loads that check a code
+-- against it (budget.csv's account_code); empty until the chart has loaded.
+create or replace temp table chart_accounts (
+    code varchar,
+    name varchar,
+    type varchar
+);

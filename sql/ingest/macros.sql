@@ -7,6 +7,9 @@ create or replace temp macro is_iso_date(v) as
     regexp_full_match(v, '\d{4}-\d{2}-\d{2}');
 create or replace temp macro is_month(v) as
     regexp_full_match(v, '\d{4}-(0[1-9]|1[0-2])(-01)?');
+-- a budget's month, or its year (an annual target)
+create or replace temp macro is_period(v) as
+    is_month(v) or regexp_full_match(v, '\d{4}');
 -- any number of digits here: a value too large for its column is refused by within_limit, with
 -- a reason that says the limit
 create or replace temp macro is_money(v) as
@@ -35,6 +38,7 @@ create or replace temp macro has_nul(v) as
 create or replace temp macro day_of(type, v) as case type
     when 'date' then try_strptime(v, '%Y-%m-%d')::date
     when 'month' then try_strptime(left(v, 7), '%Y-%m')::date
+    when 'period' then try_strptime(left(v || '-01', 7), '%Y-%m')::date
 end;
 create or replace temp macro earliest_day(rule, first_day) as case rule
     when 'first_month' then first_day
@@ -69,6 +73,10 @@ end;
 -- conversions: only ever applied to values that passed the checks above
 create or replace temp macro as_date(v) as cast(strptime(v, '%Y-%m-%d') as date);
 create or replace temp macro as_month(v) as cast(strptime(left(v, 7), '%Y-%m') as date);
+-- a period's month (NULL for a year) and its year
+create or replace temp macro as_period_month(v) as
+    case when length(v) > 4 then as_month(v) end;
+create or replace temp macro as_period_year(v) as cast(left(v, 4) as integer);
 create or replace temp macro as_money(v) as cast(v as decimal(18, 2));
 create or replace temp macro as_decimal(v) as cast(v as decimal(18, 6));
 create or replace temp macro as_integer(v) as cast(v as integer);
