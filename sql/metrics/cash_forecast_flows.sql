@@ -29,26 +29,27 @@ capital as (
     from funded
     union all
     select
-        entity_id,
-        month,
-        planned_month,
+        funded.entity_id,
+        funded.month,
+        funded.planned_month,
         'transfer in',
-        candidate,
-        'Transfer from ' || transfer_from || ' for ' || candidate,
-        transfer_amount
+        funded.candidate,
+        'Transfer from ' || givers.name || ' for ' || funded.candidate,
+        funded.transfer_amount
     from funded
-    where transfer_amount is not null
+    inner join config.entities as givers on givers.entity_id = funded.transfer_from
     union all
     select
-        transfer_from,
-        month,
-        planned_month,
+        funded.transfer_from,
+        funded.month,
+        funded.planned_month,
         'transfer out',
-        candidate,
-        'Transfer to ' || entity_id || ' for ' || candidate,
-        -transfer_amount
+        funded.candidate,
+        'Transfer to ' || takers.name || ' for ' || funded.candidate,
+        -funded.transfer_amount
     from funded
-    where transfer_amount is not null
+    inner join config.entities as takers on takers.entity_id = funded.entity_id
+    where funded.transfer_amount is not null
 ),
 
 flows as (
