@@ -124,6 +124,7 @@ def build_failure_sensor(config: ReportingConfig, job_names: set[str], location:
         "step, the failed checks with their failing rows, who started it and a link to the "
         "run. Runs that `exec-reporting` started itself are alerted by the command.",
         default_status=dg.DefaultSensorStatus.RUNNING,
+        minimum_interval_seconds=config.sensors.interval_seconds,
         # runs started in process (no code location) and runs launched in this location alike;
         # the body keeps only this project's jobs
         monitor_all_code_locations=True,

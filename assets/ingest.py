@@ -186,6 +186,8 @@ def _ingest_asset(
         unknown = sorted(set(config.entities) - {e.id for e in reporting.entities})
         if unknown:
             raise dg.Failure(description=f"no such entity in reporting.yaml: {', '.join(unknown)}")
+        # one connection for the load and its checks: opening the file costs more than the
+        # load of a small export
         with warehouse.get_connection() as conn:
             try:
                 result = load_table(conn, reporting, table, entities=config.entities or None)
@@ -194,12 +196,11 @@ def _ingest_asset(
                     description=str(error),
                     metadata={"problems": dg.MetadataValue.json(error.problems)},
                 ) from None
-        scope = f" (entities {', '.join(config.entities)})" if config.entities else ""
-        context.log.info(
-            f"raw.{table.name}: {result.rows_loaded:,} rows loaded, "
-            f"{result.rows_quarantined:,} quarantined, from {len(result.files)} file(s){scope}"
-        )
-        with warehouse.get_connection() as conn:
+            scope = f" (entities {', '.join(config.entities)})" if config.entities else ""
+            context.log.info(
+                f"raw.{table.name}: {result.rows_loaded:,} rows loaded, "
+                f"{result.rows_quarantined:,} quarantined, from {len(result.files)} file(s){scope}"
+            )
             version = content_version(conn, f"raw.{table.name}")
             checks = check_results(conn, reporting, table)
         failed = [c.check_name for c in checks if not c.passed]

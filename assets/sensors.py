@@ -20,7 +20,7 @@ def build_data_dir_sensor(config: ReportingConfig, ingest_job):
     @dg.sensor(
         name="watch_data_dir",
         job=ingest_job,
-        minimum_interval_seconds=30,
+        minimum_interval_seconds=config.sensors.interval_seconds,
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Watches the input files (SHA-256 of each): when one changes, runs ingest "
         "for that table and entity, and the metric store after it. Nothing runs when nothing "

@@ -458,6 +458,13 @@ class ScheduleConfig(_Model):
     day_of_month: Annotated[int, Field(ge=1, le=28)] = 1
 
 
+class SensorsConfig(_Model):
+    # How often, at most, the daemon evaluates the sensors that run on their own: watch_data_dir
+    # (a changed input file) and alert_on_run_failure. Lower notices sooner and costs the daemon
+    # more work; rerender_stale_reports (off by default) keeps its own minute.
+    interval_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
+
+
 class PeriodCloseConfig(_Model):
     # A month's pack waits while an entity's data does not cover it, until this day of the next
     # month: from then on it goes out marked Preliminary and the owner gets the alert. The
@@ -590,6 +597,7 @@ class ReportingConfig(_Model):
     # (the owner closed the month: nothing more is coming). YYYY-MM.
     closed_months: list[MonthStr] = Field(default_factory=list)
     period_close: PeriodCloseConfig = Field(default_factory=PeriodCloseConfig)
+    sensors: SensorsConfig = Field(default_factory=SensorsConfig)
 
     # Where the file was read from; every relative path above is resolved against it.
     _source: Path | None = PrivateAttr(default=None)

@@ -221,3 +221,16 @@ def test_future_days_defaults_to_3_and_is_bounded(tmp_path):
     assert load_config(write(tmp_path, GOOD)).quality.future_days == 3
     with pytest.raises(ConfigError, match=r"quality\.future_days"):
         load_config(write(tmp_path, {**GOOD, "quality": {"future_days": -1}}))
+
+
+def test_the_sensors_interval_defaults_to_30_seconds_is_bounded_and_paces_both_sensors(tmp_path):
+    from exec_reporting.definitions import build_definitions
+
+    assert load_config(write(tmp_path, GOOD)).sensors.interval_seconds == 30
+    with pytest.raises(ConfigError, match=r"sensors\.interval_seconds"):
+        load_config(write(tmp_path, {**GOOD, "sensors": {"interval_seconds": 0}}))
+    config = load_config(write(tmp_path, {**GOOD, "sensors": {"interval_seconds": 5}}))
+    defs = build_definitions(config)
+    for name in ("watch_data_dir", "alert_on_run_failure"):
+        assert defs.get_sensor_def(name).minimum_interval_seconds == 5, name
+    assert defs.get_sensor_def("rerender_stale_reports").minimum_interval_seconds == 60

@@ -9,6 +9,7 @@ import copy
 import email
 import email.policy
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -87,10 +88,26 @@ def correct_the_yard(config_path) -> None:
     ledger.write_text(YARD + YARD_REPAIR, encoding="utf-8")
 
 
+# {(report, the portfolio's files and settings): its edition}: several tests start from the
+# same portfolio (or correct it the same way), and an edition is a function of those bytes alone
+# (edition() checks that it names no folder), so each distinct one is built once.
+EDITIONS: dict[tuple[str, tuple], str] = {}
+
+
+def portfolio_state(config_path: Path) -> tuple:
+    root = config_path.parent
+    files = sorted(p for p in root.rglob("*") if p.is_file() and "state" not in p.parts)
+    return tuple((p.relative_to(root).as_posix(), p.read_bytes()) for p in files)
+
+
 def edition(config_path, kind: str) -> dict:
     """The JSON edition of one report of MONTH, as delivery reads it from the report files."""
-    _, rendered = build_report(load_warehouse(config_path), config_path, kind, MONTH)
-    return json.loads(rendered.json)
+    key = (kind, portfolio_state(config_path))
+    if key not in EDITIONS:
+        _, rendered = build_report(load_warehouse(config_path), config_path, kind, MONTH)
+        assert str(config_path.parent) not in rendered.json
+        EDITIONS[key] = rendered.json
+    return json.loads(EDITIONS[key])
 
 
 def table(edition: dict, section_key: str) -> dict:

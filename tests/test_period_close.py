@@ -85,8 +85,7 @@ def test_a_month_the_data_does_not_cover_is_held_then_listed_then_sent_when_clos
         tmp_path, FILES, ENTITIES, personas=PERSONAS, first_month="2025-01"
     )
     outbox = load_config(config_path).outbox_path
-    (tmp_path / "dagster").mkdir()
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+    with dg.DagsterInstance.ephemeral() as instance:
         # January is covered by both ledgers: it goes out
         january = run(config_path, instance, "2025-01")
         assert january.success
@@ -296,7 +295,12 @@ def test_a_statement_that_ends_on_the_20th_holds_the_pack_and_the_cli_says_so(
     assert held == [("2025-02", "hauler", date(2025, 2, 20), "hauler/bank/2025-02.ofx")]
 
 
-def test_past_the_deadline_the_pack_goes_out_preliminary_and_the_owner_is_alerted(tmp_path):
+def test_a_held_pack_is_tried_every_day_then_goes_out_preliminary_and_the_owner_is_alerted(
+    tmp_path,
+):
+    """The schedule's ticks and the runs they ask for, in the order they happen: held before
+    the deadline, asked for again the next day, Preliminary on the deadline (with the owner's
+    alert), then skipped; a retry sends nothing again."""
     config_path = hauler_portfolio(
         tmp_path,
         statement_ends="20250220",
@@ -308,11 +312,36 @@ def test_past_the_deadline_the_pack_goes_out_preliminary_and_the_owner_is_alerte
         },
     )
     outbox = load_config(config_path).outbox_path
-    with dg.DagsterInstance.ephemeral() as instance:
+    defs = build_definitions(load_config(config_path))
+    schedule = defs.resolve_schedule_def("monthly_pack_schedule")
+    assert schedule.cron_schedule == "0 7 1-10 * *"
+    (tmp_path / "dagster").mkdir()
+    # a schedule's context needs an instance it can reach again: a persistent one
+    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
+
+        def tick(day: str):
+            moment = datetime.fromisoformat(f"{day}T15:00:00").replace(tzinfo=UTC)
+            with dg.build_schedule_context(
+                instance=instance,
+                scheduled_execution_time=moment,
+                repository_def=defs.get_repository_def(),
+            ) as context:
+                return schedule.evaluate_tick(context)
+
+        first = tick("2025-03-01")
+        (request,) = first.run_requests
+        assert request.partition_key == "2025-02"
+        assert request.tags[RUN_DATE_TAG] == "2025-03-01"
+
+        # the pack is held before the deadline: nothing goes out
         held = run(config_path, instance, "2025-02", on="2025-03-09")
         assert delivery_metadata(held)["period_close"] == "held"
         assert not (outbox / "2025-02").exists()
+        # the next day's tick asks again, under its own run key
+        (again,) = tick("2025-03-02").run_requests
+        assert again.run_key != request.run_key and again.tags[RUN_DATE_TAG] == "2025-03-02"
 
+        # on the deadline it goes out marked Preliminary, and the owner is alerted
         late = run(config_path, instance, "2025-02", on=ON_DEADLINE)
         assert late.success
         metadata = delivery_metadata(late)
@@ -336,43 +365,15 @@ def test_past_the_deadline_the_pack_goes_out_preliminary_and_the_owner_is_alerte
         assert "The Hauler's data runs through 2025-02-20" in alert_text
         assert "closed_months" in alert_text
 
-        # a retry of the run sends nothing again: neither the reports nor the alert
-        first = {p: p.stat().st_mtime_ns for p in (outbox / "2025-02").rglob("*.eml")}
-        again = run(config_path, instance, "2025-02", on="2025-03-11")
-        assert again.success and delivery_metadata(again)["sent"] == 0
-        assert {p: p.stat().st_mtime_ns for p in (outbox / "2025-02").rglob("*.eml")} == first
-
-
-def test_the_schedule_tries_again_every_day_until_the_pack_goes_out(tmp_path):
-    config_path = hauler_portfolio(tmp_path, statement_ends="20250220")
-    defs = build_definitions(load_config(config_path))
-    schedule = defs.resolve_schedule_def("monthly_pack_schedule")
-    assert schedule.cron_schedule == "0 7 1-10 * *"
-    (tmp_path / "dagster").mkdir()
-    # a schedule's context needs an instance it can reach again: a persistent one
-    with dg.instance_for_test(temp_dir=str(tmp_path / "dagster")) as instance:
-
-        def tick(day: str):
-            moment = datetime.fromisoformat(f"{day}T15:00:00").replace(tzinfo=UTC)
-            with dg.build_schedule_context(
-                instance=instance,
-                scheduled_execution_time=moment,
-                repository_def=defs.get_repository_def(),
-            ) as context:
-                return schedule.evaluate_tick(context)
-
-        first = tick("2025-03-01")
-        (request,) = first.run_requests
-        assert request.partition_key == "2025-02"
-        assert request.tags[RUN_DATE_TAG] == "2025-03-01"
-        # the pack is held: the next day's tick asks again, under its own run key
-        assert delivery_metadata(run(config_path, instance, "2025-02"))["period_close"] == "held"
-        (again,) = tick("2025-03-02").run_requests
-        assert again.run_key != request.run_key and again.tags[RUN_DATE_TAG] == "2025-03-02"
-        # once it went out (here on the deadline, marked Preliminary) the ticks skip it
-        run(config_path, instance, "2025-02", on=ON_DEADLINE)
+        # once it went out the ticks skip it
         skipped = tick("2025-03-10")
         assert skipped.run_requests == [] and "went out (preliminary)" in skipped.skip_message
+
+        # a retry of the run sends nothing again: neither the reports nor the alert
+        first_sent = {p: p.stat().st_mtime_ns for p in (outbox / "2025-02").rglob("*.eml")}
+        retry = run(config_path, instance, "2025-02", on="2025-03-11")
+        assert retry.success and delivery_metadata(retry)["sent"] == 0
+        assert {p: p.stat().st_mtime_ns for p in (outbox / "2025-02").rglob("*.eml")} == first_sent
 
 
 # -- first sight of a file ---------------------------------------------------------------------

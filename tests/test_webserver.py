@@ -66,7 +66,10 @@ GROUPS = {"sources", "ingest", "metrics", "reports", "delivery"}
 CLI_MONTH, UI_MONTH = "2025-03", "2025-01"  # rendered before the correction
 STARTUP_TIMEOUT = 120  # seconds; generous: two cores, shared with other test processes
 RUN_TIMEOUT = 240
-SENSOR_TIMEOUT = 180  # the sensor ticks every 30 s, then its run
+SENSOR_TIMEOUT = 180  # an upper bound: the sensors tick every SENSOR_INTERVAL s, then their run
+# sensors.interval_seconds of the test's portfolio: the daemon's sensor loop runs every 5 s, so
+# lower would not tick sooner (the shipped default is 30 s)
+SENSOR_INTERVAL = 5
 
 LEDGER = "txn_id,date,account_code,amount,description,counterparty\n"
 # every entity's ledger reaches 2025-03-31, so January to March are closed (period close)
@@ -112,6 +115,14 @@ SENSOR_TICKS_QUERY = """
                                  sensorName: "watch_data_dir"}) {
     __typename
     ... on Sensor { sensorState { status ticks(limit: 100) { status skipReason cursor runIds } } }
+} }
+"""
+ALERT_TICKS_QUERY = """
+{ sensorOrError(sensorSelector: {repositoryLocationName: "exec_reporting",
+                                 repositoryName: "__repository__",
+                                 sensorName: "alert_on_run_failure"}) {
+    __typename
+    ... on Sensor { sensorState { ticks(limit: 5) { status timestamp } } }
 } }
 """
 RUNS_QUERY = """
@@ -254,6 +265,7 @@ def server(tmp_path_factory):
             "outbox_dir": "state/outbox",
             "alerts_to": ["admin@example.com"],
         },
+        sensors={"interval_seconds": SENSOR_INTERVAL},
     )
     home = root / "dagster"  # prepare_environment's layout: the shipped dagster.yaml in it
     home.mkdir()
@@ -657,6 +669,19 @@ def _wait_for_alert(server: Server, run_id: str) -> str:
     pytest.fail(f"no alert for run {run_id} within {SENSOR_TIMEOUT} s:\n{_tail(server.log)}")
 
 
+def _wait_for_alert_tick_after(client, moment: float) -> None:
+    """Until alert_on_run_failure has finished a tick that started after `moment`."""
+    deadline = time.monotonic() + SENSOR_TIMEOUT
+    while time.monotonic() < deadline:
+        sensor = client._execute(ALERT_TICKS_QUERY)["sensorOrError"]
+        assert sensor["__typename"] == "Sensor", sensor
+        ticks = sensor["sensorState"]["ticks"]
+        if any(t["timestamp"] > moment and t["status"] != "STARTED" for t in ticks):
+            return
+        time.sleep(1)
+    pytest.fail(f"alert_on_run_failure did not tick within {SENSOR_TIMEOUT} s")
+
+
 def _wait_for_failure(client, run_id: str) -> None:
     deadline = time.monotonic() + RUN_TIMEOUT
     while time.monotonic() < deadline:
@@ -675,7 +700,7 @@ def test_a_run_launched_from_the_ui_that_fails_emails_the_alert_once(server, cor
     text = _wait_for_alert(server, run_id)
     assert "Started by a launch from the Dagster UI." in text
     assert "Failed step: raw__ledger" in text and "no such entity in reporting.yaml: nope" in text
-    time.sleep(35)  # another tick of the alert sensor: nothing more for this run
+    _wait_for_alert_tick_after(server.client, time.time())  # another tick: nothing more
     assert len([r for r in _alerts(server) if r == run_id]) == 1
 
 
