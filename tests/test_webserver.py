@@ -238,6 +238,18 @@ def _sensor_ticks(client) -> list[dict]:
     return sensor["sensorState"]["ticks"]  # newest first
 
 
+def _finished_ticks(client) -> list[dict]:
+    """The sensor's ticks at a moment none is under way (a tick in progress has no outcome yet;
+    at a 5 s interval one often is)."""
+    deadline = time.monotonic() + SENSOR_TIMEOUT
+    while time.monotonic() < deadline:
+        ticks = _sensor_ticks(client)
+        if all(tick["status"] != "STARTED" for tick in ticks):
+            return ticks
+        time.sleep(0.2)
+    pytest.fail(f"watch_data_dir had a tick under way for {SENSOR_TIMEOUT} s")
+
+
 def _wait_for_first_tick(client) -> None:
     """The sensor's first tick records the files as they are: a change made before it would be
     recorded, not noticed."""
@@ -366,7 +378,7 @@ def correction(server, launched_run):
     sensor launched for it, finished."""
     client = server.client
     runs_before = _runs(client, pipelineName="ingest_and_metrics")
-    ticks_before = _sensor_ticks(client)
+    ticks_before = _finished_ticks(client)
     before = {r["runId"] for r in runs_before}
     ledger = server.root / "data" / "shop" / "ledger.csv"
     text = ledger.read_text()
