@@ -884,6 +884,17 @@ def test_the_json_matches_the_metric_store(fixture, june):
         assert Decimal(str(row[key])) == store[key], key
     for key in ("prepaid_bookings", "unreturned_bookings"):
         assert row[key] == store[key], key
+    # deferred revenue and receivables on the entity's basis are metrics.revenue's, so they agree
+    # with every other report's for the same entity and month
+    on_basis = select(
+        conn,
+        "select basis, deferred_revenue, receivables_owed from metrics.revenue "
+        "where month = $m and entity_id = 'alpha'",
+        {"m": JUN},
+    )[0]
+    assert row["basis"] == on_basis["basis"]
+    for key in ("deferred_revenue", "receivables_owed"):
+        assert Decimal(str(row[key])) == on_basis[key], key
     headline = {h["label"]: h for h in figures["headlines"]}
     assert Decimal(str(headline["Prepayments in revenue"]["value"])) == store["prepaid_in_revenue"]
     open_count = select(

@@ -562,8 +562,8 @@ def test_headlines(march):
 def test_verdicts(march):
     model, _ = march
     assert model.verdicts == [
-        "Alpha Charters: listed on 1 of 3 channels; 2 bookings and $0.10 revenue for $0.05 "
-        "spend; ads sold the most ($0.10); list next on getmyboat.",
+        "Alpha Charters: listed on 1 of 3 channels; 2 bookings and $0.10 channel revenue for "
+        "$0.05 spend; ads sold the most ($0.10); list next on getmyboat.",
         "Beta Hauling: no channels.csv, so where customers find it is not known; first OTA to "
         "list on: angi.",
         "Gamma Sails: no channels.csv, so where customers find it is not known; first OTA to "
@@ -590,6 +590,16 @@ def test_sections(march):
     ]
     assert summary.total["name"] == "Portfolio"
     assert summary.total["channel_revenue"] == D("0.10")
+    # beside what the channels report selling, the entity's revenue on its basis (metrics.revenue):
+    # Alpha is on the default cash basis and no revenue line of its ledger is dated in March
+    assert [(r["revenue"], r["basis"]) for r in summary.rows] == [(D("0.00"), "cash")]
+    assert [c.label for c in summary.columns if c.key in ("channel_revenue", "revenue")] == [
+        "Channel revenue",
+        "Entity revenue",
+    ]
+    assert any(
+        "Entity revenue is the business's revenue on its basis" in line for line in channels.lines
+    )
     # by revenue: ads 0.10, then the zero rows by name
     assert [r["channel"] for r in channels.tables[1].rows] == ["ads", "getmyboat", "web"]
     assert "No channels.csv for Beta Hauling, Gamma Sails" in " ".join(channels.lines)

@@ -880,7 +880,8 @@ def test_rental_report(warehouse, config_path):
         ("Occupancy", D("0.667"), D("0.333"), None, None),
         # 850 of the 1,850 due
         ("Rent collected", D("850.00"), D("1000.00"), D("1850.00"), False),
-        ("Net operating income", D("1852.00"), D("-200.00"), None, None),
+        # the basis is named: Flat 12 is on the default, cash
+        ("Net operating income (cash basis)", D("1852.00"), D("-200.00"), None, None),
         # 3352 / 1500 = 2.2347; February 1500 / 1000
         ("Debt service coverage, 12 months", D("2.235"), D("1.500"), D("1.250"), True),
         # 1000 opening + 1200 (Jan) - 700 (Feb) + 6352 (Mar)
@@ -888,10 +889,16 @@ def test_rental_report(warehouse, config_path):
     ]
     assert model.verdicts == [
         "Flat 12: 2 of 3 units let (66.7%), $850.00 of $1,850.00 rent collected; net operating "
-        "income $1,852.00 this month and $3,352.00 over 12 months, covering 223.5% of debt "
+        "income (cash basis) $1,852.00 this month and $3,352.00 over 12 months, covering 223.5% of debt "
         "service (lenders look for 125.0%)."
     ]
-    assert [s.key for s in model.sections] == ["rent_roll", "occupancy", "noi", "findings"]
+    assert [s.key for s in model.sections] == [
+        "rent_roll",
+        "revenue_bridge",
+        "occupancy",
+        "noi",
+        "findings",
+    ]
     roll = section(model, "rent_roll")
     assert [(r["unit"], r["lease_id"], r["rent_status"]) for r in roll.tables[0].rows] == [
         ("F-A", "F-A-2026-03", "unpaid"),
@@ -900,7 +907,10 @@ def test_rental_report(warehouse, config_path):
     ]
     assert roll.tables[0].total["rent"] == D("1850.00")
     assert roll.tables[0].attachment == "rent_roll.csv"
-    assert "Rent received this month for a later month: $1,000.00." in roll.lines[1]
+    assert roll.lines[1] == (
+        "Rent received this month for a later month: $1,000.00. It is in this month's revenue "
+        "and net operating income (cash basis)."
+    )
     noi = section(model, "noi")
     assert [r["month"] for r in noi.tables[0].rows] == [MAR, FEB, JAN]
     assert noi.tables[0].total["noi"] == D("3352.00")
@@ -923,16 +933,18 @@ def test_rental_report_lists_a_lease_without_unit(warehouse, config_path):
 def test_logistics_report(warehouse, config_path):
     model, rendered = build_report(warehouse, config_path, "logistics", "2026-01", "boat")
     assert [(h.label, h.value, h.previous, h.target, h.good) for h in model.headlines] == [
-        ("Trips", 2, None, None, None),
+        # Boat Co is on the cash basis: nothing arrived in January (T1 was paid in February)
+        ("Revenue (cash basis)", D("0.00"), None, None, None),
         ("Trip margin", D("3050.00"), None, None, None),
-        # the gross margin target of reporting.yaml
-        ("Trip margin %", D("0.610"), None, D("0.500"), True),
+        # the gross margin target of reporting.yaml is the gross margin's (the CEO report's),
+        # not the trips' margin: one target, one verdict
+        ("Trip margin %", D("0.610"), None, None, None),
         ("Margin per nautical mile", D("20.33"), None, None, None),
         ("Result after overhead", D("2750.00"), None, None, None),
     ]
     assert model.verdicts == [
         "Boat Co: 2 trips over 150.0 nm earned $3,050.00 trip margin (61.0% of $5,000.00, "
-        "$20.33 per nm); after $300.00 overhead, $2,750.00 is left."
+        "$20.33 per nm); after $300.00 overhead, $2,750.00 is left. Revenue (cash basis): $0.00."
     ]
     trips = section(model, "trips")
     # worst margin first: T10 1350, T1 1700
@@ -952,7 +964,7 @@ def test_logistics_report_month_without_miles(warehouse, config_path):
     model, rendered = build_report(warehouse, config_path, "logistics", "2026-02", "boat")
     assert model.verdicts == [
         "Boat Co: 1 trip earned $3,310.00 trip margin (82.8% of $4,000.00); after $380.00 "
-        "overhead, $2,930.00 is left."
+        "overhead, $2,930.00 is left. Revenue (cash basis): $3,000.00."
     ]
     per_nm = next(h for h in model.headlines if h.label == "Margin per nautical mile")
     assert (per_nm.value, per_nm.note) == (None, "no miles")
@@ -979,6 +991,7 @@ def test_agency_report(warehouse, config_path):
         "aging",
         "overdue",
         "dso",
+        "revenue_bridge",
         "clients",
         "other_findings",
     ]
@@ -1021,13 +1034,12 @@ def test_json_matches_the_metric_store(warehouse, config_path):
         headlines = {h["label"]: h["value"] for h in report_json["headlines"]}
         expected = {
             "rental": {
-                "Net operating income": "noi",
+                "Net operating income (cash basis)": "noi",
                 "Rent collected": "rent_collected",
                 "Occupancy": "occupancy_rate",
                 "Debt service coverage, 12 months": "dscr_12m",
             },
             "logistics": {
-                "Trips": "trips",
                 "Trip margin": "trip_margin",
                 "Trip margin %": "trip_margin_pct",
                 "Margin per nautical mile": "margin_per_nm",
@@ -1086,7 +1098,7 @@ def test_json_matches_the_metric_store(warehouse, config_path):
                 )
             }
             assert {r["invoice_id"]: r["open_balance"] for r in table["rows"]} == store_open
-    assert checked == 14
+    assert checked == 13
 
 
 # -- a portfolio with one entity, one month and only a ledger -------------------------------------
@@ -1200,3 +1212,220 @@ def test_demo_reports_have_every_section(demo, kind, entity):
     assert model.charts
     assert any(table.attachment for table in model.tables)
     assert_clean(rendered)
+
+
+@pytest.mark.parametrize(
+    ("kind", "entity"),
+    [
+        ("rental", "rental_3028_51st_st"),
+        ("logistics", "expert_yacht_delivery"),
+        ("agency", "dangerous_centaur"),
+    ],
+)
+def test_demo_revenue_bridges_close_to_the_metric_store(demo, kind, entity):
+    conn, config = demo
+    _, rendered = build_report(conn, config, kind, "2026-10", entity)
+    store = rows(
+        conn,
+        "select * from metrics.revenue where entity_id = $e and month = date '2026-10-01'",
+        {"e": entity},
+    )[0]
+    tables = bridge_tables(rendered)
+    # the demo's businesses are on the accrual basis: from the operational figure, and from cash
+    assert len(tables) == 2
+    for table in tables:
+        *lines, (last_line, revenue) = table
+        assert last_line == "Revenue (accrual basis)"
+        assert revenue == float(store["revenue"])
+        assert round(sum(Decimal(str(amount)) for _, amount in lines), 2) == store["revenue"]
+    assert tables[1][0][1] == float(store["cash_received"])
+
+
+def test_demo_october_bridges(demo):
+    """The issue's three stories, in October's figures."""
+    conn, config = demo
+    yacht = bridge_tables(
+        build_report(conn, config, "logistics", "2026-10", "expert_yacht_delivery")[1]
+    )
+    assert yacht == [
+        [
+            ("Trip revenue, trips departing in October 2026", 13710.00),
+            ("Revenue no booking or invoice accounts for (interest earned, other sales)", 5.66),
+            ("Revenue (accrual basis)", 13715.66),
+        ],
+        [
+            ("Cash received from customers in October 2026 (the bank's revenue lines)", 8072.66),
+            (
+                "Trip EYD-0064, delivered on Oct 25, 2026, not yet paid: receivable increase",
+                5643.00,
+            ),
+            ("Revenue (accrual basis)", 13715.66),
+        ],
+    ]
+    agency = bridge_tables(build_report(conn, config, "agency", "2026-10", "dangerous_centaur")[1])
+    assert [table[0] for table in agency] == [
+        ("Billed in October 2026: invoices issued", 37810.00),
+        ("Cash received from customers in October 2026 (the bank's revenue lines)", 31206.13),
+    ]
+    assert [table[-1][1] for table in agency] == [37816.13, 37816.13]
+    model, rendered = build_report(conn, config, "rental", "2026-10", "rental_3028_51st_st")
+    rental = bridge_tables(rendered)
+    assert rental[1] == [
+        ("Cash received from customers in October 2026 (the bank's revenue lines)", 7926.34),
+        ("Rent R3028-A-2026-11, due in November 2026, paid in October 2026: deferred", -2790.00),
+        ("Revenue (accrual basis)", 5136.34),
+    ]
+    # November's rent paid on October 28 is no longer in October's net operating income: 5,136.34
+    # revenue - 301.02 operating costs (it was 7,625.32 with the cash received)
+    noi = next(h for h in model.headlines if h.label.startswith("Net operating income"))
+    assert (noi.label, noi.value) == ("Net operating income (accrual basis)", D("4835.32"))
+
+
+# -- revenue bridges on the accrual basis, by hand ------------------------------------------------
+
+# dock (logistics): D1 delivered March 10 and paid March 12; D2 delivered March 25, unpaid.
+# loft (rental): March's rent paid March 1; April's paid early, on March 28.
+# desk (agency): I0 (February) paid March 5; I1 issued and paid in March; I2 issued, unpaid.
+# Each earns 3.00 of interest in March, which no booking or invoice accounts for.
+ACCRUAL_ENTITIES = [
+    {"id": "dock", "name": "Dock", "kind": "logistics", "basis": "accrual"},
+    {"id": "loft", "name": "Loft", "kind": "rental", "basis": "accrual"},
+    {"id": "desk", "name": "Desk", "kind": "agency", "basis": "accrual"},
+]
+LEDGER_HEAD = "txn_id,date,account_code,amount,description,counterparty\n"
+ACCRUAL_FILES = {
+    "dock/bookings.csv": "booking_id,channel,booked_on,service_date,amount,paid_on,status,quantity\n"
+    "D1,direct,2026-03-01,2026-03-10,1000.00,2026-03-12,confirmed,40\n"
+    "D2,direct,2026-03-01,2026-03-25,600.00,,confirmed,20\n",
+    "dock/ledger.csv": LEDGER_HEAD + "K0,2026-02-02,6100,-50.00,Insurance,Insurer\n"
+    "K1,2026-03-12,4000,1000.00,Delivery D1,Owner A\n"
+    "K2,2026-03-31,4900,3.00,Interest earned,Bank\n",
+    "loft/bookings.csv": "booking_id,channel,booked_on,service_date,amount,paid_on,status\n"
+    "L-A-2026-03,lease,2026-02-20,2026-03-01,900.00,2026-03-01,confirmed\n"
+    "L-A-2026-04,lease,2026-03-20,2026-04-01,900.00,2026-03-28,confirmed\n",
+    "loft/ledger.csv": LEDGER_HEAD + "M0,2026-02-02,6100,-50.00,Insurance,Insurer\n"
+    "M1,2026-03-01,4000,900.00,Rent L-A-2026-03,Tenant A\n"
+    "M2,2026-03-28,4000,900.00,Rent L-A-2026-04,Tenant A\n"
+    "M3,2026-03-05,6500,-100.00,Mortgage: interest,Bank\n"
+    "M4,2026-03-05,2100,-200.00,Mortgage: principal,Bank\n"
+    "M5,2026-03-10,6700,-50.00,Repair call,Handyman\n"
+    "M6,2026-03-31,4900,3.00,Interest earned,Bank\n",
+    "desk/invoices.csv": "invoice_id,client,issued_on,due_on,amount,paid_on,paid_amount,hours\n"
+    "I0,Acme,2026-02-10,2026-03-10,300.00,2026-03-05,,3\n"
+    "I1,Acme,2026-03-02,2026-04-01,500.00,2026-03-20,,5\n"
+    "I2,Bolt,2026-03-15,2026-04-14,700.00,,,7\n",
+    "desk/ledger.csv": LEDGER_HEAD + "N0,2026-02-02,6100,-10.00,Insurance,Insurer\n"
+    "N1,2026-03-05,4000,300.00,Payment I0,Acme\n"
+    "N2,2026-03-20,4000,500.00,Payment I1,Acme\n"
+    "N3,2026-03-31,4900,3.00,Interest earned,Bank\n",
+}
+
+
+@pytest.fixture(scope="module")
+def accrual(tmp_path_factory):
+    config = write_portfolio(
+        tmp_path_factory.mktemp("accrual"), ACCRUAL_FILES, entities=ACCRUAL_ENTITIES, chart=CHART
+    )
+    conn = load_warehouse(config)
+    yield conn, config
+    conn.close()
+
+
+def bridge_tables(rendered) -> list[list[tuple[str, float]]]:
+    """The revenue_bridge section of a report's JSON: each table as (line, amount) rows."""
+    found = json.loads(rendered.json)["sections"]
+    bridge = next(s for s in found if s["key"] == "revenue_bridge")
+    assert all([c["key"] for c in t["columns"]] == ["line", "amount"] for t in bridge["tables"])
+    return [[(r["line"], r["amount"]) for r in t["rows"]] for t in bridge["tables"]]
+
+
+def test_accrual_bridges_by_hand(accrual):
+    conn, config = accrual
+    assert rows(conn, "select count(*) as n from quarantine.rows") == [{"n": 0}]
+    # dock: trips 1000 + 600 departing in March; revenue 1603.00 = 1600 + 3.00 interest; cash
+    # 1000 + 3.00, and D2's 600 earned and owed
+    _, rendered = build_report(conn, config, "logistics", "2026-03", "dock")
+    assert bridge_tables(rendered) == [
+        [
+            ("Trip revenue, trips departing in March 2026", 1600.00),
+            ("Revenue no booking or invoice accounts for (interest earned, other sales)", 3.00),
+            ("Revenue (accrual basis)", 1603.00),
+        ],
+        [
+            ("Cash received from customers in March 2026 (the bank's revenue lines)", 1003.00),
+            ("Trip D2, delivered on Mar 25, 2026, not yet paid: receivable increase", 600.00),
+            ("Revenue (accrual basis)", 1603.00),
+        ],
+    ]
+    # loft: rent due 900; cash 900 + 900 (April's, early) + 3.00
+    model, rendered = build_report(conn, config, "rental", "2026-03", "loft")
+    assert bridge_tables(rendered) == [
+        [
+            ("Rent due for March 2026", 900.00),
+            ("Revenue no booking or invoice accounts for (interest earned, other sales)", 3.00),
+            ("Revenue (accrual basis)", 903.00),
+        ],
+        [
+            ("Cash received from customers in March 2026 (the bank's revenue lines)", 1803.00),
+            ("Rent L-A-2026-04, due in April 2026, paid in March 2026: deferred", -900.00),
+            ("Revenue (accrual basis)", 903.00),
+        ],
+    ]
+    # NOI on the accrual basis: 903 - 50 repairs (interest is debt service); debt service
+    # 100 + 200; coverage 853 / 300. On the cash basis it would have been 1753.
+    headlines = {h.label: h.value for h in model.headlines}
+    assert headlines["Net operating income (accrual basis)"] == D("853.00")
+    noi = section(model, "noi").tables[0].rows[0]
+    assert (noi["revenue"], noi["noi"], noi["debt_service"]) == (
+        D("903.00"),
+        D("853.00"),
+        D("300.00"),
+    )
+    assert noi["dscr"] == D("2.843")  # 853 / 300, as shown
+    # desk: billed 500 + 700 in March; cash 300 (I0, billed in February) + 500 (I1) + 3.00
+    _, rendered = build_report(conn, config, "agency", "2026-03", "desk")
+    assert bridge_tables(rendered) == [
+        [
+            ("Billed in March 2026: invoices issued", 1200.00),
+            ("Revenue no booking or invoice accounts for (interest earned, other sales)", 3.00),
+            ("Revenue (accrual basis)", 1203.00),
+        ],
+        [
+            ("Cash received from customers in March 2026 (the bank's revenue lines)", 803.00),
+            ("Invoice I2, issued on Mar 15, 2026, not yet paid: receivable increase", 700.00),
+            (
+                "Invoice I0, issued on Feb 10, 2026, paid in March 2026: receivable collected",
+                -300.00,
+            ),
+            ("Revenue (accrual basis)", 1203.00),
+        ],
+    ]
+
+
+def test_cash_basis_bridge_walks_from_earned_to_received(warehouse, config_path):
+    # Boat Co is on the cash basis: one table, from the trips to the cash the bank received.
+    # January: T1 (3,000, paid February 15) and T10 (2,000, never paid) are owed at the end.
+    _, rendered = build_report(warehouse, config_path, "logistics", "2026-01", "boat")
+    assert bridge_tables(rendered) == [
+        [
+            ("Trip revenue, trips departing in January 2026", 5000.00),
+            (
+                "Trips T1, T10, delivered in January 2026, not yet paid: receivable increase",
+                -5000.00,
+            ),
+            ("Revenue (cash basis)", 0.00),
+        ]
+    ]
+    # February: T2 (4,000) delivered and owed; T1's 3,000 arrives
+    _, rendered = build_report(warehouse, config_path, "logistics", "2026-02", "boat")
+    assert bridge_tables(rendered) == [
+        [
+            ("Trip revenue, trips departing in February 2026", 4000.00),
+            ("Trip T2, delivered on Feb 5, 2026, not yet paid: receivable increase", -4000.00),
+            (
+                "Trip T1, delivered on Jan 10, 2026, paid in February 2026: receivable collected",
+                3000.00,
+            ),
+            ("Revenue (cash basis)", 3000.00),
+        ]
+    ]

@@ -35,12 +35,15 @@ NO_BOOKINGS = (
 
 RECOGNITION_COLUMNS = [
     Column("name", "Entity"),
-    Column("deferred_balance", "Deferred revenue", "money"),
+    Column("deferred_balance", "Deferred, confirmed bookings", "money"),
     Column("deferred_change", "Change", "money"),
     Column("prepaid_in_revenue", "Prepaid in revenue", "money"),
     Column("prepaid_bookings", "Bookings", "integer"),
     Column("unreturned_cash", "Not refunded", "money"),
     Column("unreturned_bookings", "Bookings", "integer"),
+    Column("basis", "Basis"),
+    Column("deferred_revenue", "Deferred revenue, all items", "money"),
+    Column("receivables_owed", "Receivables", "money"),
 ]
 # Detail tables list the largest rows only, so the email stays short; the line above a table
 # says how many there are in all.
@@ -230,6 +233,12 @@ def _recognition_section(
         "Deferred revenue is cash for confirmed bookings whose service is still to come. "
         "Prepayments in revenue are the part of it booked to a revenue account: move them to "
         "deferred revenue at month end."
+    )
+    section.lines.append(
+        "Deferred revenue, all items, and receivables are those of metrics.revenue, on which "
+        "each entity's revenue (its basis in the table) is bridged from cash: deferred revenue "
+        "also holds money on cancelled or refunded bookings still owed back and invoices paid "
+        "ahead; receivables hold invoices, trips, charters and rent earned and not yet paid."
     )
     if without:
         section.lines.append(

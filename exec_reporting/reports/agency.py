@@ -13,17 +13,26 @@ from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import MONTH_COLUMN, as_float, floats, month_end, month_labels
 from exec_reporting.reports.domain import (
+    BRIDGE_SQL,
     FINDING_SOURCES,
+    BridgeWords,
     findings_section,
     missing_file,
     missing_file_line,
     open_report,
+    revenue_bridge_section,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
 from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
 
 TABLE_MONTHS = 12
+BRIDGE_WORDS = BridgeWords(
+    figure="Billed in {month}: invoices issued",
+    name="the amount billed",
+    figure_event="issue",
+    booking=("Booking", "served"),
+)
 INVOICES_WHAT = "one row per invoice (amount 0.00 for hours worked but not billed)"
 BUCKETS = (
     ("ar_current", "Current"),
@@ -284,6 +293,7 @@ def build(
         sections=(
             ("aging", "Receivables aging"),
             ("dso", "Days sales outstanding"),
+            ("revenue_bridge", "From the figures of this report to revenue"),
             ("clients", "Clients: billing, hours and rate"),
         ),
         missing=("invoices", INVOICES_WHAT),
@@ -330,6 +340,7 @@ def build(
             none="No overdue invoice",
         ),
         dso,
+        revenue_bridge_section(conn, entity, month, row["billed"], BRIDGE_WORDS, fmt),
         _clients_section(conn, entity, month, fmt, no_invoices),
         _other_findings(conn, config, month, entity),
     ]
@@ -360,5 +371,5 @@ SPEC = ReportSpec(
     build=build,
     module=__file__,
     doc=__doc__,
-    shared_sql=("reports/findings",),
+    shared_sql=("reports/findings", *BRIDGE_SQL),
 )

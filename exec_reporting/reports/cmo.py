@@ -32,9 +32,11 @@ TOTAL_COLUMNS = [
     Column("not_listed_on", "Not listed on"),
     Column("spend", "Spend", "money"),
     Column("bookings", "Bookings", "integer"),
-    Column("channel_revenue", "Revenue", "money"),
+    Column("channel_revenue", "Channel revenue", "money"),
     Column("cost_per_booking", "Cost/booking", "money"),
     Column("return_on_spend", "Return", "percent"),
+    Column("revenue", "Entity revenue", "money"),
+    Column("basis", "Basis"),
 ]
 
 MATRIX_COLUMNS = [
@@ -43,7 +45,7 @@ MATRIX_COLUMNS = [
     Column("spend", "Spend", "money"),
     Column("leads", "Leads", "integer"),
     Column("bookings", "Bookings", "integer"),
-    Column("channel_revenue", "Revenue", "money"),
+    Column("channel_revenue", "Channel revenue", "money"),
     Column("cost_per_booking", "Cost/booking", "money"),
     Column("return_on_spend", "Return", "percent"),
 ]
@@ -87,7 +89,7 @@ def verdict(entity: dict, totals: dict | None, fmt: Formatter, month: date) -> s
     sentence = (
         f"{name}: listed on {totals['listed_channels']} of {totals['channels']} channels; "
         f"{plural(totals['bookings'], 'booking')} and "
-        f"{fmt.money_compact(totals['channel_revenue'])} revenue for "
+        f"{fmt.money_compact(totals['channel_revenue'])} channel revenue for "
         f"{fmt.money_compact(totals['spend'])} spend"
     )
     if entity["top_channel"]:
@@ -198,8 +200,13 @@ def _channel_section(
         )
         return section
     section.lines.append(
-        "Spend, leads, bookings and revenue as each entity's channels.csv reports them. Return "
-        "on spend is (revenue - spend) / spend; totals count paid channels only."
+        "Spend, leads, bookings and channel revenue as each entity's channels.csv reports them. "
+        "Return on spend is (channel revenue - spend) / spend; totals count paid channels only."
+    )
+    section.lines.append(
+        "Entity revenue is the business's revenue on its basis (cash: when received; accrual: "
+        "when earned), the figure every report shows as its revenue; channel revenue is what "
+        "the channels report selling, and is no bridge to it."
     )
     missing = [e["name"] for e in entities if not e["has_channels"]]
     if missing:

@@ -1,5 +1,6 @@
 """What the three domain reports (rental, logistics, agency) share: the entity a report is about,
-the lines a section says when the data is missing and the entity's findings.
+the lines a section says when the data is missing, the entity's findings, and the bridge from
+the report's operational figure (trip revenue, rent due, amount billed) to the entity's revenue.
 
 A domain report is about one entity; the asset builds one per entity of the report's kind.
 """
@@ -15,7 +16,7 @@ from duckdb import DuckDBPyConnection
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import data_notes, findings_table, previous_month
-from exec_reporting.reports.model import DataNotes, Report, Section
+from exec_reporting.reports.model import Column, DataNotes, Headline, Report, Section, Table
 from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
 
@@ -139,3 +140,169 @@ def findings_section(
         tables=[findings_table(rows, config, without=("entity",))] if rows else [],
         empty=None if rows else f"{none} for {entity.name} this month.",
     )
+
+
+# -- the revenue bridge -------------------------------------------------------------------------
+
+# The SQL files of the bridge: a domain report's spec declares them as shared.
+BRIDGE_SQL = ("reports/revenue_bridge", "reports/revenue_bridge_lines")
+BRIDGE_COLUMNS = [
+    Column("line", "Line", glossary=None),
+    Column("amount", "Amount", "money", glossary=None),
+]
+# Ids named in one line of a bridge before "and N more".
+BRIDGE_IDS_SHOWN = 4
+
+
+@dataclass(frozen=True)
+class BridgeWords:
+    """How a domain report names its operational figure and the items of its bridge lines."""
+
+    figure: str  # the first row: "Trip revenue, trips departing in {month}"
+    name: str  # the figure in a title: "trip revenue"
+    figure_event: str  # the revenue event the figure counts: "service" or "issue"
+    booking: tuple[str, str]  # a booking, and the word for when it is earned: ("Trip", "delivered")
+    invoice: tuple[str, str] = ("Invoice", "issued")
+    # a line of one item names the day it is earned ("delivered on Oct 25"); rent is earned for
+    # a month ("due in November"), whose first day says less
+    dated: bool = True
+
+
+def revenue_row(conn: DuckDBPyConnection, entity: Entity, month: date) -> dict[str, Any]:
+    """The entity's metrics.revenue row for the month (empty before its series)."""
+    found = query(conn, "reports/revenue_bridge", entity_id=entity.id, month=month)
+    return found[0] if found else {}
+
+
+def revenue_headline(revenue: dict[str, Any], previous: dict[str, Any]) -> Headline:
+    """The entity's revenue on its basis, as metrics.revenue gives it, the basis in the label."""
+    return Headline(
+        f"Revenue ({revenue['basis']} basis)",
+        "money",
+        revenue["revenue"],
+        previous.get("revenue"),
+        better="higher",
+        glossary="revenue",
+    )
+
+
+def _ids(item_ids: str | None, items: int) -> str:
+    ids = (item_ids or "").split(", ")
+    shown = ", ".join(ids[:BRIDGE_IDS_SHOWN])
+    return shown + (f" and {items - BRIDGE_IDS_SHOWN} more" if items > BRIDGE_IDS_SHOWN else "")
+
+
+def _bridge_line(line: dict[str, Any], words: BridgeWords, month: date, fmt: Formatter) -> str:
+    """The words of one bridge line (a row of reports/revenue_bridge_lines)."""
+    what, this_month = line["what"], fmt.month(month)
+    if what == "on_receipt":
+        return "Revenue no booking or invoice accounts for (interest earned, other sales)"
+    if what == "unexplained":
+        return "Bank lines the exports do not explain (the bridge_closes check counts them)"
+    noun, earned = words.booking if line["item_type"] == "booking" else words.invoice
+    items = f"{noun}{'s' if line['items'] != 1 else ''} {_ids(line['item_ids'], line['items'])}"
+    when = fmt.month(line["earned_month"]) if line["earned_month"] else "a later month"
+    if line["earned_on"] and words.dated:
+        when = fmt.date(line["earned_on"])
+        earned += " on"
+    else:
+        earned += " in"
+    if what == "booking":
+        return f"{items}, {earned} {when}"
+    if what == "invoice":
+        return f"{items}, issued in {this_month}"
+    if what == "refund":
+        return f"Refunds on {items}, paid back in {this_month}"
+    if what == "cancellation":
+        return f"Payments kept on cancelled {items}"
+    if what == "receivable_up":
+        return f"{items}, {earned} {when}, not yet paid: receivable increase"
+    if what == "receivable_down":
+        return f"{items}, {earned} {when}, paid in {this_month}: receivable collected"
+    if what == "deferred_up":
+        return f"{items}, {earned} {when}, paid in {this_month}: deferred"
+    return f"{items}, paid before {this_month} and {earned} {when}: deferred released"
+
+
+def revenue_bridge_section(
+    conn: DuckDBPyConnection,
+    entity: Entity,
+    month: date,
+    figure: Any,
+    words: BridgeWords,
+    fmt: Formatter,
+) -> Section:
+    """The bridge from the report's operational figure to the entity's revenue on its basis
+    (metrics.revenue), and on the accrual basis the bridge from the cash received to it: each a
+    table of lines that add up, to the cent, to its last row, the revenue."""
+    revenue = revenue_row(conn, entity, month)
+    section = Section("revenue_bridge", "From the figures of this report to revenue")
+    if not revenue:
+        section.empty = f"No revenue figures for {entity.name} in {fmt.month(month)}."
+        return section
+    basis, this_month = revenue["basis"], fmt.month(month)
+    lines = query(
+        conn,
+        "reports/revenue_bridge_lines",
+        entity_id=entity.id,
+        month=month,
+        figure_event=words.figure_event,
+    )
+    earned = [line for line in lines if line["bridge"] == "earned"]
+    timing = [line for line in lines if line["bridge"] == "timing"]
+    last = {"line": f"Revenue ({basis} basis)", "amount": revenue["revenue"]}
+    figure_row = {"line": words.figure.format(month=this_month), "amount": figure}
+    rows = [figure_row] + [
+        {"line": _bridge_line(line, words, month, fmt), "amount": line["amount"]} for line in earned
+    ]
+    if basis == "accrual":
+        section.lines.append(
+            f"{entity.name} counts revenue on the accrual basis (reporting.yaml `basis`): when it "
+            "is earned, a trip or charter on its service date, rent in the month it is due, an "
+            "invoice when issued. Every report shows this figure as its revenue."
+        )
+    else:
+        section.lines.append(
+            f"{entity.name} counts revenue on the cash basis (reporting.yaml `basis`): when the "
+            "money arrives. Every report shows this figure as its revenue; the lines after what "
+            "was earned are the cash that came in earlier or later than it was earned."
+        )
+        # the timing lines walk from earned to received: each the other way round
+        rows += [
+            {
+                "line": _bridge_line(line, words, month, fmt),
+                "amount": -line["amount"],
+            }
+            for line in timing
+        ]
+    section.tables.append(
+        Table(
+            BRIDGE_COLUMNS,
+            [*rows, last],
+            title=f"From {words.name} to revenue",
+            key=("line",),
+        )
+    )
+    if basis == "accrual":
+        cash = {
+            "line": f"Cash received from customers in {this_month} (the bank's revenue lines)",
+            "amount": revenue["cash_received"],
+        }
+        cash_rows = [
+            {"line": _bridge_line(line, words, month, fmt), "amount": line["amount"]}
+            for line in timing
+        ]
+        section.lines.append(
+            "The second table goes from the cash the bank received to the same revenue: money "
+            "received ahead of the service is deferred, revenue earned and not yet paid is a "
+            "receivable."
+        )
+        section.tables.append(
+            Table(
+                BRIDGE_COLUMNS,
+                [cash, *cash_rows, last],
+                title="From cash received to revenue",
+                key=("line",),
+            )
+        )
+    return section

@@ -13,10 +13,14 @@ from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import MONTH_COLUMN, floats, month_end, month_labels
 from exec_reporting.reports.domain import (
+    BRIDGE_SQL,
+    BridgeWords,
     findings_section,
     missing_file,
     missing_file_line,
     open_report,
+    revenue_bridge_section,
+    revenue_row,
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
 from exec_reporting.reports.spec import ReportSpec
@@ -27,6 +31,13 @@ from exec_reporting.sqlfiles import query
 DSCR_TARGET = Decimal("1.25")
 TABLE_MONTHS = 12
 CHART_MONTHS = 24
+BRIDGE_WORDS = BridgeWords(
+    figure="Rent due for {month}",
+    name="rent due",
+    figure_event="service",
+    booking=("Rent", "due"),
+    dated=False,
+)
 
 RENT_ROLL_COLUMNS = [
     Column("unit", "Unit"),
@@ -57,7 +68,7 @@ NOI_COLUMNS = [
 ]
 
 
-def verdict(entity: Entity, row: dict, fmt: Formatter) -> str:
+def verdict(entity: Entity, row: dict, basis: str, fmt: Formatter) -> str:
     """One sentence that answers the owner's question about the property on its own."""
     parts = []
     if row["units_available"]:
@@ -72,7 +83,7 @@ def verdict(entity: Entity, row: dict, fmt: Formatter) -> str:
         )
     sentence = f"{entity.name}: " + (", ".join(parts) + "; " if parts else "")
     sentence += (
-        f"net operating income {fmt.money(row['noi'])} this month and "
+        f"net operating income ({basis} basis) {fmt.money(row['noi'])} this month and "
         f"{fmt.money(row['noi_12m'])} over 12 months"
     )
     coverage = row["dscr_12m"]
@@ -87,7 +98,7 @@ def verdict(entity: Entity, row: dict, fmt: Formatter) -> str:
     return sentence + f", covering {covered}: the loans were partly paid from other money."
 
 
-def _headlines(row: dict, prev: dict) -> list[Headline]:
+def _headlines(row: dict, prev: dict, basis: str) -> list[Headline]:
     return [
         Headline(
             "Occupancy",
@@ -108,7 +119,7 @@ def _headlines(row: dict, prev: dict) -> list[Headline]:
             glossary="rent_collected",
         ),
         Headline(
-            "Net operating income",
+            f"Net operating income ({basis} basis)",
             "money",
             row["noi"],
             prev.get("noi"),
@@ -142,6 +153,7 @@ def _rent_roll_section(
     entity: Entity,
     month: date,
     row: dict,
+    basis: str,
     fmt: Formatter,
     no_bookings: bool,
 ) -> Section:
@@ -171,7 +183,12 @@ def _rent_roll_section(
     if row["rent_in_advance"]:
         section.lines.append(
             f"Rent received this month for a later month: {fmt.money(row['rent_in_advance'])}. "
-            "It is in this month's revenue and net operating income."
+            + (
+                "It is deferred: revenue and net operating income count it in the month it is "
+                "due (accrual basis)."
+                if basis == "accrual"
+                else "It is in this month's revenue and net operating income (cash basis)."
+            )
         )
     unitless = sum(1 for line in roll if line["unit"] == "(no unit)")
     if unitless:
@@ -239,6 +256,7 @@ def build(
         month_sql="reports/rental_month",
         sections=(
             ("rent_roll", "Rent roll, {month}"),
+            ("revenue_bridge", "From the figures of this report to revenue"),
             ("occupancy", "Occupancy and rent collection"),
             ("noi", "Net operating income and debt service"),
         ),
@@ -249,8 +267,9 @@ def build(
     fmt = report.fmt
     no_bookings = missing_file(opening.data, entity, "bookings")
 
-    report.headlines = _headlines(row, prev)
-    report.verdicts = [verdict(entity, row, fmt)]
+    basis = revenue_row(conn, entity, month)["basis"]
+    report.headlines = _headlines(row, prev, basis)
+    report.verdicts = [verdict(entity, row, basis, fmt)]
 
     history = query(
         conn, "reports/rental_history", entity_id=entity.id, month=month, months=TABLE_MONTHS
@@ -284,7 +303,13 @@ def build(
         "noi",
         "Net operating income and debt service",
         lines=[
-            "Net operating income is revenue less every cost but debt service. Debt service is "
+            f"Revenue is on {entity.name}'s {basis} basis: "
+            + (
+                "rent in the month it is due, whenever it is paid. "
+                if basis == "accrual"
+                else "rent in the month it arrives. "
+            )
+            + "Net operating income is revenue less every cost but debt service. Debt service is "
             'interest (cost accounts whose name contains "interest") plus principal (money '
             "paid out on liability accounts). Coverage is NOI / debt service: below 100% the "
             "loans were paid partly from other money."
@@ -293,7 +318,8 @@ def build(
         tables=[Table(NOI_COLUMNS, history, total=total, attachment="noi.csv")],
     )
     report.sections = [
-        _rent_roll_section(conn, entity, month, row, fmt, no_bookings),
+        _rent_roll_section(conn, entity, month, row, basis, fmt, no_bookings),
+        revenue_bridge_section(conn, entity, month, row["rent_scheduled"], BRIDGE_WORDS, fmt),
         occupancy,
         noi,
         findings_section(conn, config, month, entity),
@@ -310,5 +336,5 @@ SPEC = ReportSpec(
     build=build,
     module=__file__,
     doc=__doc__,
-    shared_sql=("reports/findings",),
+    shared_sql=("reports/findings", *BRIDGE_SQL),
 )

@@ -1,5 +1,7 @@
 -- metrics.rental_monthly: each rental entity's month: occupancy and rent from the rent roll,
 -- net operating income, debt service and its coverage, for the month and the trailing 12 months.
+-- Revenue, and so net operating income, is metrics.revenue's, on the entity's basis: on the
+-- accrual basis rent counts in the month it is due, not the month it arrives.
 -- owner: ceo
 -- grain: entity_id, month
 -- series: rental
@@ -16,8 +18,8 @@ with roll as (
     group by entity_id, month
 ),
 
--- Rent that arrived in the month for a lease month still to come: it is in the month's ledger
--- revenue (and so in its net operating income) although the rent roll owes it later.
+-- Rent that arrived in the month for a lease month still to come: in the month's revenue (and net
+-- operating income) on the cash basis, deferred to the month it is due on the accrual basis.
 rent_in_advance as (
     select
         bookings.entity_id,
@@ -47,8 +49,8 @@ debt_payments as (
     group by entity_id, month
 ),
 
--- Net operating income is the P&L's operating income before interest: revenue minus every
--- cost but debt service (taxes, insurance, repairs and utilities stay in).
+-- Net operating income is revenue minus every cost but debt service (taxes, insurance, repairs
+-- and utilities stay in): on the cash basis the P&L's operating income before interest.
 monthly as (
     select
         months.entity_id,
@@ -59,15 +61,18 @@ monthly as (
         coalesce(roll.rent_scheduled, 0)::decimal(18, 2) as rent_scheduled,
         coalesce(roll.rent_collected, 0)::decimal(18, 2) as rent_collected,
         coalesce(rent_in_advance.rent_in_advance, 0)::decimal(18, 2) as rent_in_advance,
-        pnl.revenue,
+        revenue.revenue,
         (pnl.cogs + pnl.opex - coalesce(debt_payments.interest_paid, 0))::decimal(18, 2)
             as operating_costs,
-        (pnl.operating_income + coalesce(debt_payments.interest_paid, 0))::decimal(18, 2) as noi,
+        (
+            revenue.revenue - pnl.cogs - pnl.opex + coalesce(debt_payments.interest_paid, 0)
+        )::decimal(18, 2) as noi,
         coalesce(debt_payments.interest_paid, 0)::decimal(18, 2) as interest_paid,
         coalesce(debt_payments.principal_paid, 0)::decimal(18, 2) as principal_paid
     from metrics.entity_months as months
     inner join config.entities as entities using (entity_id)
     inner join metrics.monthly_pnl as pnl using (entity_id, month)
+    inner join metrics.revenue as revenue using (entity_id, month)
     left join roll using (entity_id, month)
     left join rent_in_advance using (entity_id, month)
     left join debt_payments using (entity_id, month)

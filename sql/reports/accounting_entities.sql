@@ -88,6 +88,14 @@ expense as (
     group by entity_id
 ),
 
+-- deferred revenue and receivables of every booking and invoice, on the entity's basis: the
+-- figures metrics.revenue bridges cash received with
+on_basis as (
+    select entity_id, basis, deferred_revenue, receivables_owed
+    from metrics.revenue
+    where month = $month
+),
+
 as_of as (
     select entity_id, max(date) as last_ledger_date
     from raw.ledger
@@ -101,6 +109,9 @@ select
     as_of.last_ledger_date,
     bookings_files.entity_id is not null as has_bookings,
     recognition.deferred_balance,
+    on_basis.basis,
+    on_basis.deferred_revenue,
+    on_basis.receivables_owed,
     last_month.prev_deferred_balance,
     (recognition.deferred_balance - last_month.prev_deferred_balance)::decimal(18, 2)
         as deferred_change,
@@ -129,6 +140,7 @@ left join uncategorized using (entity_id)
 left join misused using (entity_id)
 left join expense using (entity_id)
 left join as_of using (entity_id)
+left join on_basis using (entity_id)
 -- the entities with most to fix first
 order by
     coalesce(recognition.prepaid_in_revenue, 0) + coalesce(recognition.unreturned_cash, 0) desc,

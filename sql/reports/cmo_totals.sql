@@ -1,7 +1,9 @@
 -- The CMO's channel totals for one report month ($month, a DATE on the 1st): one row per entity
 -- with channels.csv rows that month, then one portfolio row (is_portfolio). Cost per booking
 -- and return on spend count paid channels only (spend above zero): free channels such as
--- direct or website would otherwise flatter both.
+-- direct or website would otherwise flatter both. Each entity's row also carries its revenue on
+-- its basis (metrics.revenue): channels.csv's revenue is what the channels report selling, not
+-- what the business counts as revenue. The portfolio row leaves it empty: the bases may differ.
 with month_rows as (
     select *
     from metrics.channel_matrix
@@ -27,7 +29,9 @@ totals as (
 )
 
 select
-    *,
+    totals.*,
+    revenue.basis,
+    revenue.revenue,
     -- as in metrics.channel_matrix: whole cents, rounded half away from zero
     case
         when paid_bookings > 0
@@ -39,4 +43,6 @@ select
         when paid_spend > 0 then ((paid_revenue - paid_spend) / paid_spend)::double
     end as return_on_spend
 from totals
-order by is_portfolio, channel_revenue desc, entity_id
+left join metrics.revenue as revenue
+    on revenue.entity_id = totals.entity_id and revenue.month = $month
+order by totals.is_portfolio, totals.channel_revenue desc, totals.entity_id
