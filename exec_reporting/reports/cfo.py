@@ -591,7 +591,7 @@ def _revenue_bridge(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Se
             Table(
                 BRIDGE_COLUMNS,
                 rows,
-                key=("entity_id", "step"),
+                key=("entity_id", "line"),
                 label=("name", "line"),
             )
         ],

@@ -2,7 +2,8 @@
 -- the cash it received (metrics.revenue): cash received, then on the accrual basis the change in
 -- deferred revenue (paid ahead, taken off; earned from earlier payments, added) and in
 -- receivables (earned and not yet paid, added; paid for earlier months, taken off), each line
--- only when it is not zero, ending on "Revenue (<basis> basis)", metrics.revenue's revenue. The amounts add up to the last line (metrics.revenue's bridge_closes check).
+-- only when it is not zero, ending on "Revenue (<basis> basis)", metrics.revenue's revenue; then
+-- the portfolio's (is_total), each line added up, ending on "Revenue (each entity's basis)". The amounts add up to the last line (metrics.revenue's bridge_closes check).
 with revenue as (
     select
         revenue.*,
@@ -42,8 +43,24 @@ lines as (
     union all
     select entity_id, name, 4, 'Revenue (' || basis || ' basis)', revenue
     from revenue
+),
+
+-- the portfolio: each line added up over the entities, ending on the sum of their revenue,
+-- each on its own basis
+portfolio as (
+    select
+        null as entity_id,
+        'Portfolio' as name,
+        step,
+        case when step = 4 then 'Revenue (each entity''s basis)' else line end as line,
+        sum(amount) as amount
+    from lines
+    group by all
 )
 
-select entity_id, name, step, line, amount::decimal(18, 2) as amount
+select false as is_total, entity_id, name, step, line, amount::decimal(18, 2) as amount
 from lines
-order by name, step
+union all
+select true, entity_id, name, step, line, amount::decimal(18, 2)
+from portfolio
+order by is_total, name, step, line
