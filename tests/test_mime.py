@@ -220,19 +220,19 @@ def test_every_cid_in_the_html_resolves_to_an_image_part(rendered, name):
 def test_csv_attachments_neutralize_formulas_and_keep_numbers_as_numbers(rendered):
     raw, _ = build_raw(report(rendered, "cfo"), rendered, "cfo@example.com", None)
     tables = csv_parts(parse(raw))
-    assert set(tables) == {"burn.csv", "capital_plan.csv"}
+    assert set(tables) == {"burn.csv", "cash_flows.csv", "capital_plan.csv"}
 
     burn = {row[0]: row for row in tables["burn.csv"][1:]}
     # a text cell a spreadsheet would run as a formula gets a quote in front
     assert "'" + FORMULA_NAME in burn
-    # the café burns no cash: its net burn is negative, and stays a number
+    # the café burns no cash: its operating (net) burn is negative, and stays a number
     cafe = next(row for name, row in burn.items() if name.startswith("Café Zoë"))
     header = tables["burn.csv"][0]
-    net_burn = cafe[header.index("Net burn")]
+    net_burn = cafe[header.index("Operating burn")]
     assert net_burn.startswith("-") and float(net_burn) < 0
     for name, row in burn.items():
         for label, cell in zip(header[1:], row[1:], strict=True):
-            if cell not in ("", "not burning"):
+            if cell not in ("", "cash not falling"):
                 assert float(cell) == float(cell), (name, label)  # numbers, no quote
 
     plan = tables["capital_plan.csv"]
@@ -310,7 +310,7 @@ def test_an_oversized_message_goes_without_attachments_and_says_so(rendered):
     assert csv_parts(message) == {}
     # the charts stay
     assert any(p.get_content_type() == "image/png" for p in message.walk())
-    said = "The attachments (burn.csv, capital_plan.csv) were left out"
+    said = "The attachments (burn.csv, cash_flows.csv, capital_plan.csv) were left out"
     text = message.get_body(("plain",)).get_content()
     assert text.startswith(said)
     assert "over the " in text and "limit" in text

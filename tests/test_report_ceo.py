@@ -640,10 +640,13 @@ def test_headlines(march):
     model, _ = march
     got = {h.label: (h.value, h.previous, h.target, h.good) for h in model.headlines}
     assert got == {
-        # alpha only has targets: revenue 3,000.00 against 3,000.00 (February: 4,000.00)
-        "Revenue": (D("3000.00"), D("4000.00"), D("3000.00"), True),
-        # alpha's cash 7,400.00 against 5,000.00 (February: 2,000.00)
-        "Cash at month end": (D("7400.00"), D("2000.00"), D("5000.00"), True),
+        # every entity's revenue, each on its basis (the fixture's are cash): alpha 3,000.00 +
+        # beta 0.00 (February: 4,000.00 + 500.00); only alpha has a target, so the portfolio has
+        # none (the shortfall table compares alpha with its own)
+        "Revenue, each entity on its basis": (D("3000.00"), D("4500.00"), None, None),
+        # every entity's cash, as the CFO's headline: 7,400.00 + 300.00 (February: 2,000.00 +
+        # 500.00); no portfolio target, beta has none
+        "Cash at month end": (D("7700.00"), D("2500.00"), None, None),
         # March: 3 of 4 met; February: only revenue met of alpha's 4 (gamma has no February)
         "KPIs met (of 4)": (3, 1, 4, False),
         # the three open critical fixture findings; none in February
@@ -657,10 +660,10 @@ def test_verdicts(march):
     model, _ = march
     assert model.verdicts == [
         # compact money in sentences: 7,400.00 is $7.4K, the invoice's 1,234.56 is $1.2K
-        "Alpha Charters: behind plan, 3 of 4 KPIs met; revenue $3K against a $3K target; cash "
+        "Alpha Charters: behind plan, 3 of 4 KPIs met; revenue (cash basis) $3K against a $3K target; cash "
         "$7.4K against a $5K target; 2 critical findings open; 3 actions in the plan, the "
         "first worth $1.2K (Accounting, due Apr 7, 2026).",
-        "Beta Hauling: no KPIs set; revenue $0.00 (no target); cash $300.00 (no target); "
+        "Beta Hauling: no KPIs set; revenue (cash basis) $0.00 (no target); cash $300.00 (no target); "
         "1 critical finding open; 1 action in the plan, the first worth $250.00 (CEO, due "
         "Apr 14, 2026).",
         "Gamma Rentals: no ledger data for March 2026 (data ends 2026-01-20).",
@@ -759,9 +762,11 @@ def test_the_json_equals_the_metric_store(warehouse, march):
     )
     assert Decimal(str(total["asset_book_value"])) == inventory_rows["bv"]
 
-    headlines = {h["label"]: h for h in report_json["headlines"]}
-    assert Decimal(str(headlines["Revenue"]["value"])) == store["alpha"]["revenue"]
-    assert Decimal(str(headlines["Cash at month end"]["target"])) == store["alpha"]["cash_target"]
+    headlines = {h["key"]: h for h in report_json["headlines"]}
+    assert Decimal(str(headlines["revenue"]["value"])) == sum(r["revenue"] for r in store.values())
+    assert Decimal(str(headlines["cash_end"]["value"])) == sum(
+        r["cash_end"] for r in store.values()
+    )
 
 
 # -- a bare portfolio and the demo -----------------------------------------------------------------
@@ -784,7 +789,7 @@ def test_a_bare_portfolio_builds_with_no_data_sections(portfolio):
     )
     assert sections["shortfall"].tables[0].rows[0]["revenue_target"] == "no target"
     assert model.verdicts == [
-        "Solo: no KPIs set; revenue $120.00 (no target); cash $120.00 (no target); no actions "
+        "Solo: no KPIs set; revenue (cash basis) $120.00 (no target); cash $120.00 (no target); no actions "
         "this month."
     ]
     headlines = {h.label: h for h in model.headlines}
@@ -811,7 +816,47 @@ def test_the_demo_report_has_every_section(demo):
     actions = next(s for s in model.sections if s.key == "actions").tables[0].rows
     missed = rows(
         conn,
-        "select count(*) as n from metrics.kpi_gaps where month = date '2026-10-01' and not met",
+        "select count(*) as n from metrics.kpi_status where month = date '2026-10-01' and not met",
     )[0]["n"]
     assert sum(1 for r in actions if r["action_id"]) >= missed
     assert_no_none(rendered)
+
+
+def test_the_demo_shows_revenue_and_margin_on_each_entity_basis(demo):
+    # October 2026: Expert Yacht Delivery's $5,643.00 trip delivered on Oct 25 and unpaid is in
+    # its revenue (accrual basis: 8,072.66 received + 5,643.00 earned and owed = 13,715.66), and
+    # its gross margin is on that revenue; Quick Dump Now is on the cash basis
+    conn, path = demo
+    model, rendered = build_report(conn, path, "ceo", "2026-10")
+    store = {
+        r["entity_id"]: r
+        for r in rows(
+            conn,
+            "select revenue.entity_id, revenue.basis, revenue.revenue, pnl.cogs "
+            "from metrics.revenue as revenue "
+            "inner join metrics.monthly_pnl as pnl using (entity_id, month) "
+            "where month = date '2026-10-01'",
+        )
+    }
+    shortfall = next(s for s in json.loads(rendered.json)["sections"] if s["key"] == "shortfall")
+    shown = {r["entity_id"]: r for r in shortfall["tables"][0]["rows"]}
+    assert set(shown) == set(store)
+    for entity_id, row in store.items():
+        assert shown[entity_id]["basis"] == row["basis"]
+        assert Decimal(str(shown[entity_id]["revenue"])) == row["revenue"]
+        margin = (row["revenue"] - row["cogs"]) / row["revenue"]
+        assert Decimal(str(shown[entity_id]["gross_margin_pct"])) == round(margin, 3)
+    eyd = shown["expert_yacht_delivery"]
+    assert (eyd["basis"], eyd["revenue"], eyd["gross_margin_pct"]) == ("accrual", 13715.66, 0.337)
+    assert shown["quick_dump_now"]["basis"] == "cash"
+    headline = next(h for h in model.headlines if h.glossary == "revenue")
+    assert headline.label == "Revenue, each entity on its basis"
+    assert headline.value == sum(row["revenue"] for row in store.values())
+    verdict = next(v for v in model.verdicts if v.startswith("Expert Yacht Delivery"))
+    assert "revenue (accrual basis) $13.7K, $1.3K short of $15K" in verdict
+    # the KPI table's revenue KPIs are on the same basis (metrics.kpi_status), with it named
+    kpis = next(s for s in model.sections if s.key == "kpi_gaps").tables[0].rows
+    eyd_revenue = next(
+        r for r in kpis if r["entity_id"] == "expert_yacht_delivery" and r["kpi"] == "revenue"
+    )
+    assert (eyd_revenue["basis"], eyd_revenue["actual"]) == ("accrual", Decimal("13715.66"))

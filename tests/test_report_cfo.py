@@ -2,6 +2,7 @@
 fixtures; and the report's JSON against the metric store."""
 
 import json
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -146,12 +147,24 @@ def test_the_report_says_it_and_its_json_matches_the_metric_store(fixture):
     assert headline["Cash at month end"]["value"] == 5300.00
     assert headline["Cash at month end"]["previous"] == 5600.00  # 1500 + 4100 in February
     assert headline["Cash at month end"]["change"] == -300.00
+    # no owner money, loans or assets: cash burn is the operating burn, both named
     assert model.verdicts == [
-        "Cafe: burning $400.00 a month, 9.5 months of cash; $300.00 below break-even revenue.",
-        "Shop: not burning, earning $166.67 a month on average; above break-even.",
+        "Cafe: cash burn $400.00 a month, 9.5 months of cash; operating burn $400.00 a month; "
+        "$300.00 below break-even revenue (cash basis).",
+        "Shop: cash not falling, up $166.67 a month on average after draws and debt service; "
+        "operations earning $166.67 a month; above break-even.",
     ]
     sections = {s["key"]: s for s in figures["sections"]}
-    assert list(sections) == ["burn", "scenarios", "forecast_13_weeks", "capital", "break_even"]
+    assert list(sections) == [
+        "burn",
+        "cash_flows",
+        "revenue_bridge",
+        "balance_sheet",
+        "scenarios",
+        "forecast_13_weeks",
+        "capital",
+        "break_even",
+    ]
 
     burn = sections["burn"]["tables"][0]
     store = {
@@ -160,7 +173,9 @@ def test_the_report_says_it_and_its_json_matches_the_metric_store(fixture):
     names = {"Cafe": "cafe", "Shop": "shop"}
     for row in burn["rows"]:
         metric = store[names[row["name"]]]
-        for key in ("revenue", "gross_burn", "net_burn", "net_burn_avg_3m", "cash_end"):
+        # burn counts the cash received: metrics.burn's revenue, shown as what it is
+        assert Decimal(str(row["cash_received"])) == metric["revenue"], row["name"]
+        for key in ("gross_burn", "net_burn", "net_burn_avg_3m", "cash_end"):
             assert Decimal(str(row[key])) == metric[key], (row["name"], key)
     assert burn["total"]["cash_end"] == 5300.00
 
@@ -183,4 +198,64 @@ def test_the_report_says_it_and_its_json_matches_the_metric_store(fixture):
     assert {c["name"] for c in sections["burn"]["charts"]} == {"cash", "runway"}
     assert sorted(rendered.images) == ["cfo.cash.png", "cfo.runway.png", "cfo.scenarios.png"]
     for text in (rendered.text, rendered.html, rendered.markdown):
-        assert "None" not in text and "nan" not in text
+        # as words (as test_report_ceo.assert_no_none): "financing" is no missing figure
+        assert not re.search(r"\b(None|nan|NaN)\b", text)
+
+
+def test_the_demo_october_says_where_the_cash_went(demo_warehouse):
+    # October 2026: the portfolio's operations lost money and the owner drew and repaid loans, so
+    # its cash fell although the 3-month operating burn is negative: the runway is on cash burn
+    path, conn = demo_warehouse
+    model, rendered = build_report(conn, path, "cfo", "2026-10")
+    flows = rows(
+        conn, "select * from metrics.portfolio_cash_flows where month = date '2026-10-01'"
+    )[0]
+    assert (flows["net_change"], flows["operating"]) == (Decimal("-17726.36"), Decimal("-3917.30"))
+    assert (flows["owner_draws"], flows["loan_principal"]) == (
+        Decimal("9000.00"),
+        Decimal("4682.54"),
+    )
+    sections = {s.key: s for s in model.sections}
+    assert (
+        "Portfolio: cash fell $17,726.36 in October 2026 ($273,906.53 to $256,180.17): $3,917.30 "
+        "operating loss, $9,000.00 owner draws, $4,682.54 loan principal, $126.52 on account "
+        "codes missing from the chart."
+    ) in sections["cash_flows"].lines
+    assert (
+        "Queen of San Diego's cash of $47,074.97 is above its $30,000.00 target only because the "
+        "owner put in $75,000.00 this year: without it, -$27,925.03."
+    ) in sections["cash_flows"].lines
+    headlines = {h.glossary: h for h in model.headlines}
+    runway = headlines["cash_runway_months"]
+    assert (runway.label, runway.value, runway.note) == (
+        "Runway on cash burn",
+        Decimal("20.4"),
+        "cash not falling",
+    )
+    assert "not burning" not in rendered.text
+    assert headlines["cash_burn_avg_3m"].value == Decimal("12573.20")
+    assert headlines["net_burn_avg_3m"].label == "Operating burn, 3-month average"
+    # the statement's portfolio row is metrics.portfolio_cash_flows'
+    total = sections["cash_flows"].tables[0].total
+    for key in ("cash_start", "operating", "owner_draws", "loan_principal", "net_change"):
+        assert total[key] == flows[key], key
+    # each entity's bridge leads from the cash received to metrics.revenue's revenue
+    revenue = {
+        r["entity_id"]: r
+        for r in rows(conn, "select * from metrics.revenue where month = date '2026-10-01'")
+    }
+    bridge = sections["revenue_bridge"].tables[0].rows
+    for entity_id, row in revenue.items():
+        lines = [r for r in bridge if r["entity_id"] == entity_id]
+        assert lines[0]["line"] == "Cash received"
+        assert lines[0]["amount"] == row["cash_received"]
+        assert lines[-1]["line"] == f"Revenue ({row['basis']} basis)"
+        assert lines[-1]["amount"] == row["revenue"]
+        assert sum(r["amount"] for r in lines[:-1]) == row["revenue"]
+    eyd = [r for r in bridge if r["entity_id"] == "expert_yacht_delivery"]
+    assert [(r["line"], r["amount"]) for r in eyd] == [
+        ("Cash received", Decimal("8072.66")),
+        ("Plus: earned, not yet paid", Decimal("5643.00")),
+        ("Revenue (accrual basis)", Decimal("13715.66")),
+    ]
+    assert headlines["revenue"].value == sum(r["revenue"] for r in revenue.values())

@@ -105,7 +105,9 @@ def _item(row: dict) -> str:
 
 SHORTFALL_COLUMNS = [
     Column("name", "Entity"),
-    Column("revenue", "Revenue", "money"),
+    Column("basis", "Revenue basis", "text"),
+    Column("revenue", "Revenue (on its basis)", "money"),
+    Column("gross_margin_pct", "Gross margin", "percent"),
     Column("revenue_target", "Revenue target", "money"),
     Column("revenue_shortfall", "Revenue short by", "money"),
     Column("cash_end", "Cash", "money"),
@@ -116,6 +118,7 @@ SHORTFALL_COLUMNS = [
 KPI_COLUMNS = [
     Column("name", "Entity"),
     Column("kpi_label", "KPI", "text", "kpi"),
+    Column("basis", "Basis", "text", "kpi_basis"),
     Column("actual", "Actual", "money"),
     Column("target", "Target", "money"),
     Column("gap", "Gap", "money"),
@@ -173,7 +176,7 @@ def _shortfall_section(
     for row in entities:
         row = _target_cells(row, "revenue", "revenue_target", "revenue_shortfall")
         shaped.append(_target_cells(row, "cash_end", "cash_target", "cash_shortfall"))
-    total = {**portfolio, "name": "Portfolio"}
+    total = {**portfolio, "name": "Portfolio", "basis": "each entity's"}
     if portfolio["revenue_target"] is None:
         total["revenue"] = portfolio["revenue_all"]
     if portfolio["cash_target"] is None:
@@ -198,6 +201,8 @@ def _shortfall_section(
     )
     section.tables.append(table)
     section.lines.append(
+        "Revenue and gross margin are on each entity's basis (its Revenue basis column: cash, "
+        "when the money arrives; accrual, when it is earned); cash is the bank's at month end. "
         "Targets are the revenue and cash_end KPIs of reporting.yaml. Entities furthest short "
         "come first; the portfolio row adds up actuals and targets over the entities that have "
         "a target."
@@ -283,7 +288,9 @@ def _kpi_section(
     section.lines.append(
         f"{portfolio['kpis_missed']} of {portfolio['kpis']} KPIs missed their target in "
         f"{fmt.month(month)}. The gap is signed so that positive is good; a ratio's gap is in "
-        "percentage points."
+        "percentage points. Revenue, gross profit, gross margin and operating income are on the "
+        "entity's basis, the other KPIs (costs, burn, cash, break-even) on the cash basis: the "
+        "Basis column says which."
     )
     section.tables.append(
         Table(
@@ -450,27 +457,28 @@ def _assets_section(
 def _headlines(
     portfolio: dict, previous: dict, actions: int, previous_actions: int
 ) -> list[Headline]:
-    def basis(row: dict, value: str, target: str, total: str) -> Any:
-        # the entities with a target when any has one, else every entity (no target)
-        return row[value] if row[target] is not None else row[total]
+    def target(row: dict, total: str, count: str) -> Any:
+        # a target for the whole portfolio only when every entity has one: the figure is every
+        # entity's (the shortfall table compares the entities that have a target)
+        return row[total] if row["entities"] and row[count] == row["entities"] else None
 
     kpi_note = "no KPIs configured" if not portfolio["kpis"] else None
     return [
         Headline(
-            "Revenue",
+            "Revenue, each entity on its basis",
             "money",
-            basis(portfolio, "revenue", "revenue_target", "revenue_all"),
-            basis(previous, "revenue", "revenue_target", "revenue_all"),
-            target=portfolio["revenue_target"],
+            portfolio["revenue_all"],
+            previous["revenue_all"],
+            target=target(portfolio, "revenue_target", "revenue_entities"),
             better="higher",
             glossary="revenue",
         ),
         Headline(
             "Cash at month end",
             "money",
-            basis(portfolio, "cash_end", "cash_target", "cash_all"),
-            basis(previous, "cash_end", "cash_target", "cash_all"),
-            target=portfolio["cash_target"],
+            portfolio["cash_all"],
+            previous["cash_all"],
+            target=target(portfolio, "cash_target", "cash_entities"),
             better="higher",
             glossary="cash_end",
         ),
@@ -517,7 +525,13 @@ def verdict(row: dict, actions: list[dict], month: date, fmt: Formatter) -> str:
         state = f"on track, all {configured} KPIs met"
     parts = [
         state,
-        _against("revenue", row["revenue"], row["revenue_target"], row["revenue_shortfall"], fmt),
+        _against(
+            f"revenue ({row['basis']} basis)",
+            row["revenue"],
+            row["revenue_target"],
+            row["revenue_shortfall"],
+            fmt,
+        ),
         _against("cash", row["cash_end"], row["cash_target"], row["cash_shortfall"], fmt),
     ]
     if row["critical_findings"]:

@@ -1,4 +1,6 @@
-"""The CFO report: how fast each business burns cash, how long the cash lasts, when it breaks
+"""The CFO report: how fast each business burns cash (operating burn and cash burn), how long the
+cash lasts, where the cash went (the statement of cash flows: owner money and debt service named),
+revenue on each business's basis bridged from the cash received, the balance sheet, when it breaks
 even, and where spare cash should go."""
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     data_notes,
     floats,
+    month_end,
     month_labels,
     month_series,
     previous_month,
@@ -23,12 +26,53 @@ from exec_reporting.sqlfiles import query
 
 BURN_COLUMNS = [
     Column("name", "Entity"),
-    Column("revenue", "Revenue", "money"),
+    Column("cash_received", "Cash received (cash basis)", "money"),
     Column("gross_burn", "Gross burn", "money"),
-    Column("net_burn", "Net burn", "money"),
-    Column("net_burn_avg_3m", "Net burn, 3-mo avg", "money"),
+    Column("net_burn", "Operating burn", "money"),
+    Column("net_burn_avg_3m", "Operating burn, 3-mo avg", "money"),
+    Column("cash_burn", "Cash burn", "money"),
+    Column("cash_burn_avg_3m", "Cash burn, 3-mo avg", "money"),
     Column("cash_end", "Cash", "money"),
-    Column("runway_months", "Runway", "months"),
+    Column("cash_runway_months", "Runway on cash burn", "months"),
+]
+
+# The statement of cash flows (metrics.cash_flows, metrics.portfolio_cash_flows). In transit and
+# unclassified are shown only in a month that has them.
+CASH_FLOW_COLUMNS = [
+    Column("name", "Entity"),
+    Column("cash_start", "Cash at start", "money"),
+    Column("operating", "Operating", "money"),
+    Column("investing", "Investing", "money"),
+    Column("owner_contributions", "Owner contributions", "money"),
+    Column("owner_draws", "Owner draws", "money"),
+    Column("loan_proceeds", "Loan proceeds", "money"),
+    Column("loan_principal", "Loan principal", "money"),
+    Column("intercompany_net", "Sister businesses, net", "money"),
+    Column("in_transit", "In transit", "money"),
+    Column("unclassified", "Unclassified", "money"),
+    Column("net_change", "Net change", "money"),
+    Column("cash_end", "Cash at end", "money"),
+]
+OPTIONAL_FLOWS = ("in_transit", "unclassified")
+
+# The revenue bridge: the convention every report that shows an operational revenue figure
+# follows (docs/developing-reports.md, "One story"): line and amount, ending on the revenue.
+BRIDGE_COLUMNS = [
+    Column("name", "Entity"),
+    Column("line", "Line", "text", glossary=None),
+    Column("amount", "Amount", "money", glossary=None),
+]
+
+BALANCE_SHEET_COLUMNS = [
+    Column("name", "Entity"),
+    Column("cash_end", "Cash", "money"),
+    Column("receivables", "Receivables (invoices)", "money"),
+    Column("fixed_assets", "Fixed assets", "money"),
+    Column("total_assets", "Total assets", "money"),
+    Column("deferred_balance", "Deferred revenue (bookings)", "money"),
+    Column("loans_outstanding", "Loans outstanding", "money"),
+    Column("total_liabilities", "Total liabilities", "money"),
+    Column("owner_equity", "Owner equity", "money"),
 ]
 
 BREAK_EVEN_COLUMNS = [
@@ -94,29 +138,100 @@ BUDGET_COLUMNS = [
 ]
 
 
-def verdict(row: dict, fmt: Formatter) -> str:
-    """One sentence per entity that answers the CFO's question on its own."""
+def verdict(row: dict, fmt: Formatter, owner: dict | None = None) -> str:
+    """One sentence per entity that answers the CFO's question on its own: burn on both levels,
+    the runway on cash burn, break-even, and the owner money that holds its cash up."""
     name = row["name"]
     if row.get("cash_end") is None:
         last = row.get("last_ledger_date")
         return f"{name}: no ledger data for this month" + (f" (data ends {last})." if last else ".")
-    burn = row["net_burn_avg_3m"]
+    burn = row["cash_burn_avg_3m"]
     if burn is not None and burn > 0:
         sentence = (
-            f"{name}: burning {fmt.money_compact(burn)} a month, "
-            f"{fmt.number(row['runway_months'], 1)} months of cash"
+            f"{name}: cash burn {fmt.money_compact(burn)} a month, "
+            f"{fmt.number(row['cash_runway_months'], 1)} months of cash"
         )
     else:
-        earning = -burn if burn is not None else None
-        sentence = f"{name}: not burning, earning {fmt.money_compact(earning)} a month on average"
+        rising = -burn if burn is not None else None
+        sentence = (
+            f"{name}: cash not falling, up {fmt.money_compact(rising)} a month on average after "
+            "draws and debt service"
+        )
+    operating = row["net_burn_avg_3m"]
+    if operating is not None and operating > 0:
+        sentence += f"; operating burn {fmt.money_compact(operating)} a month"
+    else:
+        earning = -operating if operating is not None else None
+        sentence += f"; operations earning {fmt.money_compact(earning)} a month"
     gap = row.get("revenue_gap")
     if row.get("break_even_revenue") is None:
         sentence += "; no break-even point at the current cost structure"
     elif gap is not None and gap > 0:
-        sentence += f"; {fmt.money_compact(gap)} below break-even revenue"
+        sentence += f"; {fmt.money_compact(gap)} below break-even revenue (cash basis)"
     else:
         sentence += "; above break-even"
+    if owner and _held_up_by_owner(owner):
+        sentence += (
+            f"; cash above its {fmt.money_compact(owner['cash_target'])} target only because the "
+            f"owner put in {fmt.money_compact(owner['owner_contributions_ytd'])} this year"
+        )
     return sentence + "."
+
+
+def _held_up_by_owner(owner: dict) -> bool:
+    """The cash target is met, and would not be without the owner's contributions this year."""
+    target = owner.get("cash_target")
+    return (
+        target is not None
+        and owner["owner_contributions_ytd"] > 0
+        and owner["cash_end"] >= target
+        and owner["cash_without_contributions"] < target
+    )
+
+
+# What each column of the statement did to cash, in words: (when it took cash away, when it
+# brought cash in).
+FLOW_WORDS = {
+    "operating": ("operating loss", "from operations"),
+    "investing": ("asset purchases", "asset sales"),
+    "owner_contributions": (None, "owner contributions"),
+    "owner_draws": ("owner draws", None),
+    "loan_proceeds": (None, "loan proceeds"),
+    "loan_principal": ("loan principal", None),
+    "intercompany_net": ("sent to sister businesses", "from sister businesses"),
+    "in_transit": ("in transit to its own accounts", "back from its own accounts"),
+    "unclassified": ("on account codes missing from the chart", "on account codes missing"),
+}
+# Columns shown positive that take cash away.
+OUTFLOWS = ("owner_draws", "loan_principal")
+
+
+def cash_story(row: dict, month: date, fmt: Formatter) -> str:
+    """Where the month's cash went, in one sentence: "Portfolio: cash fell $17,726.36 in October
+    2026 ($273,906.53 to $256,180.17): $3,917.30 operating loss, $9,000.00 owner draws..."."""
+    away: list[str] = []
+    brought: list[str] = []
+    for key, (out_word, in_word) in FLOW_WORDS.items():
+        value = row[key]
+        if not value:
+            continue
+        if key in OUTFLOWS:
+            away.append(f"{fmt.money(value)} {out_word}")
+        elif key in ("owner_contributions", "loan_proceeds"):
+            brought.append(f"{fmt.money(value)} {in_word}")
+        elif value < 0:
+            away.append(f"{fmt.money(-value)} {out_word}")
+        else:
+            brought.append(f"{fmt.money(value)} {in_word}")
+    change = row["net_change"]
+    span = f"in {fmt.month(month)} ({fmt.money(row['cash_start'])} to {fmt.money(row['cash_end'])})"
+    if change < 0:
+        text = f"{row['name']}: cash fell {fmt.money(-change)} {span}: {', '.join(away)}"
+        return text + (f"; against {', '.join(brought)}." if brought else ".")
+    if change > 0:
+        text = f"{row['name']}: cash rose {fmt.money(change)} {span}: {', '.join(brought)}"
+        return text + (f"; less {', '.join(away)}." if away else ".")
+    return f"{row['name']}: cash unchanged {span}."
 
 
 def _cash_chart(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Chart | None:
@@ -136,22 +251,22 @@ def _cash_chart(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Chart 
 
 
 def _runway_chart(rows: list[dict], fmt: Formatter) -> Chart | None:
-    burning = [r for r in rows if not isinstance(r.get("runway_months"), str | None)]
+    burning = [r for r in rows if not isinstance(r.get("cash_runway_months"), str | None)]
     if not burning:
         return None
     png = bar_chart(
-        "Runway in months (entities burning cash)",
+        "Runway on cash burn, in months (entities whose cash falls)",
         [r["name"] for r in burning],
-        floats(burning, "runway_months"),
+        floats(burning, "cash_runway_months"),
         lambda v: f"{v:.1f} mo",
-        good=[r["runway_months"] >= 6 for r in burning],
+        good=[r["cash_runway_months"] >= 6 for r in burning],
     )
     return Chart(
         "runway",
-        "Runway in months",
+        "Runway on cash burn, in months",
         png,
-        "Months of cash left at the 3-month average net burn, for each entity that is burning "
-        "cash; green at six months or more.",
+        "Months of cash left at the 3-month average cash burn (owner draws and loan principal "
+        "included), for each entity whose cash falls on average; green at six months or more.",
     )
 
 
@@ -391,6 +506,145 @@ def _budget(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section | 
     )
 
 
+def _cash_flows(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section:
+    """The statement of cash flows, per entity and for the portfolio, and where the cash went in
+    words: owner money and debt service named where they move cash."""
+    rows = query(conn, "reports/cfo_cash_flows", month=month)
+    entities = [row for row in rows if not row["is_total"]]
+    total = next((row for row in rows if row["is_total"]), None)
+    if not entities or total is None:
+        return Section(
+            "cash_flows", "Where the cash went: statement of cash flows", empty="No cash figures."
+        )
+    shown = [
+        c for c in CASH_FLOW_COLUMNS if c.key not in OPTIONAL_FLOWS or any(r[c.key] for r in rows)
+    ]
+    lines = [
+        "Every bank line in one column: operating (revenue, costs and expenses: the operating "
+        "burn's lines), investing (assets), owner money, loans (principal; the interest is an "
+        "expense, in operating) and money between the businesses, netted out of the portfolio.",
+        cash_story(total, month, fmt),
+        *(cash_story(row, month, fmt) for row in entities),
+    ]
+    lines += _owner_money_lines(conn, month, fmt)
+    return Section(
+        "cash_flows",
+        "Where the cash went: statement of cash flows",
+        lines=lines,
+        tables=[
+            Table(
+                shown,
+                entities,
+                total=total,
+                attachment="cash_flows.csv",
+                key=("entity_id",),
+                label=("name",),
+            )
+        ],
+    )
+
+
+def _owner_money_lines(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> list[str]:
+    """Owner money and debt service over the year so far, and the cash targets met only because
+    the owner put money in."""
+    rows = query(conn, "reports/cfo_owner_money", month=month)
+    year = month.year
+    lines = []
+    for key, words in (
+        ("owner_contributions_ytd", f"Owner contributions in {year}"),
+        ("owner_draws_ytd", f"Owner draws in {year}"),
+        ("loan_proceeds_ytd", f"Loans drawn in {year}"),
+        ("loan_principal_ytd", f"Loan principal repaid in {year}"),
+    ):
+        moved = [row for row in rows if row[key]]
+        if moved:
+            listed = ", ".join(f"{row['name']} {fmt.money(row[key])}" for row in moved)
+            lines.append(f"{words}: {listed}.")
+    for row in rows:
+        if _held_up_by_owner(row):
+            lines.append(
+                f"{row['name']}'s cash of {fmt.money(row['cash_end'])} is above its "
+                f"{fmt.money(row['cash_target'])} target only because the owner put in "
+                f"{fmt.money(row['owner_contributions_ytd'])} this year: without it, "
+                f"{fmt.money(row['cash_without_contributions'])}."
+            )
+    return lines
+
+
+def _revenue_bridge(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section:
+    """Each entity's revenue on its basis, bridged from the cash it received (the figure burn
+    and break-even count)."""
+    rows = query(conn, "reports/cfo_revenue_bridge", month=month)
+    if not rows:
+        return Section("revenue_bridge", "Revenue on each entity's basis", empty="No revenue.")
+    return Section(
+        "revenue_bridge",
+        "Revenue on each entity's basis",
+        lines=[
+            "Each entity counts revenue on its basis (reporting.yaml `basis`): cash, when the "
+            "money arrives; accrual, when it is earned (a trip or charter on its date, rent in "
+            "the month it is due, an invoice when issued). Burn and break-even count the cash "
+            "received; each bridge leads from it to the entity's revenue, the figure every "
+            "report shows."
+        ],
+        tables=[
+            Table(
+                BRIDGE_COLUMNS,
+                rows,
+                key=("entity_id", "line"),
+                label=("name", "line"),
+            )
+        ],
+    )
+
+
+def _balance_sheet(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section:
+    rows = query(conn, "reports/cfo_balance_sheet", month=month)
+    entities = [row for row in rows if not row["is_total"]]
+    total = next((row for row in rows if row["is_total"]), None)
+    if not entities:
+        return Section("balance_sheet", "Balance sheet", empty="No cash figures.")
+    lines = [
+        f"At {fmt.date(month_end(month))}: cash, receivables on open invoices and fixed assets at "
+        "assets.csv's book value; deferred revenue on confirmed bookings paid ahead and loans "
+        "outstanding (opening balances from reporting.yaml); owner equity is the difference."
+    ]
+    for row in entities:
+        if row["receivables_owed"] != row["receivables"]:
+            lines.append(
+                f"{row['name']}: the revenue bridge also counts "
+                f"{fmt.money(row['receivables_owed'] - row['receivables'])} earned and not yet "
+                f"paid beyond open invoices (receivables {fmt.money(row['receivables_owed'])} on "
+                "the accrual basis)."
+            )
+        if row["deferred_revenue"] != row["deferred_balance"]:
+            lines.append(
+                f"{row['name']}: the revenue bridge also holds "
+                f"{fmt.money(row['deferred_revenue'] - row['deferred_balance'])} of cancelled "
+                "bookings whose refund is still owed (deferred revenue "
+                f"{fmt.money(row['deferred_revenue'])})."
+            )
+        if row["unconfigured_loan_accounts"]:
+            lines.append(
+                f"{row['name']}: {row['unconfigured_loan_accounts']} loan account(s) without an "
+                "opening balance in reporting.yaml, counted from 0."
+            )
+    return Section(
+        "balance_sheet",
+        "Balance sheet",
+        lines=lines,
+        tables=[
+            Table(
+                BALANCE_SHEET_COLUMNS,
+                entities,
+                total=total,
+                key=("entity_id",),
+                label=("name",),
+            )
+        ],
+    )
+
+
 def build(
     conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
 ) -> Report:
@@ -399,14 +653,14 @@ def build(
     entities = query(conn, "reports/cfo_entities", month=month)
     portfolio = query(conn, "reports/cfo_portfolio", month=month)[0]
     previous = query(conn, "reports/cfo_portfolio", month=previous_month(month))[0]
-    entities = [row for row in entities]
+    owner = {row["entity_id"]: row for row in query(conn, "reports/cfo_owner_money", month=month)}
     for row in entities:
-        if row["runway_months"] is None and row["cash_end"] is not None:
-            row["runway_months"] = "not burning"
+        if row["cash_runway_months"] is None and row["cash_end"] is not None:
+            row["cash_runway_months"] = "cash not falling"
         row["outlook"] = _outlook(row, fmt)
     total = {"name": "Portfolio", **portfolio}
-    if total["runway_months"] is None:
-        total["runway_months"] = "not burning"
+    if total["cash_runway_months"] is None:
+        total["cash_runway_months"] = "cash not falling"
     burn_table = Table(BURN_COLUMNS, entities, total=total, key=("entity_id",), label=("name",))
     burn_table.attachment = "burn.csv"
     rows = burn_table.rows
@@ -420,7 +674,23 @@ def build(
             glossary="cash_end",
         ),
         Headline(
-            "Net burn, 3-month average",
+            "Cash burn, 3-month average",
+            "money",
+            portfolio["cash_burn_avg_3m"],
+            previous["cash_burn_avg_3m"],
+            better="lower",
+            glossary="cash_burn_avg_3m",
+        ),
+        Headline(
+            "Runway on cash burn",
+            "months",
+            portfolio["cash_runway_months"],
+            previous["cash_runway_months"],
+            glossary="cash_runway_months",
+            note="cash not falling",
+        ),
+        Headline(
+            "Operating burn, 3-month average",
             "money",
             portfolio["net_burn_avg_3m"],
             previous["net_burn_avg_3m"],
@@ -428,18 +698,27 @@ def build(
             glossary="net_burn_avg_3m",
         ),
         Headline(
-            "Runway",
-            "months",
-            portfolio["runway_months"],
-            previous["runway_months"],
-            glossary="runway_months",
-            note="not burning",
+            "Revenue, each entity on its basis",
+            "money",
+            portfolio["revenue"],
+            previous["revenue"],
+            glossary="revenue",
         ),
-        Headline("Revenue", "money", portfolio["revenue"], previous["revenue"], glossary="revenue"),
     ]
-    report.verdicts = [verdict(row, fmt) for row in rows]
+    report.verdicts = [verdict(row, fmt, owner.get(row["entity_id"])) for row in rows]
 
-    burn = Section("burn", "Burn and runway", tables=[burn_table])
+    burn = Section(
+        "burn",
+        "Burn and runway",
+        lines=[
+            "Burn on two levels. Operating burn: costs minus the cash received from sales (the "
+            "profit and loss on the cash basis; negative means the operations made money). Cash "
+            "burn: how much cash fell before new money from the owner, a lender or a sister "
+            "business, so owner draws, loan principal and asset purchases are in it. The runway "
+            "is on cash burn."
+        ],
+        tables=[burn_table],
+    )
     for chart in (_cash_chart(conn, month, fmt), _runway_chart(rows, fmt)):
         if chart:
             burn.charts.append(chart)
@@ -448,7 +727,8 @@ def build(
         "Break-even",
         lines=[
             "Break-even revenue covers the fixed costs at the month's contribution margin; a "
-            "positive gap is revenue still missing."
+            "positive gap is revenue still missing. On the cash basis: revenue here is the cash "
+            "received, as in the operating burn."
         ],
         tables=[
             Table(
@@ -462,6 +742,9 @@ def build(
     )
     report.sections = [
         burn,
+        _cash_flows(conn, month, fmt),
+        _revenue_bridge(conn, month, fmt),
+        _balance_sheet(conn, month, fmt),
         _scenarios(conn, month, fmt),
         _thirteen_weeks(conn, month, fmt),
         _capital(conn, month, config, fmt),

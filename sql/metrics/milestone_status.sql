@@ -28,13 +28,14 @@ milestone_months as (
 ),
 
 -- the monthly figures a milestone's metric may name (the KPI columns, see config.py), one row
--- per entity, month and figure; empty figures are kept
+-- per entity, month and figure; empty figures are kept. Revenue and the figures made of it are
+-- on the entity's basis (metrics.pnl_on_basis), as in metrics.kpi_status.
 monthly_figures as (
     select
-        pnl.*,
+        pnl.* exclude (basis),
         burn.* exclude (entity_id, month, revenue),
         break_even.* exclude (entity_id, month, revenue)
-    from metrics.monthly_pnl as pnl
+    from metrics.pnl_on_basis as pnl
     inner join metrics.burn as burn using (entity_id, month)
     inner join metrics.break_even as break_even using (entity_id, month)
 ),

@@ -1,5 +1,5 @@
 -- The CEO's 30-day action plan for one report month ($month): every missed KPI
--- (metrics.kpi_gaps) and every open finding (metrics.finding_status: new or still open) matched
+-- (metrics.kpi_status) and every open finding (metrics.finding_status: new or still open) matched
 -- to the most specific rule of the rules file (config.action_rules, see
 -- exec_reporting/action_rules.py), with its owner, due date and impact in money, ranked by impact and
 -- then by due date. $money_kpis lists the KPIs measured in money: only their gap is money.
@@ -16,8 +16,8 @@ with missed_kpis as (
         gaps.gap,
         -- missed last month too: the action carries over
         case when previous.met = false then 'still open' else 'new' end as status
-    from metrics.kpi_gaps as gaps
-    left join metrics.kpi_gaps as previous
+    from metrics.kpi_status as gaps
+    left join metrics.kpi_status as previous
         on previous.entity_id = gaps.entity_id
         and previous.kpi = gaps.kpi
         and previous.month = gaps.month - interval 1 month

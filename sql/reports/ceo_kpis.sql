@@ -1,9 +1,9 @@
--- Every KPI of one report month ($month) with its actual, target and gap (metrics.kpi_gaps), the
+-- Every KPI of one report month ($month) with its actual, target and gap (metrics.kpi_status), the
 -- gap as a share of the target (for the chart; empty for a zero target), how many months in a
 -- row it has been missed and last month's actual. Missed KPIs first, then by entity and KPI.
 with this_month as (
     select *
-    from metrics.kpi_gaps
+    from metrics.kpi_status
     where month = $month
 ),
 
@@ -14,7 +14,7 @@ history as (
         kpi,
         max(month) filter (where met is distinct from false) as last_not_missed,
         min(month) as first_month
-    from metrics.kpi_gaps
+    from metrics.kpi_status
     where month <= $month
     group by entity_id, kpi
 ),
@@ -24,7 +24,7 @@ previous as (
         entity_id,
         kpi,
         actual as previous_actual
-    from metrics.kpi_gaps
+    from metrics.kpi_status
     where month = $month - interval 1 month
 )
 
@@ -32,6 +32,7 @@ select
     this_month.entity_id,
     entities.name,
     this_month.kpi,
+    this_month.basis,
     this_month.actual,
     this_month.target,
     this_month.better,

@@ -1,17 +1,37 @@
--- The portfolio's CEO figures for one report month ($month): revenue and cash against their
--- targets, added up over the entities that have that target (sum of actuals against sum of
--- targets, so one entity above target offsets another below it), the totals over every entity,
--- the KPIs met and the open critical findings.
-with shortfall as (
-    select *
-    from metrics.shortfall_by_entity
-    where month = $month
+-- The portfolio's CEO figures for one report month ($month): revenue (each entity's on its own
+-- basis, metrics.pnl_on_basis) and cash against their targets (metrics.kpi_status), added up
+-- over the entities that have that target (sum of actuals against sum of targets, so one entity
+-- above target offsets another below it), the totals over every entity, the KPIs met and the
+-- open critical findings.
+with figures as (
+    select
+        pnl.entity_id,
+        pnl.revenue,
+        pnl.cogs,
+        burn.cash_end,
+        round(revenue_targets.target, 2)::decimal(18, 2) as revenue_target,
+        round(cash_targets.target, 2)::decimal(18, 2) as cash_target
+    from metrics.pnl_on_basis as pnl
+    inner join metrics.burn as burn using (entity_id, month)
+    left join metrics.kpi_status as revenue_targets
+        on revenue_targets.entity_id = pnl.entity_id
+        and revenue_targets.month = pnl.month
+        and revenue_targets.kpi = 'revenue'
+    left join metrics.kpi_status as cash_targets
+        on cash_targets.entity_id = pnl.entity_id
+        and cash_targets.month = pnl.month
+        and cash_targets.kpi = 'cash_end'
+    where pnl.month = $month
 ),
 
 totals as (
     select
         count(*) as entities,
         sum(revenue) as revenue_all,
+        -- the portfolio's margin on every entity's revenue, each on its basis
+        case when sum(revenue) <> 0
+            then ((sum(revenue) - sum(cogs)) / sum(revenue))::double
+        end as gross_margin_pct,
         sum(revenue) filter (where revenue_target is not null) as revenue,
         sum(revenue_target) as revenue_target,
         count(revenue_target) as revenue_entities,
@@ -19,7 +39,7 @@ totals as (
         sum(cash_end) filter (where cash_target is not null) as cash_end,
         sum(cash_target) as cash_target,
         count(cash_target) as cash_entities
-    from shortfall
+    from figures
 ),
 
 kpis as (
@@ -27,7 +47,7 @@ kpis as (
         count(*) as kpis,
         count(*) filter (where met) as kpis_met,
         count(*) filter (where not met) as kpis_missed
-    from metrics.kpi_gaps
+    from metrics.kpi_status
     where month = $month
 ),
 
