@@ -10,7 +10,7 @@ with entity_burn as (
         entity_id,
         month,
         cash_end,
-        round(avg(gross_burn) over last_three, 2)::decimal(18, 2) as gross_burn_avg_3m
+        round(avg(gross_burn) over last_three, 2)::decimal(38, 2) as gross_burn_avg_3m
     from metrics.burn
     window last_three as (
         partition by entity_id order by month rows between 2 preceding and current row
@@ -21,7 +21,7 @@ cash_targets as (
     -- a cash target is a floor only when more cash is better
     select
         entity_id,
-        max(target)::decimal(18, 2) as cash_target
+        max(target)::decimal(38, 2) as cash_target
     from config.kpis
     where metric = 'cash_end' and better = 'higher'
     group by entity_id
@@ -33,13 +33,13 @@ select
     entity_burn.cash_end,
     entity_burn.gross_burn_avg_3m,
     parameters.reserve_months,
-    round(entity_burn.gross_burn_avg_3m * parameters.reserve_months, 2)::decimal(18, 2)
+    round(entity_burn.gross_burn_avg_3m * parameters.reserve_months, 2)::decimal(38, 2)
         as reserve,
     cash_targets.cash_target,
     -- the owner's stated target outranks the rule of thumb (docs/decisions.md, decision 36)
     coalesce(
         cash_targets.cash_target,
-        round(entity_burn.gross_burn_avg_3m * parameters.reserve_months, 2)::decimal(18, 2)
+        round(entity_burn.gross_burn_avg_3m * parameters.reserve_months, 2)::decimal(38, 2)
     ) as cash_floor,
     case when cash_targets.cash_target is not null then 'cash target' else 'reserve' end
         as floor_basis
