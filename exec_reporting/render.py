@@ -84,7 +84,9 @@ def _context(report: Report) -> dict:
         return sign + display(fmt, headline.format, delta)
 
     def cell_class(column: Column, value: Any) -> str:
-        classes = ["num"] if column.numeric else []
+        # a numeric cell is right-aligned and unbroken by its attributes (align, nowrap): cheaper
+        # than the inlined style of a class, once per cell
+        classes = []
         if column.format in ("status", "severity") and value:
             classes.append(str(value).replace(" ", "-"))
         return " ".join(classes)
@@ -174,12 +176,18 @@ class RenderedReport:
         return paths
 
 
+# Declarations written without spaces: the inlined style of every table cell is most of a report's
+# bytes, and Gmail clips a message past 102 KB. For the same reason a data table's padding is its
+# cellpadding, a cell's top alignment its row's valign, a figure's right alignment its cell's align.
+_INLINER = css_inline.CSSInliner(minify_css=True)
+
+
 def render(report: Report) -> RenderedReport:
     context = _context(report)
     html = _env.get_template("report.html.j2").render(context)
     return RenderedReport(
         name=report.name,
-        html=css_inline.inline(html),
+        html=_INLINER.inline(html),
         text=_env.get_template("report.txt.j2").render(context),
         markdown=_env.get_template("report.md.j2").render(context),
         json=json.dumps(report.to_json(), default=_json_default, indent=2, ensure_ascii=False)

@@ -148,7 +148,7 @@ def test_a_new_content_that_reads_the_same_sends_nothing_and_a_real_change_still
     assert {o.status for o in third.outcomes} == {"skipped"}
 
     # a figure a reader sees changes: one correction each, compared with what they got
-    headline = next(h for h in reworded["headlines"] if h["label"] == "Revenue")
+    headline = next(h for h in reworded["headlines"] if h["key"] == "revenue")
     headline["value"] = 250.0
     edition.write_text(json.dumps(reworded, indent=1))
     corrected = deliver(conn, config, "2025-01", KINDS, transport, log=lambda _: None)
@@ -157,6 +157,6 @@ def test_a_new_content_that_reads_the_same_sends_nothing_and_a_real_change_still
     raw = conn.execute(
         "select raw from delivery.messages where edition = 2 and recipient = 'a@example.com'"
     ).fetchall()[0][0]
-    assert b"Revenue: $100.00 =E2=86=92 $250.00" in bytes(
+    assert b"Revenue, each entity on its basis: $100.00 =E2=86=92 $250.00" in bytes(
         raw
-    ) or b"Revenue: $100.00 \xe2\x86\x92 $250.00" in bytes(raw)
+    ) or b"Revenue, each entity on its basis: $100.00 \xe2\x86\x92 $250.00" in bytes(raw)

@@ -353,8 +353,9 @@ def test_a_monthly_run_sends_each_report_to_each_recipient_once_and_a_correction
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()
         assert "WHAT CHANGED" in text and "What changed" in html
-        assert "Revenue: $1,400.00 → $1,500.00" in text
-        assert "Revenue: $1,400.00 → $1,500.00" in html
+        # the portfolio's revenue, each entity's on its basis (decision 38)
+        assert "Revenue, each entity on its basis: $1,400.00 → $1,500.00" in text
+        assert "Revenue, each entity on its basis: $1,400.00 → $1,500.00" in html
         # the corrected figures are in the body, and the rest of the report comes with it
         assert check_cid_images(message) >= 1
         check_csv_attachments(message, report_figures(config_path, "cfo"))

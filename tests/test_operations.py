@@ -324,7 +324,7 @@ def test_a_correction_marks_stale_only_the_report_months_it_reaches(flow):
     before, after = flow.editions_before, flow.editions_after
     delta = SALES_AFTER - SALES_BEFORE
     for name in ("ceo", "cfo"):
-        for label in ("Revenue", "Cash at month end"):
+        for label in ("Revenue, each entity on its basis", "Cash at month end"):
             old = headline(before[(name, CORRECTED)], label)
             new = headline(after[(name, CORRECTED)], label)
             assert new - old == delta, (name, label, old, new)
@@ -392,7 +392,7 @@ def test_only_the_recipients_of_changed_reports_get_a_corrected_edition(flow):
         assert "\nWHAT CHANGED\n" in text, path
         if path.startswith(f"{CORRECTED}/ce") or path.startswith(f"{CORRECTED}/cf"):
             # the portfolio's revenue: the Shop's 3,200.00 (now 3,250.00) and Flat 12's 1,200.00
-            assert "  - Revenue: $4,400.00 → $4,450.00\n" in text, path
+            assert "  - Revenue, each entity on its basis: $4,400.00 → $4,450.00\n" in text, path
 
     # the send ledger agrees: the first editions untouched, one sent correction per new message
     assert [r for r in flow.ledger_after if r["edition"] == 1] == flow.ledger_before

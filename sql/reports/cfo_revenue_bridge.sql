@@ -3,7 +3,8 @@
 -- deferred revenue (paid ahead, taken off; earned from earlier payments, added) and in
 -- receivables (earned and not yet paid, added; paid for earlier months, taken off), each line
 -- only when it is not zero, ending on "Revenue (<basis> basis)", metrics.revenue's revenue; then
--- the portfolio's (is_total), each line added up, ending on "Revenue (each entity's basis)". The amounts add up to the last line (metrics.revenue's bridge_closes check).
+-- the portfolio's (is_total), each line added up, ending on "Revenue (each entity's basis)". An
+-- entity whose cash received is its revenue has no rows of its own (it is in the portfolio's). The amounts add up to the last line (metrics.revenue's bridge_closes check).
 with revenue as (
     select
         revenue.*,
@@ -56,10 +57,19 @@ portfolio as (
         sum(amount) as amount
     from lines
     group by all
+),
+
+-- an entity whose cash received is its revenue (every cash-basis entity, and an accrual one in a
+-- month without timing differences) needs no bridge: its two rows would say the same figure twice
+bridged as (
+    select lines.*
+    from lines
+    inner join revenue using (entity_id)
+    where revenue.cash_received <> revenue.revenue
 )
 
 select false as is_total, entity_id, name, step, line, amount::decimal(18, 2) as amount
-from lines
+from bridged
 union all
 select true, entity_id, name, step, line, amount::decimal(18, 2)
 from portfolio
