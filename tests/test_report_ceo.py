@@ -656,12 +656,13 @@ def test_headlines(march):
 def test_verdicts(march):
     model, _ = march
     assert model.verdicts == [
-        # compact money in sentences: 7,400.00 is $7.4K, the invoice's 1,234.56 is $1.2K
-        "Alpha Charters: behind plan, 3 of 4 KPIs met; revenue $3K against a $3K target; cash "
-        "$7.4K against a $5K target; 2 critical findings open; 3 actions in the plan, the "
-        "first worth $1.2K (Accounting, due Apr 7, 2026).",
-        "Beta Hauling: no KPIs set; revenue $0.00 (no target); cash $300.00 (no target); "
-        "1 critical finding open; 1 action in the plan, the first worth $250.00 (CEO, due "
+        # compact money in sentences, one shape (decision 37): 7,400.00 is $7.4K, 3,000.00
+        # $3.0K, the invoice's 1,234.56 $1.2K, 300.00 $300
+        "Alpha Charters: behind plan, 3 of 4 KPIs met; revenue $3.0K against a $3.0K target; "
+        "cash $7.4K against a $5.0K target; 2 critical findings open; 3 actions in the plan, "
+        "the first worth $1.2K (Accounting, due Apr 7, 2026).",
+        "Beta Hauling: no KPIs set; revenue $0 (no target); cash $300 (no target); "
+        "1 critical finding open; 1 action in the plan, the first worth $250 (CEO, due "
         "Apr 14, 2026).",
         "Gamma Rentals: no ledger data for March 2026 (data ends 2026-01-20).",
     ]
