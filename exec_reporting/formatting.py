@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
@@ -65,15 +66,18 @@ class Formatter:
 
     def money_compact(self, value: Number | None) -> str:
         """Money in one compact shape, for summaries and chart labels (decision 37): one decimal
-        and the locale's suffix from a thousand ($3.5K, $8.0K, $1.3M), whole units below ($862).
+        and the locale's suffix from a thousand ($3.5K, $8.0K, $1.3M), whole units from ten ($862),
+        cents below ($4.50): two or three significant digits, never more.
         Tables, headlines and actions write money exactly (`money`)."""
         number = rounded(value, 2)
         if number is None:
             return NOT_AVAILABLE
-        if abs(rounded(number, 0) or 0) < 1000:
+        if 0 < abs(number) < 10:
+            return self.money(number)  # "$0.45", not "$0"
+        if abs(number) < Decimal("999.5"):  # under a thousand once rounded to the unit
             return self.money_whole(number)
         locale = Locale.parse(self.locale)
-        short = locale.compact_currency_formats["short"]
+        short: dict[str, Any] = locale.compact_currency_formats["short"]
         magnitudes = sorted((int(m) for m in short["other"]), reverse=True)
         for index, magnitude in enumerate(magnitudes):
             if abs(number) < magnitude and index + 1 < len(magnitudes):

@@ -15,7 +15,6 @@ def test_rounding_is_half_up_in_full_and_compact_forms():
     assert fmt.money_compact(-3250) == "-$3.3K"
 
 
-
 def test_compact_money_has_one_shape_in_every_summary_and_chart():
     # "$3.5K", "$861.96" and "$8K" in one report read as three precisions (decision 37)
     fmt = Formatter("USD")
@@ -24,7 +23,9 @@ def test_compact_money_has_one_shape_in_every_summary_and_chart():
     assert fmt.money_compact(12_960.12) == "$13.0K"
     assert fmt.money_compact(999.6) == "$1.0K"  # rounds into the next shape, not "$1,000"
     assert fmt.money_compact(999_999) == "$1.0M"
-    assert fmt.money_compact(-0.4) == "$0"
+    assert fmt.money_compact(9.99) == "$9.99"  # below ten, to the cent: never "$0" for 40 cents
+    assert fmt.money_compact(10.4) == "$10"
+    assert fmt.money_compact(0) == fmt.money_compact(-0.001) == "$0"
     assert Formatter("EUR", "de_DE").money_compact(1_250_000) == "1,3\xa0Mio.\xa0€"
     assert Formatter("EUR", "de_DE").money_compact(8000) == "8.000\xa0€"  # no short thousands
 

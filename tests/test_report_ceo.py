@@ -785,8 +785,7 @@ def test_a_bare_portfolio_builds_with_no_data_sections(portfolio):
     )
     assert sections["shortfall"].tables[0].rows[0]["revenue_target"] == "no target"
     assert model.verdicts == [
-        "Solo: no KPIs set; revenue $120.00 (no target); cash $120.00 (no target); no actions "
-        "this month."
+        "Solo: no KPIs set; revenue $120 (no target); cash $120 (no target); no actions this month."
     ]
     headlines = {h.label: h for h in model.headlines}
     assert headlines["KPIs met (of 0)"].note == "no KPIs configured"

@@ -147,8 +147,8 @@ def test_the_report_says_it_and_its_json_matches_the_metric_store(fixture):
     assert headline["Cash at month end"]["previous"] == 5600.00  # 1500 + 4100 in February
     assert headline["Cash at month end"]["change"] == -300.00
     assert model.verdicts == [
-        "Cafe: burning $400.00 a month, 9.5 months of cash; $300.00 below break-even revenue.",
-        "Shop: not burning, earning $166.67 a month on average; above break-even.",
+        "Cafe: burning $400 a month, 9.5 months of cash; $300 below break-even revenue.",
+        "Shop: not burning, earning $167 a month on average; above break-even.",
     ]
     sections = {s["key"]: s for s in figures["sections"]}
     assert list(sections) == ["burn", "scenarios", "forecast_13_weeks", "capital", "break_even"]
