@@ -1,6 +1,9 @@
-"""Charts for reports: small PNG images (640 x 280 px) that an email carries by Content-ID.
+"""Charts for reports: PNG images that an email carries by Content-ID, drawn for 560 x 250 CSS
+pixels and rendered at twice that (SCALE), so they stay sharp on a phone's or a laptop's screen.
+The HTML gives each its CSS size (`css_size`) and lets it shrink to the column.
 
-Every chart labels its lines and bars directly, so a reader needs no legend. Output is
+Every chart labels its lines and bars directly, so a reader needs no legend. Every value axis
+includes zero: a line that moves $90 on $1,500 looks like a $90 move, not a spike. Output is
 deterministic (no timestamp or version in the file): the same figures give the same bytes.
 """
 
@@ -8,15 +11,18 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
+from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-WIDTH, HEIGHT, DPI = 6.4, 2.8, 100
+# inches at DPI: the size in CSS pixels; the PNG has SCALE times as many pixels each way
+WIDTH, HEIGHT, DPI, SCALE = 5.6, 2.5, 100, 2
 INK = "#102a43"
 MUTED = "#829ab1"
 GOOD = "#1d7a46"
@@ -26,10 +32,10 @@ PALETTE = ["#2563eb", "#d97706", "#0f766e", "#9333ea", "#be123c", "#4d7c0f", "#0
 matplotlib.rcParams.update(
     {
         "font.family": "DejaVu Sans",
-        "font.size": 8,
+        "font.size": 9,
         "axes.edgecolor": MUTED,
         "axes.labelcolor": INK,
-        "axes.titlesize": 10,
+        "axes.titlesize": 10.5,
         "axes.titleweight": "bold",
         "axes.titlecolor": INK,
         "xtick.color": INK,
@@ -49,10 +55,37 @@ class Series:
     color: str | None = None
 
 
-def _png(figure: Figure) -> bytes:
+class ChartImage(bytes):
+    """A chart's PNG bytes, with the figures it labels ("JADA: $91.2K"), which the plain-text
+    email and the image's alt text carry for a reader who cannot see it, and the range of its
+    value axis."""
+
+    key_numbers: tuple[str, ...] = ()
+    value_axis: tuple[float, float] = (0.0, 0.0)
+
+
+def _png(figure: Figure, key_numbers: Sequence[str], horizontal: bool = False) -> ChartImage:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
-    return buffer.getvalue()
+    figure.savefig(buffer, format="png", dpi=DPI * SCALE, metadata={"Software": None})
+    image = ChartImage(buffer.getvalue())
+    image.key_numbers = tuple(key_numbers)
+    axes = figure.axes[0]
+    image.value_axis = tuple(axes.get_xlim() if horizontal else axes.get_ylim())  # type: ignore[assignment]
+    return image
+
+
+def css_size(png: bytes) -> tuple[int, int]:
+    """The chart's width and height in CSS pixels: its PNG's pixels over SCALE."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    width, height = struct.unpack(">II", png[16:24])
+    return round(width / SCALE), round(height / SCALE)
+
+
+def _from_zero(axes: Axes) -> None:
+    """Stretch the value axis to include zero (the axis of horizontal bars is x)."""
+    low, high = axes.get_ylim()
+    axes.set_ylim(min(low, 0.0), max(high, 0.0))
 
 
 def _set_value_ticks(axis: Axis, label: Callable[[float], str]) -> None:
@@ -86,8 +119,9 @@ def line_chart(
     series: Sequence[Series],
     label: Callable[[float], str],
     zero_line: bool = True,
-) -> bytes:
-    """Lines over months; each line is named at its last point, with that point's value."""
+) -> ChartImage:
+    """Lines over months; each line is named at its last point, with that point's value. The
+    value axis includes zero; `zero_line` draws a rule at zero (for lines that cross it)."""
     figure = Figure(figsize=(WIDTH, HEIGHT))
     axes = figure.subplots()
     positions = list(range(len(labels)))
@@ -102,6 +136,8 @@ def line_chart(
         ends.append((xs[-1], ys[-1], f"{line.name}: {label(ys[-1])}", color))
     if zero_line:
         axes.axhline(0, color=MUTED, linewidth=0.8)
+    # a line of costs between $1,420 and $1,510 on an axis from $1,420 looked like a spike
+    _from_zero(axes)
     low, high = axes.get_ylim()
     placed = _spread([y for _, y, _, _ in ends], (high - low) * 0.075)
     for (x, y, text, color), label_y in zip(ends, placed, strict=True):
@@ -112,7 +148,7 @@ def line_chart(
             textcoords="data",
             color=color,
             va="center",
-            fontsize=7,
+            fontsize=8,
             annotation_clip=False,
         )
     step = max(1, -(-len(labels) // 6))  # at most six month labels
@@ -120,8 +156,8 @@ def line_chart(
     _set_value_ticks(axes.yaxis, label)
     axes.set_title(title, loc="left")
     axes.margins(x=0.02)
-    figure.subplots_adjust(left=0.12, right=0.74, top=0.88, bottom=0.12)
-    return _png(figure)
+    figure.subplots_adjust(left=0.12, right=0.7, top=0.88, bottom=0.12)
+    return _png(figure, [text for _, _, text, _ in ends])
 
 
 def bar_chart(
@@ -131,10 +167,10 @@ def bar_chart(
     label: Callable[[float], str],
     good: Sequence[bool | None] | None = None,
     targets: Sequence[float | None] | None = None,
-) -> bytes:
+) -> ChartImage:
     """Horizontal bars, each labelled with its value; green or red when good or bad is known,
     and a tick at its target when one is given."""
-    figure = Figure(figsize=(WIDTH, max(1.4, 0.9 + 0.34 * len(labels))))
+    figure = Figure(figsize=(WIDTH, max(1.4, 0.9 + 0.3 * len(labels))))
     axes = figure.subplots()
     positions = list(range(len(labels)))[::-1]
     numbers = [v if v is not None else 0.0 for v in values]
@@ -143,8 +179,13 @@ def bar_chart(
         for g in (good or [None] * len(values))
     ]
     axes.barh(positions, numbers, color=colors, height=0.6)
-    for y, value, raw in zip(positions, numbers, values, strict=True):
+    key_numbers = []
+    for index, (y, value, raw) in enumerate(zip(positions, numbers, values, strict=True)):
         text = label(value) if raw is not None else "n/a"
+        target = targets[index] if targets else None
+        key_numbers.append(
+            f"{labels[index]}: {text}" + (f" (tick {label(target)})" if target is not None else "")
+        )
         axes.annotate(
             text,
             (value, y),
@@ -152,7 +193,7 @@ def bar_chart(
             textcoords="offset points",
             ha="left" if value >= 0 else "right",
             va="center",
-            fontsize=7,
+            fontsize=8,
             color=INK,
         )
     if targets:
@@ -165,7 +206,7 @@ def bar_chart(
     axes.margins(x=0.18)
     figure.tight_layout()
     _set_value_ticks(axes.xaxis, label)
-    return _png(figure)
+    return _png(figure, key_numbers, horizontal=True)
 
 
 def grouped_bar_chart(
@@ -173,7 +214,7 @@ def grouped_bar_chart(
     categories: Sequence[str],
     series: Sequence[Series],
     label: Callable[[float], str],
-) -> bytes:
+) -> ChartImage:
     """Vertical bars per category, one colour per series, named once above the chart."""
     figure = Figure(figsize=(WIDTH, HEIGHT))
     axes = figure.subplots()
@@ -190,8 +231,17 @@ def grouped_bar_chart(
     if count > 1:
         # one row of names, in the series' colours, right under the title
         axes.legend(
-            ncols=count, frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(0, 1.02)
+            ncols=count, frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(0, 1.02)
         )
     figure.tight_layout()
     _set_value_ticks(axes.yaxis, label)
-    return _png(figure)
+    key_numbers = [
+        f"{category}: "
+        + ", ".join(
+            f"{bars.name} {label(v)}" if len(series) > 1 else label(v)
+            for bars in series
+            if (v := bars.values[i]) is not None
+        )
+        for i, category in enumerate(categories)
+    ]
+    return _png(figure, key_numbers)

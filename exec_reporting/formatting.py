@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_compact_currency, format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal, format_percent, parse_pattern
 
 NOT_AVAILABLE = "n/a"
 # A figure as the metric store and the reports hold it (money is Decimal).
@@ -64,22 +65,38 @@ class Formatter:
         )
 
     def money_compact(self, value: Number | None) -> str:
-        """$4.2K (or $861.96 below a thousand): for sentences and charts, never for tables."""
+        """Money in one compact shape, for summaries and chart labels (decision 39): one decimal
+        and the locale's suffix from a thousand ($3.5K, $8.0K, $1.3M), whole units from ten ($862),
+        cents below ($4.50): two or three significant digits, never more.
+        Tables, headlines and actions write money exactly (`money`)."""
         number = rounded(value, 2)
         if number is None:
             return NOT_AVAILABLE
-        if abs(number) < 1000:
-            return self.money(number)
-        # babel rounds half to even: round half up here, to the digit the compact form shows
-        step = (
-            Decimal(100)
-            if abs(number) < 10**6
-            else Decimal(10**5)
-            if abs(number) < 10**9
-            else Decimal(10**8)
-        )
-        number = (number / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
-        return format_compact_currency(number, self.currency, locale=self.locale, fraction_digits=1)
+        if 0 < abs(number) < 10:
+            return self.money(number)  # "$0.45", not "$0"
+        if abs(number) < Decimal("999.5"):  # under a thousand once rounded to the unit
+            return self.money_whole(number)
+        locale = Locale.parse(self.locale)
+        short: dict[str, Any] = locale.compact_currency_formats["short"]
+        magnitudes = sorted((int(m) for m in short["other"]), reverse=True)
+        for index, magnitude in enumerate(magnitudes):
+            if abs(number) < magnitude and index + 1 < len(magnitudes):
+                continue
+            pattern = short["other"][str(magnitude)]
+            if pattern.pattern.strip("¤\xa0 ") == "0":
+                break  # the locale writes this magnitude in full (de_DE: 8.000 €)
+            divisor = magnitude // 10 ** (pattern.pattern.count("0") - 1)
+            # half up to the one decimal shown (babel alone rounds half to even)
+            scaled = rounded(number / divisor, 1)
+            assert scaled is not None
+            if index and abs(scaled) * divisor >= magnitudes[index - 1]:
+                return self.money_compact(Decimal(magnitudes[index - 1]).copy_sign(number))
+            plural = locale.plural_form(abs(scaled))
+            pattern = short.get(plural, short["other"]).get(str(magnitude), pattern)
+            shape = parse_pattern(pattern.pattern)
+            shape.frac_prec = (1, 1)  # always one decimal: $8.0K beside $3.5K, never $8K
+            return shape.apply(scaled, locale, currency=self.currency, currency_digits=False)
+        return self.money_whole(number)
 
     def number(self, value: Number | None, places: int = 1) -> str:
         number = rounded(value, places)

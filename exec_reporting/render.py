@@ -19,12 +19,15 @@ from typing import Any
 
 import css_inline
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
+from exec_reporting.charts import css_size
 from exec_reporting.glossary import terms
-from exec_reporting.reports.model import Column, Format, Headline, Report, Table, display
+from exec_reporting.reports.model import Chart, Column, Format, Headline, Report, Table, display
 
-# Plain-text tables wider than this are written as one paragraph per row.
-TEXT_TABLE_WIDTH = 100
+# The plain-text part's lines stay within this many characters (RFC 5322 recommends 78); a
+# table wider than that is written as one paragraph per row.
+TEXT_WIDTH = 78
 
 _env = Environment(
     loader=PackageLoader("exec_reporting", "templates"),
@@ -48,13 +51,14 @@ def _pad(value: object, width: int) -> str:
     return str(value).ljust(width)
 
 
-def _wrap(value: object, width: int = 78, indent: str = "", first: str = "") -> str:
+def _wrap(value: object, width: int = TEXT_WIDTH, indent: str = "", first: str = "") -> str:
     return textwrap.fill(
         str(value),
         width=width,
         initial_indent=first,
         subsequent_indent=indent,
         break_long_words=False,
+        break_on_hyphens=False,
     )
 
 
@@ -83,26 +87,38 @@ def _context(report: Report) -> dict:
             return sign + fmt.points(delta)
         return sign + display(fmt, headline.format, delta)
 
-    def cell_class(column: Column, value: Any) -> str:
-        # a numeric cell is right-aligned and unbroken by its attributes (align, nowrap): cheaper
-        # than the inlined style of a class, once per cell
+    def cell_class(column: Column, value: Any) -> Markup:
+        """The cell's class attribute, if any: a numeric cell is right-aligned and unbroken by its
+        attributes (align, nowrap), cheaper than the inlined style of a class on every cell, and
+        every byte counts against Gmail's clip."""
         classes = []
         if column.format in ("status", "severity") and value:
             classes.append(str(value).replace(" ", "-"))
-        return " ".join(classes)
+        return Markup(' class="{}"').format(" ".join(classes)) if classes else Markup("")
 
-    def text_table(table: Table) -> str:
-        headers = [c.label for c in table.columns]
-        body = [
-            [display(fmt, c.format, row.get(c.key)) for c in table.columns] for row in table.rows
-        ]
+    def chart_size(chart: Chart) -> tuple[int, int]:
+        """The chart's width and height in CSS pixels (its PNG has twice as many)."""
+        return css_size(chart.png)
+
+    def trimmed_note(table: Table, attachments: dict[int, str]) -> str:
+        shown = len(table.email_columns)
+        left_out = "; ".join(c.label for c in table.columns if c not in table.email_columns)
+        return (
+            f"{shown} of {len(table.columns)} columns shown; the attached "
+            f"{attachments[id(table)]} has all of them, also: {left_out}."
+        )
+
+    def text_table(table: Table, attachments: dict[int, str]) -> str:
+        columns = table.email_columns
+        headers = [c.label for c in columns]
+        body = [[display(fmt, c.format, row.get(c.key)) for c in columns] for row in table.rows]
         if table.total:
             body.append(
                 [
                     display(fmt, c.format, table.total.get(c.key))
                     if table.total.get(c.key) is not None
                     else ""
-                    for c in table.columns
+                    for c in columns
                 ]
             )
         widths = [
@@ -112,18 +128,19 @@ def _context(report: Report) -> dict:
 
         def line(cells: list[str]) -> str:
             out = []
-            for cell, width, column in zip(cells, widths, table.columns, strict=True):
+            for cell, width, column in zip(cells, widths, columns, strict=True):
                 cell = cell if len(cell) <= width else cell[: width - 1] + "…"
                 out.append(cell.rjust(width) if column.numeric else cell.ljust(width))
             return "  ".join(out).rstrip()
 
-        if sum(widths) + 2 * (len(widths) - 1) > TEXT_TABLE_WIDTH:
-            return blocks(headers, body)
+        note = ("\n" + _wrap(trimmed_note(table, attachments))) if table.trimmed else ""
+        if sum(widths) + 2 * (len(widths) - 1) > TEXT_WIDTH:
+            return blocks(headers, body) + note
         rule = "  ".join("-" * w for w in widths)
         rows = [line(headers), rule, *(line(r) for r in body[: len(table.rows)])]
         if table.total:
             rows += [rule, line(body[-1])]
-        return "\n".join(rows)
+        return "\n".join(rows) + note
 
     def blocks(headers: list[str], body: list[list[str]]) -> str:
         """A table too wide for a plain-text email: one short paragraph per row."""
@@ -132,7 +149,11 @@ def _context(report: Report) -> dict:
             pairs = [
                 f"{h}: {c.rstrip('.')}" for h, c in zip(headers[1:], cells[1:], strict=True) if c
             ]
-            out.append(cells[0] + "\n" + _wrap("; ".join(pairs), 78, "  ", "  "))
+            out.append(
+                _wrap(cells[0], TEXT_WIDTH)
+                + "\n"
+                + _wrap("; ".join(pairs), indent="  ", first="  ")
+            )
         return "\n".join(out)
 
     return {
@@ -142,6 +163,8 @@ def _context(report: Report) -> dict:
         "change": change,
         "cell_class": cell_class,
         "text_table": text_table,
+        "chart_size": chart_size,
+        "trimmed_note": trimmed_note,
         "glossary": lambda r: terms(r.used_glossary()),
     }
 

@@ -13,7 +13,21 @@ def test_rounding_is_half_up_in_full_and_compact_forms():
     assert fmt.money_compact(3249.99) == "$3.2K"
     assert fmt.money_compact(1_250_000) == "$1.3M"
     assert fmt.money_compact(-3250) == "-$3.3K"
-    assert fmt.money_compact(861.96) == "$861.96"
+
+
+def test_compact_money_has_one_shape_in_every_summary_and_chart():
+    # "$3.5K", "$861.96" and "$8K" in one report read as three precisions (decision 39)
+    fmt = Formatter("USD")
+    assert fmt.money_compact(861.96) == "$862"
+    assert fmt.money_compact(8000) == "$8.0K"
+    assert fmt.money_compact(12_960.12) == "$13.0K"
+    assert fmt.money_compact(999.6) == "$1.0K"  # rounds into the next shape, not "$1,000"
+    assert fmt.money_compact(999_999) == "$1.0M"
+    assert fmt.money_compact(9.99) == "$9.99"  # below ten, to the cent: never "$0" for 40 cents
+    assert fmt.money_compact(10.4) == "$10"
+    assert fmt.money_compact(0) == fmt.money_compact(-0.001) == "$0"
+    assert Formatter("EUR", "de_DE").money_compact(1_250_000) == "1,3\xa0Mio.\xa0€"
+    assert Formatter("EUR", "de_DE").money_compact(8000) == "8.000\xa0€"  # no short thousands
 
 
 def test_currency_and_locale_follow_the_configuration():

@@ -220,7 +220,9 @@ def test_every_cid_in_the_html_resolves_to_an_image_part(rendered, name):
 def test_csv_attachments_neutralize_formulas_and_keep_numbers_as_numbers(rendered):
     raw, _ = build_raw(report(rendered, "cfo"), rendered, "cfo@example.com", None)
     tables = csv_parts(parse(raw))
-    assert set(tables) == {"burn.csv", "cash_flows.csv", "capital_plan.csv"}
+    # the builder's key tables, and every other table the email shows trimmed (decision 40)
+    assert {"burn.csv", "cash_flows.csv", "capital_plan.csv"} <= set(tables)
+    assert "break_even.csv" in tables
 
     burn = {row[0]: row for row in tables["burn.csv"][1:]}
     # a text cell a spreadsheet would run as a formula gets a quote in front
@@ -310,7 +312,9 @@ def test_an_oversized_message_goes_without_attachments_and_says_so(rendered):
     assert csv_parts(message) == {}
     # the charts stay
     assert any(p.get_content_type() == "image/png" for p in message.walk())
-    said = "The attachments (burn.csv, cash_flows.csv, capital_plan.csv) were left out"
+    names = [a.filename for a in files.parts().attachments]
+    assert {"burn.csv", "cash_flows.csv", "capital_plan.csv"} <= set(names)
+    said = f"The attachments ({', '.join(names)}) were left out"
     text = message.get_body(("plain",)).get_content()
     assert text.startswith(said)
     assert "over the " in text and "limit" in text

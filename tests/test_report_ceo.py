@@ -659,12 +659,13 @@ def test_headlines(march):
 def test_verdicts(march):
     model, _ = march
     assert model.verdicts == [
-        # compact money in sentences: 7,400.00 is $7.4K, the invoice's 1,234.56 is $1.2K
-        "Alpha Charters: behind plan, 3 of 4 KPIs met; revenue (cash basis) $3K against a $3K target; cash "
-        "$7.4K against a $5K target; 2 critical findings open; 3 actions in the plan, the "
-        "first worth $1.2K (Accounting, due Apr 7, 2026).",
-        "Beta Hauling: no KPIs set; revenue (cash basis) $0.00 (no target); cash $300.00 (no target); "
-        "1 critical finding open; 1 action in the plan, the first worth $250.00 (CEO, due "
+        # compact money in sentences, one shape (decision 39): 7,400.00 is $7.4K, 3,000.00
+        # $3.0K, the invoice's 1,234.56 $1.2K, 300.00 $300
+        "Alpha Charters: behind plan, 3 of 4 KPIs met; revenue (cash basis) $3.0K against a $3.0K "
+        "target; cash $7.4K against a $5.0K target; 2 critical findings open; 3 actions in the "
+        "plan, the first worth $1.2K (Accounting, due Apr 7, 2026).",
+        "Beta Hauling: no KPIs set; revenue (cash basis) $0 (no target); cash $300 (no target); "
+        "1 critical finding open; 1 action in the plan, the first worth $250 (CEO, due "
         "Apr 14, 2026).",
         "Gamma Rentals: no ledger data for March 2026 (data ends 2026-01-20).",
     ]
@@ -789,8 +790,8 @@ def test_a_bare_portfolio_builds_with_no_data_sections(portfolio):
     )
     assert sections["shortfall"].tables[0].rows[0]["revenue_target"] == "no target"
     assert model.verdicts == [
-        "Solo: no KPIs set; revenue (cash basis) $120.00 (no target); cash $120.00 (no target); no actions "
-        "this month."
+        "Solo: no KPIs set; revenue (cash basis) $120 (no target); cash $120 (no target); no "
+        "actions this month."
     ]
     headlines = {h.label: h for h in model.headlines}
     assert headlines["KPIs met (of 0)"].note == "no KPIs configured"
@@ -853,7 +854,7 @@ def test_the_demo_shows_revenue_and_margin_on_each_entity_basis(demo):
     assert headline.label == "Revenue, each entity on its basis"
     assert headline.value == sum(row["revenue"] for row in store.values())
     verdict = next(v for v in model.verdicts if v.startswith("Expert Yacht Delivery"))
-    assert "revenue (accrual basis) $13.7K, $1.3K short of $15K" in verdict
+    assert "revenue (accrual basis) $13.7K, $1.3K short of $15.0K" in verdict
     # the KPI table's revenue KPIs are on the same basis (metrics.kpi_status), with it named
     kpis = next(s for s in model.sections if s.key == "kpi_gaps").tables[0].rows
     eyd_revenue = next(

@@ -149,10 +149,10 @@ def test_the_report_says_it_and_its_json_matches_the_metric_store(fixture):
     assert headline["Cash at month end"]["change"] == -300.00
     # no owner money, loans or assets: cash burn is the operating burn, both named
     assert model.verdicts == [
-        "Cafe: cash burn $400.00 a month, 9.5 months of cash; operating burn $400.00 a month; "
-        "$300.00 below break-even revenue (cash basis).",
-        "Shop: cash not falling, up $166.67 a month on average after draws and debt service; "
-        "operations earning $166.67 a month; above break-even.",
+        "Cafe: cash burn $400 a month, 9.5 months of cash; operating burn $400 a month; "
+        "$300 below break-even revenue (cash basis).",
+        "Shop: cash not falling, up $167 a month on average after draws and debt service; "
+        "operations earning $167 a month; above break-even.",
     ]
     sections = {s["key"]: s for s in figures["sections"]}
     assert list(sections) == [

@@ -28,6 +28,15 @@ Format = Literal[
 
 _PLACES = {"money": 2, "months": 1, "percent": 3, "number": 1, "integer": 0}
 
+# An email shows a table's key columns: at most this many, of which at most EMAIL_FIGURES are
+# figures (a figure never wraps; four columns of 14 px text fit a 375 px phone). The CSV
+# attachment carries every column (docs/decisions.md, 40).
+EMAIL_COLUMNS = 4
+EMAIL_FIGURES = 3
+# A text column of words (not codes or file names) this long on average, in characters, says
+# what a row is about ("Mystery Supply Co", a finding's detail).
+SENTENCE = 12
+
 
 def round_value(format: Format, value: Any) -> Any:
     """The value as the report shows it (Decimal rounded for numeric formats)."""
@@ -120,6 +129,8 @@ class Table:
     # The columns that name a row for a reader in "What changed" ("Queen of San Diego, Revenue");
     # default: the key. Carried in the report's JSON like the key.
     label: tuple[str, ...] = ()
+    # The key columns an email shows (`email_columns`); default: chosen by `_key_columns`.
+    email: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         def clean(row: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +152,51 @@ class Table:
         self.rows = [clean(row) for row in self.rows]
         if self.total is not None:
             self.total = clean(self.total)
+
+    @property
+    def email_columns(self) -> list[Column]:
+        """The columns an email shows, in the table's order: the builder's `email`, else all of
+        a table of up to EMAIL_COLUMNS, else its key columns: those that name a row (`label`, at
+        most two; else the first column that is not a rank), the words that say what a row is
+        about (if any), its first figure, then the next columns in order (at most EMAIL_FIGURES
+        figures), up to EMAIL_COLUMNS in all."""
+        if self.email:
+            unknown = set(self.email) - {c.key for c in self.columns}
+            if unknown:
+                raise ValueError(f"table {self.title!r}: email names no column {sorted(unknown)}")
+            return [c for c in self.columns if c.key in self.email]
+        if len(self.columns) <= EMAIL_COLUMNS:
+            return list(self.columns)
+        return [c for c in self.columns if c.key in self._key_columns()]
+
+    def _key_columns(self) -> set[str]:
+        candidates = [c for c in self.columns if not c.position] or list(self.columns)
+        # the columns that name the row for a reader ("Queen of San Diego", "Revenue")
+        chosen = [c for c in candidates if c.key in self.label][:2] or [candidates[0]]
+
+        def average_length(column: Column) -> float:
+            texts = [str(row.get(column.key) or "") for row in self.rows]
+            if sum(" " in text for text in texts) * 2 < len(texts):
+                return 0.0  # mostly codes, ids or file names: they name, they do not describe
+            return sum(map(len, texts)) / len(texts) if texts else 0.0
+
+        sentences = [c for c in candidates if c.format == "text" and c not in chosen]
+        if sentences and len(chosen) < EMAIL_COLUMNS:
+            longest = max(sentences, key=average_length)
+            if average_length(longest) >= SENTENCE:
+                chosen.append(longest)
+        # at least one figure, then the table's own order (its builder put first what counts)
+        chosen += [c for c in candidates if c.numeric and c not in chosen][:1]
+        for column in candidates:
+            figures = sum(c.numeric for c in chosen)
+            if column not in chosen and not (column.numeric and figures >= EMAIL_FIGURES):
+                chosen.append(column)
+        return {c.key for c in chosen[:EMAIL_COLUMNS]}
+
+    @property
+    def trimmed(self) -> bool:
+        """The email leaves columns out (the CSV attachment has them)."""
+        return len(self.email_columns) < len(self.columns)
 
     def to_json(self) -> dict[str, Any]:
         keys = [c.key for c in self.columns]
@@ -166,6 +222,11 @@ class Chart:
     png: bytes
     alt: str  # what the chart shows, in words (also for the plain text)
 
+    @property
+    def key_numbers(self) -> tuple[str, ...]:
+        """The figures the chart labels ("JADA: $91.2K"), as exec_reporting.charts drew them."""
+        return tuple(getattr(self.png, "key_numbers", ()))
+
 
 @dataclass
 class Section:
@@ -183,7 +244,10 @@ class Section:
             "title": self.title,
             "lines": self.lines,
             "empty": self.empty,
-            "charts": [{"name": c.name, "title": c.title, "alt": c.alt} for c in self.charts],
+            "charts": [
+                {"name": c.name, "title": c.title, "alt": c.alt, "key_numbers": c.key_numbers}
+                for c in self.charts
+            ],
             "tables": [t.to_json() for t in self.tables],
         }
 
@@ -358,13 +422,38 @@ class Report:
     def tables(self) -> list[Table]:
         return [table for section in self.sections for table in section.tables]
 
+    def attachments(self) -> dict[int, str]:
+        """The CSV file name of each table the email attaches, by id(table): the builder's
+        `attachment`, and for every other table the email trims, a name of its section's key
+        ("kpi_gaps.csv", "aging-2.csv"), so that the whole table always goes with the email."""
+        names = {id(t): t.attachment for t in self.tables if t.attachment}
+        taken = set(names.values())
+        for section in self.sections:
+            trimmed = [t for t in section.tables if t.trimmed and not t.attachment]
+            for number, table in enumerate(trimmed, start=1):
+                stem = section.key if len(trimmed) == 1 else f"{section.key}-{number}"
+                name, extra = f"{stem}.csv", 1
+                while name in taken:
+                    extra += 1
+                    name = f"{stem}-{extra}.csv"
+                names[id(table)] = name
+                taken.add(name)
+        return names
+
     def used_glossary(self) -> list[str]:
         keys = list(self.glossary_keys)
         keys += [h.glossary for h in self.headlines if h.glossary]
         keys += [c.glossary_key for t in self.tables for c in t.columns if c.glossary_key]
         return list(dict.fromkeys(keys))
 
+    def _section_json(self, section: Section, attachments: dict[int, str]) -> dict[str, Any]:
+        out = section.to_json()
+        for table, table_json in zip(section.tables, out["tables"], strict=True):
+            table_json["attachment"] = attachments.get(id(table))
+        return out
+
     def to_json(self) -> dict[str, Any]:
+        attachments = self.attachments()
         return {
             "report": self.spec.report,
             "name": self.name,
@@ -375,7 +464,7 @@ class Report:
             "entity_id": self.entity_id,
             "headlines": [h.to_json() for h in self.headlines],
             "verdicts": self.verdicts,
-            "sections": [s.to_json() for s in self.sections],
+            "sections": [self._section_json(s, attachments) for s in self.sections],
             "data": self.data.to_json() if self.data else None,
             "preliminary": self.preliminary,
             "glossary": self.used_glossary(),
