@@ -176,6 +176,40 @@ def test_the_relation_reaches_two_months_for_the_weekly_flash(small):
         assert run_check(conn, relation("upcoming"), check)[0] == 0, check
 
 
+@pytest.mark.parametrize(
+    ("check", "breakage", "broken"),
+    [
+        # an amount the cash forecast does not have
+        (
+            "agrees_with_forecast",
+            "update metrics.upcoming set upcoming_amount = upcoming_amount + 0.01 "
+            "where upcoming_source = 'INV-1'",
+            1,
+        ),
+        # a loan payment both lists agree on, but not metrics.loan_payments
+        (
+            "agrees_with_forecast",
+            "update metrics.loan_payments set payment = payment + 1 "
+            "where lender = 'Home Bank' and month = date '2025-03-01'",
+            2,  # its payments of April 10 and May 10
+        ),
+        # an event dated in the report month itself
+        (
+            "inside_window",
+            "update metrics.upcoming set upcoming_on = date '2025-03-31' "
+            "where upcoming_source = 'T-1' and month = date '2025-03-01'",
+            1,
+        ),
+    ],
+)
+def test_the_checks_catch_a_broken_list(tmp_path, check, breakage, broken):
+    conn = load_warehouse(write_portfolio(tmp_path, FILES, ENTITIES, cmo=CMO))
+    assert run_check(conn, relation("upcoming"), check)[0] == 0
+    conn.execute(breakage)
+    count, sample = run_check(conn, relation("upcoming"), check)
+    assert count == broken and len(sample) == broken
+
+
 def test_the_cfo_lists_the_money_with_the_loan_payments_named(small):
     path, conn = small
     model, _ = build_report(conn, path, "cfo", "2025-03")
