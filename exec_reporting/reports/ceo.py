@@ -220,6 +220,8 @@ ACTION_COLUMNS = [
 DONE_COLUMNS = [
     Column("name", "Entity"),
     Column("done_text", "Done", "text"),
+    # the finding's id, as every report shows it, or the KPI
+    Column("item", "Id", "text", "done_item"),
     Column("done_amount", "Amount", "money"),
 ]
 
@@ -489,7 +491,7 @@ def _actions_section(
 def _done_text(row: dict, last_month: date, fmt: Formatter) -> str:
     """One thing done, in words: the finding and that it is resolved, or the KPI back on target."""
     if row["kind"] == "finding":
-        return f"Resolved: {row['title']} ({row['item']})."
+        return f"Resolved: {row['title']}."
     kpi = row["metric"]
     return (
         f"{kpi_label(kpi)} back on target: {kpi_value(fmt, kpi, row['actual'])} against "
