@@ -303,11 +303,12 @@ def october(demo_warehouse):
 
 
 def subjects(conn, month: date) -> set[str]:
-    """Every channel, client, invoice, stack component and account the metric store knows."""
+    """Every paid channel, client, invoice, stack component and account the metric store knows
+    for the month (free channels are left out: "direct" or "website" are words of any text)."""
     found = rows(
         conn,
         """
-        select channel as subject from metrics.channel_matrix where month = $month
+        select channel as subject from metrics.channel_matrix where month = $month and spend > 0
         union select client from metrics.receivables_invoices where month = $month
         union select invoice_id from metrics.receivables_invoices where month = $month
         union select component from metrics.stack_health where month = $month

@@ -446,13 +446,14 @@ def _actions_section(
     if not actions:
         if not any(entity.kpis for entity in config.entities):
             section.empty = (
-                "No KPIs in reporting.yaml and no critical findings open: add kpis under each "
-                "entity (see docs/configuration.md) to plan against them."
+                "No KPIs in reporting.yaml and no critical findings or findings customers see "
+                "open: add kpis under each entity (see docs/configuration.md) to plan against "
+                "them."
             )
         else:
             section.empty = (
-                f"Every KPI met and no critical finding open in {fmt.month(month)}: no actions "
-                "this month."
+                f"Every KPI met and no critical finding or finding customers see open in "
+                f"{fmt.month(month)}: no actions this month."
             )
         return section
     shaped = [
