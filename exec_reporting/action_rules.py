@@ -17,10 +17,42 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from exec_reporting.config import KPI_METRICS, PERSONAS, ConfigError
 
 # The placeholders an action template may use, by the kind of item it turns into an action.
+# The names of what an action is about (a channel, an account, a client, an invoice, a
+# component) are filled from the metric store by sql/reports/ceo_actions.sql; the rules file's
+# header says what each one holds.
 PLACEHOLDERS = {
-    "kpi": frozenset({"entity", "kpi", "actual", "target", "gap"}),
+    "kpi": frozenset(
+        {
+            "entity",
+            "kpi",
+            "actual",
+            "target",
+            "gap",
+            "channel",
+            "largest_cost",
+            "largest_expense",
+            "largest_fixed_cost",
+            "largest_direct_cost",
+            "largest_variable_cost",
+            "collect_actions",
+            "owed",
+        }
+    ),
     "finding": frozenset(
-        {"entity", "finding_id", "title", "detail", "amount", "rule", "source", "severity"}
+        {
+            "entity",
+            "finding_id",
+            "title",
+            "detail",
+            "amount",
+            "rule",
+            "source",
+            "severity",
+            "component",
+            "client",
+            "invoices",
+            "days_past_due",
+        }
     ),
 }
 
@@ -38,11 +70,13 @@ class RuleMatch(_Strict):
     source: str | None = None
     rule: str | None = None
     severity: Literal["critical", "high", "medium", "low"] | None = None
+    faces_customers: bool | None = None
 
     @model_validator(mode="after")
     def _keys_fit_the_kind(self) -> RuleMatch:
         if self.kind == "kpi":
-            wrong = [k for k in ("source", "rule", "severity") if getattr(self, k) is not None]
+            finding_keys = ("source", "rule", "severity", "faces_customers")
+            wrong = [k for k in finding_keys if getattr(self, k) is not None]
             if wrong:
                 raise ValueError(f"{', '.join(wrong)}: only for kind finding")
         elif self.metric is not None:
@@ -130,6 +164,7 @@ def rule_rows(rules: list[ActionRule]) -> list[tuple]:
             rule.owner,
             rule.due_days,
             rule.impact,
+            rule.match.faces_customers,
         )
         for index, rule in enumerate(rules, start=1)
     ]

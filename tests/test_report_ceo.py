@@ -354,7 +354,7 @@ def default_rules():
 def plan(conn, month: date, rules) -> list[dict]:
     """The plan with these rules in config.action_rules (the module's rules are put back)."""
     default = conn.execute("select * from config.action_rules").fetchall()
-    insert = "insert into config.action_rules values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    insert = "insert into config.action_rules values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     try:
         conn.execute("delete from config.action_rules")
         conn.executemany(insert, rule_rows(rules))
@@ -674,7 +674,7 @@ def test_verdicts(march):
 def test_sections(march):
     model, rendered = march
     sections = {s.key: s for s in model.sections}
-    assert list(sections) == ["shortfall", "kpi_gaps", "actions", "next_30_days", "assets"]
+    assert list(sections) == ["shortfall", "kpi_gaps", "actions", "done", "next_30_days", "assets"]
     assert all(s.empty is None for key, s in sections.items() if key != "next_30_days")
     # nothing of this portfolio is dated after March: the section says so in one line (its
     # events are tested in tests/test_next_30_days.py)
@@ -700,7 +700,9 @@ def test_sections(march):
         r["action_id"] for r in sorted(actions.rows, key=lambda r: r["rank"])
     ]
     assert actions.rows[-1]["impact"] == "not in money"
-    assert actions.rows[0]["action_text"].startswith("Collect $1,234.56 for Alpha Charters")
+    assert actions.rows[0]["action_text"].startswith(
+        "Collect $1,234.56 from the client for Alpha Charters"
+    )
     assets_by_entity, assets = sections["assets"].tables
     # Portfolio total in March: 6 assets, cost 12000 + 1800 + 700 + 400 = 14,900.00,
     # book value 9900 + 250 + 0 = 10,150.00 (two without one)

@@ -1,12 +1,14 @@
 """The CEO report: are the businesses where they should be, and what do I do this month?
 Revenue and cash against their targets per entity and for the portfolio, every KPI against its
-target, a 30-day action plan ranked by the money at stake, and what the businesses own.
+target, a 30-day action plan ranked by the money at stake, what was done since last month, and
+what the businesses own.
 
 The action plan comes from a rules file (exec_reporting/rules/actions.yaml, or config
-`ceo.action_rules`) that the owner can review: each rule turns a missed KPI or a critical finding
-into an action with an owner, a due date and an impact in money. The file is validated with the
-configuration (exec_reporting/action_rules.py) and written into config.action_rules; the
-matching, the impact and the ranking are SQL (sql/reports/ceo_actions.sql).
+`ceo.action_rules`) that the owner can review: each rule turns a missed KPI, a critical finding
+or a high finding customers see into an action with an owner, a due date and an impact in money.
+The file is validated with the configuration (exec_reporting/action_rules.py) and written into
+config.action_rules; the matching, the merging of findings with one cause, the impact (money
+counted once), the ranking and what each action names are SQL (sql/reports/ceo_actions.sql).
 """
 
 from __future__ import annotations
@@ -70,8 +72,68 @@ def _from_kpi(row: dict) -> bool:
     return row["kind"] == "kpi"
 
 
+def _names(names: list[str]) -> str:
+    """Names in a sentence: a; a and b; a, b and c."""
+    if len(names) < 2:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _account(row: dict, key: str, fmt: Formatter, month: date) -> str:
+    """A cost account of the month as an action names it: "6400 Payroll, $16,364.62 in
+    October 2026"."""
+    if row.get(key) is None:
+        return "the largest costs"
+    return f"{row[key]}, {fmt.money(row[key + '_amount'])} in {fmt.month(month)}"
+
+
+def _channel(row: dict, fmt: Formatter, month: date) -> str:
+    if row.get("channel") is not None:
+        cost = fmt.money(row["channel_cost_per_booking"])
+        return f"{row['channel']} (the lowest cost per booking: {cost})"
+    if row.get("revenue_account") is not None:
+        # no channels.csv to compare channels: what sells best, by the ledger
+        amount = fmt.money(row["revenue_account_amount"])
+        return (
+            f"what sells best, {row['revenue_account']} ({amount} in {fmt.month(month)}; no "
+            "channels.csv to compare channels)"
+        )
+    return "the channel with the lowest cost per booking"
+
+
+def _collect_actions(row: dict, fmt: Formatter) -> str:
+    """What the plan's Collect actions bring toward the cash gap: the cash action counts only
+    the rest (ceo_actions.sql, the `counted` step)."""
+    if not row.get("collecting"):
+        return ""
+    clients = _names(row["collect_clients"] or [])
+    brought = fmt.money(row["collecting"])
+    one = len(row["collect_clients"] or []) == 1
+    actions = "action" if one else "actions"
+    bring = "brings" if one else "bring"
+    if row["impact"] == 0:
+        return f"the Collect {actions} for {clients} {bring} {brought}, enough on its own; else "
+    return (
+        f"the Collect {actions} for {clients} {bring} {brought}; for the other "
+        f"{fmt.money(row['impact'])}, "
+    )
+
+
+def _owed(row: dict, fmt: Formatter) -> str:
+    if not row.get("owed_amount"):
+        return "what is owed"
+    clients = row["owed_clients"]
+    invoices = row["owed_invoices"]
+    besides = " besides" if row.get("collecting") else ""
+    return (
+        f"the {fmt.money(row['owed_amount'])} past due that {_names(clients)} "
+        f"{'owes' if len(clients) == 1 else 'owe'}{besides} ({', '.join(invoices)})"
+    )
+
+
 def action_text(row: dict, fmt: Formatter) -> str:
     """The rule's template filled in for one item (a row of ceo_actions.sql)."""
+    month = row["month"]
     if _from_kpi(row):
         kpi = row["metric"]
         values = {
@@ -80,8 +142,20 @@ def action_text(row: dict, fmt: Formatter) -> str:
             "actual": kpi_value(fmt, kpi, row["actual"]),
             "target": kpi_value(fmt, kpi, row["target"]),
             "gap": kpi_value(fmt, kpi, abs(row["gap"]), gap=True),
+            "channel": _channel(row, fmt, month),
+            "collect_actions": _collect_actions(row, fmt),
+            "owed": _owed(row, fmt),
         }
+        for key in (
+            "largest_cost",
+            "largest_expense",
+            "largest_fixed_cost",
+            "largest_direct_cost",
+            "largest_variable_cost",
+        ):
+            values[key] = _account(row, key, fmt, month)
     else:
+        invoices = row.get("invoice_ids") or []
         values = {
             "entity": row["name"],
             "finding_id": row["finding_id"],
@@ -91,6 +165,12 @@ def action_text(row: dict, fmt: Formatter) -> str:
             "rule": row["finding_rule"] or "",
             "source": row["source"] or "",
             "severity": row["severity"] or "",
+            "component": row.get("component") or "the component",
+            "client": row.get("client") or "the client",
+            "invoices": _names(invoices) if invoices else row["finding_id"],
+            "days_past_due": (
+                str(row["days_past_due"]) if row.get("days_past_due") else "an unknown number of"
+            ),
         }
     return _sentence(row["action"].format_map(values))
 
@@ -136,6 +216,14 @@ ACTION_COLUMNS = [
     Column("owner_label", "Owner", "text", "action_owner"),
     Column("due_on", "Due", "date", "action_due_on"),
     Column("impact", "Impact", "money", "action_impact"),
+]
+
+DONE_COLUMNS = [
+    Column("name", "Entity"),
+    Column("done_text", "Done", "text"),
+    # the finding's id, as every report shows it, or the KPI
+    Column("item", "Id", "text", "done_item"),
+    Column("done_amount", "Amount", "money"),
 ]
 
 ASSET_ENTITY_COLUMNS = [
@@ -359,13 +447,14 @@ def _actions_section(
     if not actions:
         if not any(entity.kpis for entity in config.entities):
             section.empty = (
-                "No KPIs in reporting.yaml and no critical findings open: add kpis under each "
-                "entity (see docs/configuration.md) to plan against them."
+                "No KPIs in reporting.yaml and no critical findings or findings customers see "
+                "open: add kpis under each entity (see docs/configuration.md) to plan against "
+                "them."
             )
         else:
             section.empty = (
-                f"Every KPI met and no critical finding open in {fmt.month(month)}: no actions "
-                "this month."
+                f"Every KPI met and no critical finding or finding customers see open in "
+                f"{fmt.month(month)}: no actions this month."
             )
         return section
     shaped = [
@@ -378,9 +467,11 @@ def _actions_section(
         for r in planned
     ]
     section.lines.append(
-        f"Each missed KPI and each critical finding becomes an action by the rules of "
-        f"{rules_name} ({plural(rule_count, 'rule')}). Ranked by impact, the money at stake, then "
-        f"by due date; due dates count from {fmt.date(month_end(month))}."
+        f"Each missed KPI, each critical finding and each high finding customers see becomes an "
+        f"action by the rules of {rules_name} ({plural(rule_count, 'rule')}); one client's "
+        "overdue invoices are one action, and the cash action counts only what the Collect "
+        "actions leave, so no money is counted twice. Ranked by impact, the money at stake, "
+        f"then by due date; due dates count from {fmt.date(month_end(month))}."
     )
     if shaped:
         section.tables.append(
@@ -396,6 +487,46 @@ def _actions_section(
     if unmatched:
         names = "; ".join(f"{r['name']}, {_item(r)}" for r in unmatched)
         section.lines.append(f"No rule of {rules_name} matches: {names}. Add a rule for them.")
+    return section
+
+
+def _done_text(row: dict, last_month: date, fmt: Formatter) -> str:
+    """One thing done, in words: the finding and that it is resolved, or the KPI back on target."""
+    if row["kind"] == "finding":
+        return f"Resolved: {row['title']}."
+    kpi = row["metric"]
+    return (
+        f"{kpi_label(kpi)} back on target: {kpi_value(fmt, kpi, row['actual'])} against "
+        f"{kpi_value(fmt, kpi, row['target'])}, from {kpi_value(fmt, kpi, row['previous_actual'])} "
+        f"in {fmt.month(last_month)}."
+    )
+
+
+def _done_section(done: list[dict], month: date, fmt: Formatter) -> Section:
+    last_month = previous_month(month)
+    section = Section("done", "Done since last month")
+    if not done:
+        section.empty = (
+            f"Nothing done since {fmt.month(last_month)}: no finding was resolved in "
+            f"{fmt.month(month)} and no KPI missed in {fmt.month(last_month)} met its target."
+        )
+        return section
+    section.lines.append(
+        f"Findings resolved in {fmt.month(month)} (open at the end of {fmt.month(last_month)}, "
+        f"not now) and the KPIs missed in {fmt.month(last_month)}, each an action of its plan, "
+        "that met their target now. Largest amount first."
+    )
+    rows = [
+        dict(
+            r,
+            done_text=_done_text(r, last_month, fmt),
+            done_amount=r["amount"] if r["amount"] is not None else "–",
+        )
+        for r in done
+    ]
+    section.tables.append(
+        Table(DONE_COLUMNS, rows, key=("entity_id", "kind", "item"), label=("name", "item"))
+    )
     return section
 
 
@@ -617,6 +748,7 @@ def build(
     kpis = query(conn, "reports/ceo_kpis", month=month)
     actions = query(conn, "reports/ceo_actions", month=month, money_kpis=money_kpis())
     previous_actions = query(conn, "reports/ceo_actions", month=last_month, money_kpis=money_kpis())
+    done = query(conn, "reports/ceo_done", month=month, money_kpis=money_kpis())
     assets = query(conn, "reports/ceo_assets", month=month)
     assets_by_entity = query(conn, "reports/ceo_assets_by_entity", month=month)
     report.data = data_notes(conn, month, tables=("assets",))
@@ -635,6 +767,7 @@ def build(
         _shortfall_section(entities, portfolio, month, fmt),
         _kpi_section(kpis, portfolio, config, month, fmt),
         _actions_section(actions, config, month, fmt, rule_count),
+        _done_section(done, month, fmt),
         _next_30_days_section(conn, month, fmt),
         _assets_section(assets, assets_by_entity, report.data, month, fmt),
     ]

@@ -99,7 +99,8 @@ create or replace table config.action_rules (
     action varchar not null,  -- the text template
     owner varchar not null,  -- a persona
     due_days integer not null,  -- days after the report month's end
-    impact varchar not null  -- gap, amount or none
+    impact varchar not null,  -- gap, amount or none
+    faces_customers boolean  -- finding rules: whether customers see the finding
 );
 
 -- Per report, a fingerprint of the settings of reporting.yaml that shape what it says

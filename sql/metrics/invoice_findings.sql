@@ -1,5 +1,6 @@
 -- metrics.invoice_findings: overdue invoices as findings, one row per invoice and month at whose
--- end it is past due with money still owed; it stays open until paid.
+-- end it is past due with money still owed; it stays open until paid. Besides the standard
+-- finding columns it names its client and invoice_id (see docs/metrics.md, "Findings").
 -- owner: ceo
 with overdue as (
     select *
@@ -33,6 +34,9 @@ select
         || strftime(due_on, '%Y-%m-%d') || ', ' || days_past_due || ' days past due at month end'
         as detail,
     open_balance as amount,
-    null::date as open_until
+    null::date as open_until,
+    -- what the finding is about, so that an action can name (and group by) the client
+    client,
+    invoice_id
 from severity
 order by month, entity_id, finding_id

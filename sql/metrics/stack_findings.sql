@@ -1,6 +1,6 @@
 -- metrics.stack_findings: the stack audit as findings, one row per rule a component breaks and
 -- month of the entity's series in which it breaks it (metrics.stack_issues), with the standard
--- finding columns of metrics.findings.
+-- finding columns of metrics.findings, plus the component and whether customers see the problem.
 -- owner: cto
 with parameters as (
     select
@@ -19,6 +19,7 @@ issues as (
         issues.severity,
         -- "dispatch-app (Render)": the component as the owner knows it
         health.component || coalesce(' (' || health.provider || ')', '') as named,
+        health.component_category,
         health.tls_expires_on,
         health.tls_days_left,
         health.last_deploy_on,
@@ -109,6 +110,13 @@ select
     -- a security gap has no price tag: the component's subscription is not the money at stake
     null::decimal(18, 2) as amount,
     -- open until fixed, not for a fixed review window
-    null::date as open_until
+    null::date as open_until,
+    component,
+    -- customers see an expired or expiring certificate as the browser's security warning on
+    -- the business's website or app (stack.csv category website or app); back-office SaaS and
+    -- the other rules (MFA, backups, CI...) are seen by staff only
+    coalesce(
+        rule = 'tls_expiry' and lower(trim(component_category)) in ('website', 'app'), false
+    ) as faces_customers
 from worded
 order by month, entity_id, finding_id
