@@ -307,3 +307,29 @@ def test_the_cfo_report_shows_budget_against_actual(budgeted):
     model, rendered = build_report(conn, path, "cfo", "2025-06")
     budget = next(s for s in model.sections if s.key == "budget")
     assert budget.empty.startswith("No budget for")
+
+
+def test_a_budget_line_is_counted_on_the_basis_the_reports_show(demo_warehouse):
+    """Queen of San Diego is on the accrual basis: its revenue budget is held against the revenue
+    every report shows (metrics.revenue), not the cash the bank received; an account line (Quick
+    Dump Now's dump fees) is the bank ledger's, on the cash basis."""
+    _, conn = demo_warehouse
+    revenue = rows(
+        conn,
+        "select actuals.month, actuals.basis, actuals.month_actual, revenue.revenue, "
+        "revenue.cash_received "
+        "from metrics.budget_actuals as actuals "
+        "inner join metrics.revenue as revenue using (entity_id, month) "
+        "where actuals.entity_id = 'queen_of_san_diego' and actuals.budget_line = 'revenue'",
+    )
+    assert revenue
+    assert {row["basis"] for row in revenue} == {"accrual"}
+    assert all(row["month_actual"] == row["revenue"] for row in revenue)
+    # the basis matters: in some month the cash received is not the revenue
+    assert any(row["revenue"] != row["cash_received"] for row in revenue)
+    fees = rows(
+        conn,
+        "select distinct basis from metrics.budget_actuals "
+        "where entity_id = 'quick_dump_now' and budget_line = '5100'",
+    )
+    assert fees == [{"basis": "cash"}]
