@@ -88,6 +88,19 @@ def screenshots(tmp_path_factory) -> Path:
     return REPO / "docs" / "images" if UPDATE_SCREENSHOTS else tmp_path_factory.mktemp("emails")
 
 
+# The text of every figure cell (nowrap) or ISO date that a browser lays out on more than one line.
+WRAPPED_FIGURES = """
+() => [...document.querySelectorAll('td')].filter(td => (
+  td.hasAttribute('nowrap') || /^\s*\d{4}-\d{2}(-\d{2})?\s*$/.test(td.textContent)
+)).filter(td => {
+  const range = document.createRange();
+  range.selectNodeContents(td);
+  const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+  return tops.size > 1;
+}).map(td => td.textContent)
+"""
+
+
 @pytest.mark.process
 def test_every_email_reflows_on_a_phone_with_readable_text_and_every_chart(pack, screenshots):
     from playwright.sync_api import sync_playwright
@@ -110,6 +123,9 @@ def test_every_email_reflows_on_a_phone_with_readable_text_and_every_chart(pack,
                     if width == 375:
                         # no sideways scrolling on a phone: the page is as wide as the screen
                         assert measured["scrollWidth"] <= measured["viewport"], where
+                        # a figure or a date is read on one line ("2026 / -11- / 01" is not a
+                        # date a reader recognises)
+                        assert page.evaluate(WRAPPED_FIGURES) == [], where
                     size, text = measured["smallestText"]
                     assert size >= 14, (*where, f"{size}px", text)
                     assert len(measured["images"]) == len(model.charts) == len(parts.images)
