@@ -785,7 +785,7 @@ def test_the_report_on_the_fixture(june):
     assert model.subject == "Preliminary: Executive Report: Accounting - Test Holdings - June 2026"
     headlines = {h.label: h for h in model.headlines}
     # the deferred revenue is all prepayments in revenue, in June and in May: one figure, so one
-    # headline (decision 41), and the section says it is all of the deferred revenue
+    # headline (decision 42), and the section says it is all of the deferred revenue
     assert list(headlines) == [
         "Open findings",
         "Prepayments in revenue",
@@ -1176,7 +1176,7 @@ def test_the_demo_report_has_every_section_filled(demo):
     path, conn = demo
     model, rendered = build_report(conn, path, "accounting", "2026-10")
     # the demo books every deposit to revenue: deferred revenue is all prepayments in revenue,
-    # one headline for the one figure (decision 41)
+    # one headline for the one figure (decision 42)
     assert len(model.headlines) == 4 and len(model.verdicts) == 6
     assert "Deferred revenue" not in [h.label for h in model.headlines]
     for section in model.sections:

@@ -674,8 +674,13 @@ def test_verdicts(march):
 def test_sections(march):
     model, rendered = march
     sections = {s.key: s for s in model.sections}
-    assert list(sections) == ["shortfall", "kpi_gaps", "actions", "assets"]
-    assert all(s.empty is None for s in sections.values())
+    assert list(sections) == ["shortfall", "kpi_gaps", "actions", "next_30_days", "assets"]
+    assert all(s.empty is None for key, s in sections.items() if key != "next_30_days")
+    # nothing of this portfolio is dated after March: the section says so in one line (its
+    # events are tested in tests/test_next_30_days.py)
+    assert sections["next_30_days"].empty.startswith(
+        "Nothing known falls due between Apr 1, 2026 and Apr 30, 2026"
+    )
     shortfall_table = sections["shortfall"].tables[0]
     assert [r["name"] for r in shortfall_table.rows] == [
         "Alpha Charters",

@@ -162,6 +162,7 @@ def test_the_report_says_it_and_its_json_matches_the_metric_store(fixture):
         "balance_sheet",
         "scenarios",
         "forecast_13_weeks",
+        "next_30_days",
         "capital",
         "break_even",
     ]

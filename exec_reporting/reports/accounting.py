@@ -525,7 +525,7 @@ def build(
         # Two labels never show one figure: when every prepayment sits in revenue, as where the
         # deposits are booked to sales, the deferred revenue is the prepayments in revenue, and
         # the one headline is the figure to correct (the recognition section says it is all of
-        # the deferred revenue). Decision 41.
+        # the deferred revenue). Decision 42.
         deferred = (figure(portfolio, "deferred_balance"), figure(previous, "deferred_balance"))
         prepaid = (figure(portfolio, "prepaid_in_revenue"), figure(previous, "prepaid_in_revenue"))
         if deferred != prepaid:

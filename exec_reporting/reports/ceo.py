@@ -43,6 +43,7 @@ from exec_reporting.reports.model import (
     Table,
 )
 from exec_reporting.reports.spec import ReportSpec
+from exec_reporting.reports.upcoming import ceo_section
 from exec_reporting.sqlfiles import query
 
 OWNER_LABELS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "cmo": "CMO", "accounting": "Accounting"}
@@ -451,6 +452,11 @@ def _assets_section(
     return section
 
 
+def _next_30_days_section(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section:
+    """What falls due, departs, expires or is due in the 30 days after the month."""
+    return ceo_section(conn, month, fmt)
+
+
 # -- headlines and verdicts ------------------------------------------------------------------------
 
 
@@ -629,6 +635,7 @@ def build(
         _shortfall_section(entities, portfolio, month, fmt),
         _kpi_section(kpis, portfolio, config, month, fmt),
         _actions_section(actions, config, month, fmt, rule_count),
+        _next_30_days_section(conn, month, fmt),
         _assets_section(assets, assets_by_entity, report.data, month, fmt),
     ]
     # the definitions of the KPIs the report names, beside those of its columns
@@ -645,4 +652,5 @@ SPEC = ReportSpec(
     build=build,
     module=__file__,
     doc=__doc__,
+    shared_sql=("reports/upcoming",),
 )

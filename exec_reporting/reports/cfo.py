@@ -22,6 +22,7 @@ from exec_reporting.reports.common import (
 )
 from exec_reporting.reports.model import Chart, Column, Headline, Report, Section, Table
 from exec_reporting.reports.spec import ReportSpec
+from exec_reporting.reports.upcoming import cfo_section
 from exec_reporting.sqlfiles import query
 
 BURN_COLUMNS = [
@@ -655,6 +656,11 @@ def _balance_sheet(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Sec
     )
 
 
+def _next_30_days(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Section:
+    """The money known to fall due in the 30 days after the month, loan payments named."""
+    return cfo_section(conn, month, fmt)
+
+
 def build(
     conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
 ) -> Report:
@@ -757,6 +763,7 @@ def build(
         _balance_sheet(conn, month, fmt),
         _scenarios(conn, month, fmt),
         _thirteen_weeks(conn, month, fmt),
+        _next_30_days(conn, month, fmt),
         _capital(conn, month, config, fmt),
         break_even,
     ]
@@ -776,4 +783,5 @@ SPEC = ReportSpec(
     build=build,
     module=__file__,
     doc=__doc__,
+    shared_sql=("reports/upcoming",),
 )

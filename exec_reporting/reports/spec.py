@@ -38,6 +38,7 @@ SHARED_CODE = (
     "reports/common.py",
     "reports/domain.py",
     "reports/spec.py",
+    "reports/upcoming.py",
     "render.py",
     "charts.py",
     "formatting.py",
