@@ -591,6 +591,21 @@ def cmd_check(args) -> int:
     return 0
 
 
+def cmd_glossary(args) -> int:
+    """Print the whole glossary as Markdown, or write it (docs/glossary.md): the reference
+    behind the one-sentence definitions at the end of each email."""
+    from exec_reporting.glossary import glossary_markdown
+
+    text = glossary_markdown()
+    if args.write:
+        path = Path(args.write)
+        path.write_text(text, encoding="utf-8")
+        print(f"{path}: {text.count(chr(10) + '- **')} entries")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
 DESCRIPTION = """\
 Persona reports (CEO, CTO, CFO, CMO, Accounting) and domain reports from a small business
 owner's exports, built with Dagster and DuckDB and emailed on a schedule. Every command reads
@@ -768,6 +783,9 @@ def build_parser() -> argparse.ArgumentParser:
     send_test.add_argument("--report", default="cfo", help="report file name (default: cfo)")
     send_test.add_argument("--month", help="YYYY-MM (default: the latest rendered month)")
     send_test.set_defaults(func=cmd_send_test)
+    glossary = add("glossary", "print every metric definition as Markdown (docs/glossary.md)")
+    glossary.add_argument("--write", metavar="PATH", help="write it to PATH instead")
+    glossary.set_defaults(func=cmd_glossary)
     rebuild = sub.add_parser(
         "rebuild",
         help="move the warehouse aside (kept as <name>.damaged-<time>) and rebuild it from the "

@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from exec_reporting.charts import css_size
-from exec_reporting.glossary import terms
+from exec_reporting.glossary import GLOSSARY_DOC, Term, first_sentence, terms
 from exec_reporting.reports.model import Chart, Column, Format, Headline, Report, Table, display
 
 # The plain-text part's lines stay within this many characters (RFC 5322 recommends 78); a
@@ -156,6 +156,14 @@ def _context(report: Report) -> dict:
             )
         return "\n".join(out)
 
+    def email_definitions(report: Report) -> list[Term]:
+        """The figures the email shows, each defined by the first sentence of its entry: the
+        definitions end the email and stay short (the whole entry is in docs/glossary.md)."""
+        return [
+            Term(t.key, t.label, t.unit, first_sentence(t.definition))
+            for t in terms(report.shown_glossary())
+        ]
+
     return {
         "report": report,
         "fmt": fmt,
@@ -165,7 +173,9 @@ def _context(report: Report) -> dict:
         "text_table": text_table,
         "chart_size": chart_size,
         "trimmed_note": trimmed_note,
-        "glossary": lambda r: terms(r.used_glossary()),
+        "glossary": email_definitions,
+        "full_glossary": lambda r: terms(r.shown_glossary(email=False)),
+        "glossary_doc": GLOSSARY_DOC,
     }
 
 

@@ -211,13 +211,17 @@ def test_a_changed_sentence_is_listed_before_and_after(holdings):
     # cash 4,000.00 (shop) + 19,200.00 (yard); the reserve one month of the gross burn's 3-month
     # average, rounded per entity: 500.00 / 3 = 166.67 and 800.00 / 3 = 266.67, 433.34 in all.
     # After the repair: cash 14,200.00; the yard's average (800.00 + 9,000.00) / 3 = 3,266.67.
+    # March's own gross burn, which the sentence names beside the average: 500.00 + 800.00, then
+    # 500.00 + 9,800.00.
     old = (
-        "Cash $23,200.00; reserve $433.34 (1.0 months of gross burn at $433.34 a month); "
-        "deployable $22,766.66."
+        "Cash $23,200.00; reserve $433.34: 1.0 months of the gross burn averaged over January "
+        "2025 to March 2025, $433.34 a month (March 2025 alone: $1,300.00, the burn table's "
+        "total); deployable $22,766.66."
     )
     new = (
-        "Cash $14,200.00; reserve $3,433.34 (1.0 months of gross burn at $3,433.34 a month); "
-        "deployable $10,766.66."
+        "Cash $14,200.00; reserve $3,433.34: 1.0 months of the gross burn averaged over January "
+        "2025 to March 2025, $3,433.34 a month (March 2025 alone: $10,300.00, the burn table's "
+        "total); deployable $10,766.66."
     )
     capital = next(s for s in before["sections"] if s["key"] == "capital")
     assert capital["lines"][0] == old

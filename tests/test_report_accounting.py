@@ -562,15 +562,6 @@ def test_expense_findings_add_outliers_and_name_their_transaction(fixture):
         },
         {
             "month": JUN,
-            "finding_id": "F-94DD8949",
-            "rule": "unmapped_account",
-            "severity": "medium",
-            "detail": "txn T35: account 5500 is not in the chart of accounts",
-            "amount": D("40.00"),
-            "open_until": date(2026, 7, 1),
-        },
-        {
-            "month": JUN,
             "finding_id": "F-C9837900",
             "rule": "weekend",
             "severity": "low",
@@ -589,12 +580,25 @@ def test_expense_findings_add_outliers_and_name_their_transaction(fixture):
             "open_until": date(2026, 7, 1),
         },
     ]
-    # T15 (February) was reviewed February to April and expired: not open in June
+    # T35 is on code 5500, missing from the chart: flagged, but its finding is the chart's (open
+    # until the chart or the line is fixed), not an expense finding too, so it is counted once
     assert select(
         conn,
-        "select min(month) as first, max(month) as last from metrics.expense_findings "
-        "where detail like 'txn T15:%'",
-    ) == [{"first": FEB, "last": APR}]
+        "select rule from metrics.expense_flags where txn_id = 'T35' union all "
+        "select rule from metrics.chart_findings where month = $m and title like 'Account 5500 %'",
+        {"m": JUN},
+    ) == [{"rule": "unmapped_account"}, {"rule": "unmapped_code"}]
+    # T15 (February, code 9999) is flagged but never an expense finding: 9999 is the chart's
+    assert select(
+        conn,
+        "select count(*) as n from metrics.expense_findings where detail like 'txn T15:%'",
+    ) == [{"n": 0}]
+    # the April outlier is reviewed April to June, three months, and no longer
+    assert select(
+        conn,
+        "select min(month) as first, max(month) as last, count(*) as months "
+        "from metrics.expense_findings where finding_id = 'F-7CDD4F00'",
+    ) == [{"first": APR, "last": JUN, "months": 3}]
 
 
 def test_recurring_payments(fixture):
@@ -733,7 +737,7 @@ BREAKAGES = [
         "expense_findings",
         "grain",
         "insert into metrics.expense_findings select * from metrics.expense_findings "
-        "where month = date '2026-02-01'",
+        "where month = date '2026-06-01' and rule = 'weekend'",
     ),
     (
         "recurring_payments",
@@ -780,19 +784,21 @@ def test_the_report_on_the_fixture(june):
     assert [e.name for e in model.data.late] != []
     assert model.subject == "Preliminary: Executive Report: Accounting - Test Holdings - June 2026"
     headlines = {h.label: h for h in model.headlines}
+    # the deferred revenue is all prepayments in revenue, in June and in May: one figure, so one
+    # headline (decision 43), and the section says it is all of the deferred revenue
     assert list(headlines) == [
         "Open findings",
-        "Deferred revenue",
         "Prepayments in revenue",
         "Cancelled, not refunded",
         "Lines on unmapped codes",
     ]
     # June: 3 revenue recognition (prepaid, A6, A9) + 3 chart (9999, 5500, 6100 of April) +
-    # 4 expense (T35, T36, April and May fuel); May: 2 + 4 (9999, 5500, 4000 of March, 6100) + 4
+    # 3 expense (T36, April and May fuel); May: 2 + 4 (9999, 5500, 4000 of March, 6100) + 3.
+    # T35 (May, on 5500) is the chart's finding of 5500, not an expense finding too
     opened = headlines["Open findings"]
-    assert (opened.value, opened.previous, opened.target, opened.good) == (10, 10, 0, False)
-    deferred = headlines["Deferred revenue"]
-    assert (deferred.value, deferred.previous, deferred.change) == (
+    assert (opened.value, opened.previous, opened.target, opened.good) == (9, 9, 0, False)
+    prepaid = headlines["Prepayments in revenue"]
+    assert (prepaid.value, prepaid.previous, prepaid.change) == (
         D("120.00"),
         D("0.00"),
         D("120.00"),
@@ -810,8 +816,8 @@ def test_the_report_on_the_fixture(june):
     assert model.verdicts == [
         "Alpha Charters: books not right: $120.00 of prepayments for 1 future service sit in "
         "revenue; $310.00 kept on 2 cancelled bookings with no refund; 3 ledger lines on codes "
-        "5500, 9999, missing from the chart; also 4 expense findings to review ($575.00).",
-        # 40.00 + 10.00 + 289.97 + 235.03 = 575.00 above
+        "5500, 9999, missing from the chart; also 3 expense findings to review ($535.00).",
+        # 10.00 + 289.97 + 235.03 = 535.00 above (T35's 40.00 is on 5500, the chart's finding)
         "Beta Hauling: no ledger data for June 2026 (data ends 2026-03-02).",
     ]
     sections = {s.key: s for s in model.sections}
@@ -819,6 +825,10 @@ def test_the_report_on_the_fixture(june):
     recognition = sections["revenue_recognition"]
     assert "No bookings.csv for Beta Hauling: their revenue recognition is not checked." in (
         recognition.lines
+    )
+    assert (
+        "All of the deferred revenue, $120.00, sits in revenue: none of it is booked as deferred."
+        in recognition.lines
     )
     assert [c.name for c in recognition.charts] == ["deferred"]
     summary, prepaid, findings = recognition.tables
@@ -857,7 +867,9 @@ def test_the_report_on_the_fixture(june):
     rules, expense_findings, outliers, by_entity, recurring = expense.tables
     assert expense_findings.attachment == "expense_findings.csv"
     assert rules.rows[0]["rule"] == "outlier" and rules.rows[0]["amount"] == D("525.00")
-    assert rules.total["findings"] == 4 and rules.total["amount"] == D("575.00")
+    # T36, April and May fuel; no rule counts codes missing from the chart (the chart's findings)
+    assert rules.total["findings"] == 3 and rules.total["amount"] == D("535.00")
+    assert "unmapped_account" not in [r["rule"] for r in rules.rows]
     assert [r["month"] for r in outliers.rows] == [MAY, APR]
     assert by_entity.total["annualized_cost"] == D("16500.00")  # 12,000 + 4,500
     assert [r["counterparty"] for r in recurring.rows] == ["Landlord", "Acme Fuel"]
@@ -1163,7 +1175,10 @@ def demo(demo_warehouse):
 def test_the_demo_report_has_every_section_filled(demo):
     path, conn = demo
     model, rendered = build_report(conn, path, "accounting", "2026-10")
-    assert len(model.headlines) == 5 and len(model.verdicts) == 6
+    # the demo books every deposit to revenue: deferred revenue is all prepayments in revenue,
+    # one headline for the one figure (decision 43)
+    assert len(model.headlines) == 4 and len(model.verdicts) == 6
+    assert "Deferred revenue" not in [h.label for h in model.headlines]
     for section in model.sections:
         assert section.empty is None, section.title
         assert section.lines and any(t.rows for t in section.tables), section.title

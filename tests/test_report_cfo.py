@@ -182,8 +182,9 @@ def test_the_report_says_it_and_its_json_matches_the_metric_store(fixture):
 
     capital = sections["capital"]
     assert capital["lines"][0] == (
-        "Cash $5,300.00; reserve $3,666.66 (2.0 months of gross burn at $1,833.33 a month); "
-        "deployable $1,633.34."
+        "Cash $5,300.00; reserve $3,666.66: 2.0 months of the gross burn averaged over January "
+        "2025 to March 2025, $1,833.33 a month (March 2025 alone: $1,800.00, the burn table's "
+        "total); deployable $1,633.34."
     )
     assert [r["decision"] for r in capital["tables"][0]["rows"]] == [
         "fund",

@@ -240,6 +240,15 @@ def _recognition_section(
         "also holds money on cancelled or refunded bookings still owed back and invoices paid "
         "ahead; receivables hold invoices, trips, charters and rent earned and not yet paid."
     )
+    if (
+        total
+        and total["deferred_balance"]
+        and total["deferred_balance"] == total["prepaid_in_revenue"]
+    ):
+        section.lines.append(
+            f"All of the deferred revenue, {fmt.money(total['deferred_balance'])}, sits in "
+            "revenue: none of it is booked as deferred."
+        )
     if without:
         section.lines.append(
             f"No bookings.csv for {', '.join(without)}: their revenue recognition is not checked."
@@ -397,8 +406,8 @@ def _expense_section(
     section = Section("expense_audit", "Expense audit")
     settings = config.accounting
     section.lines.append(
-        "Flags: possible duplicates, weekend spending, one-off round amounts and codes missing "
-        f"from the chart. Unusual spending: a month above {fmt.number(settings.outlier_factor, 1)} "
+        "Flags: possible duplicates, weekend spending and one-off round amounts (codes missing "
+        "from the chart are findings of the chart of accounts above). Unusual spending: a month above {fmt.number(settings.outlier_factor, 1)} "
         "times the account's usual (median) month of the previous twelve. Each finding is "
         f"reviewed for {plural(settings.review_months, 'month')}."
     )
@@ -513,19 +522,21 @@ def build(
         ),
     ]
     if has_bookings:
+        # Two labels never show one figure: when every prepayment sits in revenue, as where the
+        # deposits are booked to sales, the deferred revenue is the prepayments in revenue, and
+        # the one headline is the figure to correct (the recognition section says it is all of
+        # the deferred revenue). Decision 42.
+        deferred = (figure(portfolio, "deferred_balance"), figure(previous, "deferred_balance"))
+        prepaid = (figure(portfolio, "prepaid_in_revenue"), figure(previous, "prepaid_in_revenue"))
+        if deferred != prepaid:
+            report.headlines.append(
+                Headline("Deferred revenue", "money", *deferred, glossary="deferred_balance")
+            )
         report.headlines += [
-            Headline(
-                "Deferred revenue",
-                "money",
-                figure(portfolio, "deferred_balance"),
-                figure(previous, "deferred_balance"),
-                glossary="deferred_balance",
-            ),
             Headline(
                 "Prepayments in revenue",
                 "money",
-                figure(portfolio, "prepaid_in_revenue"),
-                figure(previous, "prepaid_in_revenue"),
+                *prepaid,
                 target=0,
                 better="lower",
                 glossary="prepaid_in_revenue",

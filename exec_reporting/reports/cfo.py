@@ -418,10 +418,17 @@ def _capital(
     if not reserve:
         return Section("capital", "Capital deployment", empty="No cash figures for this month.")
     r = reserve[0]
+    # each burn figure with its basis: the reserve's average is not the month's burn the burn
+    # table shows, and a reader compares the two
+    window = fmt.month(r["average_from"])
+    if r["average_from"] != month:
+        window += f" to {fmt.month(month)}"
     lines = [
-        f"Cash {fmt.money(r['cash'])}; reserve {fmt.money(r['reserve'])} "
-        f"({fmt.number(r['reserve_months'], 1)} months of gross burn at "
-        f"{fmt.money(r['gross_burn_avg_3m'])} a month); deployable {fmt.money(r['deployable_cash'])}."
+        f"Cash {fmt.money(r['cash'])}; reserve {fmt.money(r['reserve'])}: "
+        f"{fmt.number(r['reserve_months'], 1)} months of the gross burn averaged over {window}, "
+        f"{fmt.money(r['gross_burn_avg_3m'])} a month ({fmt.month(month)} alone: "
+        f"{fmt.money(r['month_gross_burn'])}, the burn table's total); deployable "
+        f"{fmt.money(r['deployable_cash'])}."
     ]
     funded = [p for p in plan if p["decision"] != "cannot fund"]
     if plan:

@@ -134,18 +134,16 @@ def data_notes(
     as_of = [EntityAsOf(**row) for row in query(conn, "reports/as_of", month_end=end)]
     if entity_id is not None:
         as_of = [e for e in as_of if e.entity_id == entity_id]
+    # a domain report notes its entity's files only (and the shared chart of accounts)
     quarantined = [
         (f"{r['source_file']} (first at line {r['first_line']}: {r['first_reason']})", r["rows"])
-        for r in query(conn, "reports/quarantined_files")
-        # a domain report notes its entity's files and the shared chart of accounts
-        if entity_id is None
-        or "/" not in r["source_file"]
-        or r["source_file"].startswith(f"{entity_id}/")
+        for r in query(conn, "reports/quarantined_files", entity_id=entity_id)
     ]
     missing = []
     if tables:
         missing = [
-            r["expected_file"] for r in query(conn, "reports/missing_files", tables=list(tables))
+            r["expected_file"]
+            for r in query(conn, "reports/missing_files", tables=list(tables), entity_id=entity_id)
         ]
     return DataNotes(month_end=end, as_of=as_of, quarantined=quarantined, missing_files=missing)
 

@@ -150,8 +150,9 @@ def _cost_history_chart(conn: DuckDBPyConnection, month: date, fmt: Formatter) -
     # the year only where it changes, so twelve labels fit under the chart
     labels = month_labels([r["month"] for r in history], year="when it changes")
     series = [Series("Portfolio", floats(history, "software_cost"))]
+    # compact, as every chart label (decision 39); the exact total is the headline's
     png = line_chart(
-        "Software cost a month, all entities", labels, series, fmt.money, zero_line=False
+        "Software cost a month, all entities", labels, series, fmt.money_compact, zero_line=False
     )
     return Chart(
         "cost_history",

@@ -203,7 +203,7 @@ def _trend_chart(history: list[dict], entity: Entity, fmt: Formatter) -> Chart |
         title,
         month_labels([r["month"] for r in months], year="past a year"),
         [Series("Margin per nm", floats(months, "margin_per_nm"))],
-        fmt.money,
+        fmt.money_compact,  # as every chart label (decision 39); the headline is exact
     )
     return Chart(
         "margin_per_nm",

@@ -446,6 +446,19 @@ class Report:
         keys += [c.glossary_key for t in self.tables for c in t.columns if c.glossary_key]
         return list(dict.fromkeys(keys))
 
+    def shown_glossary(self, email: bool = True) -> list[str]:
+        """The glossary keys of the figures the report shows, which it defines at its end: its
+        headlines', `glossary_keys`, and those of the figure columns of the tables that have rows
+        (the columns the email shows, or with `email` False every column, as the Markdown shows).
+        Words, names and dates need no definition in an email: docs/glossary.md has them."""
+        keys = list(self.glossary_keys)
+        keys += [h.glossary for h in self.headlines if h.glossary]
+        for table in self.tables:
+            if table.rows:
+                columns = table.email_columns if email else table.columns
+                keys += [c.glossary_key for c in columns if c.numeric and c.glossary_key]
+        return list(dict.fromkeys(keys))
+
     def _section_json(self, section: Section, attachments: dict[int, str]) -> dict[str, Any]:
         out = section.to_json()
         for table, table_json in zip(section.tables, out["tables"], strict=True):
