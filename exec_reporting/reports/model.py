@@ -38,6 +38,35 @@ EMAIL_FIGURES = 3
 SENTENCE = 12
 
 
+# Every subject, with its prefixes, is at most this long: a phone's inbox shows the first 40-70
+# characters, and RFC 5322 asks for lines under 78 (a longer one is still written unfolded,
+# exec_reporting/mime.py).
+SUBJECT_LIMIT = 110
+SUBJECT_PREFIX = "Executive Report: "
+PRELIMINARY_PREFIX = "Preliminary: "
+# What delivery puts before the subject of a correction: every subject leaves room for it, so a
+# correction's subject says what the original said.
+CORRECTED_PREFIX = "Corrected: "
+
+
+def fit_subject(head: str, clauses: list[str], limit: int) -> str:
+    """`head - clause, clause, ...` in at most `limit` characters: the last (least important)
+    clauses are dropped until it fits; a word is never cut."""
+    clauses = [clause for clause in clauses if clause]
+    while clauses:
+        subject = f"{head} - {', '.join(clauses)}"
+        if len(subject) <= limit:
+            return subject
+        clauses.pop()
+    if len(head) <= limit:
+        return head
+    # an entity name too long for any subject: whole words of it, and a mark that more follows
+    words = head.split(" ")
+    while words and len(" ".join(words)) + 2 > limit:
+        words.pop()
+    return " ".join(words) + " …"
+
+
 def round_value(format: Format, value: Any) -> Any:
     """The value as the report shows it (Decimal rounded for numeric formats)."""
     if value is None:
@@ -406,13 +435,21 @@ class Report:
 
     @property
     def subject(self) -> str:
-        role = self.spec.role
+        """ "Executive Report: CEO - Oct 2026 - revenue -12 % vs target, 14/23 KPIs met, ...": the
+        report, the organization when the owner runs several portfolios, the month, then the
+        report's verdict in clauses (its spec's `verdict_clauses`), the least important dropped
+        until the subject fits SUBJECT_LIMIT with "Corrected: " before it (docs/decisions.md,
+        verdict subjects)."""
+        head = SUBJECT_PREFIX + self.spec.role
         if self.entity_name:
-            role += f": {self.entity_name}"
-        subject = (
-            f"Executive Report: {role} - {self.config.organization} - {self.fmt.month(self.month)}"
-        )
-        return f"Preliminary: {subject}" if self.preliminary else subject
+            head += f": {self.entity_name}"
+        if self.config.several_portfolios:
+            head += f" - {self.config.organization}"
+        head += f" - {self.fmt.month_short(self.month)}"
+        if self.preliminary:
+            head = PRELIMINARY_PREFIX + head
+        clauses = self.spec.verdict_clauses(self) if self.spec.verdict_clauses else []
+        return fit_subject(head, clauses, SUBJECT_LIMIT - len(CORRECTED_PREFIX))
 
     @property
     def charts(self) -> list[Chart]:
