@@ -43,8 +43,10 @@ BIN = Path(sys.executable).parent
 MONTH = "2025-03"
 SENDER = "reports@example.com"
 ARCHIVE = "archive@example.com"
-CFO_SUBJECT = "Executive Report: CFO - Test Holdings - March 2025"
-CTO_SUBJECT = "Executive Report: CTO - Test Holdings - March 2025"
+# the verdict in the subject (decision 41): the CFO's cash and its change on February, the
+# runway (cash rose: none); the CTO has no stack.csv to audit
+CFO_SUBJECT = "Executive Report: CFO - Mar 2025 - cash $6.0K (+$550), cash not falling"
+CTO_SUBJECT = "Executive Report: CTO - Mar 2025 - no stack.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 LEDGER_HEADER = "txn_id,date,account_code,amount,description,counterparty\n"

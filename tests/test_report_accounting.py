@@ -778,7 +778,10 @@ def test_the_report_on_the_fixture(june):
     model, rendered = june
     # an entity's data stops before June's end (nothing closes the month): the report says so
     assert [e.name for e in model.data.late] != []
-    assert model.subject == "Preliminary: Executive Report: Accounting - Test Holdings - June 2026"
+    assert model.subject == (
+        "Preliminary: Executive Report: Accounting - Jun 2026 - 10 open findings, prepaid in "
+        "revenue $120"
+    )
     headlines = {h.label: h for h in model.headlines}
     assert list(headlines) == [
         "Open findings",

@@ -154,14 +154,14 @@ def signed_money(fmt: Formatter, value: Any) -> str:
 def figure_clause(report: Report, key: str, label: str, *, change: bool = True) -> str | None:
     """ "cash $19.4K, $5.6K under target", "cash $256.2K (-$17.7K)", "8 open findings (+1)": a
     headline in a subject clause, against its target when it has one and misses it, else with
-    its change on last month in brackets (a count: its change only); its note when it has no
-    figure; None when the report does not show it."""
+    its change on last month in brackets (a count: its change only); its note alone when it has
+    no figure ("no stack.csv"); None when the report does not show it."""
     figure = headline(report, key)
     if figure is None:
         return None
     fmt = report.fmt
     if figure.value is None:
-        return f"{label} {figure.note}" if figure.note else None
+        return figure.note  # the words in place of the figure: "cash not falling"
     money = figure.format == "money"
 
     def written(value: Any) -> str:

@@ -51,20 +51,21 @@ CORRECTED_PREFIX = "Corrected: "
 
 def fit_subject(head: str, clauses: list[str], limit: int) -> str:
     """`head - clause, clause, ...` in at most `limit` characters: the last (least important)
-    clauses are dropped until it fits; a word is never cut."""
-    clauses = [clause for clause in clauses if clause]
+    clauses are dropped until it fits."""
+    clauses = list(dict.fromkeys(clause for clause in clauses if clause))  # a note said once
     while clauses:
         subject = f"{head} - {', '.join(clauses)}"
         if len(subject) <= limit:
             return subject
         clauses.pop()
-    if len(head) <= limit:
-        return head
-    # an entity name too long for any subject: whole words of it, and a mark that more follows
-    words = head.split(" ")
-    while words and len(" ".join(words)) + 2 > limit:
-        words.pop()
-    return " ".join(words) + " …"
+    return head
+
+
+def fewer_words(name: str) -> str | None:
+    """The name without its last word, marked "…" (None when no word is left): a word is never
+    cut in half."""
+    words = name.removesuffix(" …").split()[:-1]
+    return " ".join(words) + " …" if words else None
 
 
 def round_value(format: Format, value: Any) -> Any:
@@ -440,16 +441,24 @@ class Report:
         report's verdict in clauses (its spec's `verdict_clauses`), the least important dropped
         until the subject fits SUBJECT_LIMIT with "Corrected: " before it (docs/decisions.md,
         verdict subjects)."""
-        head = SUBJECT_PREFIX + self.spec.role
-        if self.entity_name:
-            head += f": {self.entity_name}"
-        if self.config.several_portfolios:
-            head += f" - {self.config.organization}"
-        head += f" - {self.fmt.month_short(self.month)}"
-        if self.preliminary:
-            head = PRELIMINARY_PREFIX + head
+        limit = SUBJECT_LIMIT - len(CORRECTED_PREFIX)
+        entity = self.entity_name
+        organization = self.config.organization if self.config.several_portfolios else None
+
+        def head() -> str:
+            text = SUBJECT_PREFIX + self.spec.role
+            text += f": {entity}" if entity else ""
+            text += f" - {organization}" if organization else ""
+            text += f" - {self.fmt.month_short(self.month)}"
+            return PRELIMINARY_PREFIX + text if self.preliminary else text
+
+        # names too long for any subject lose whole words, the organization's first
+        while len(head()) > limit and organization:
+            organization = fewer_words(organization)
+        while len(head()) > limit and entity:
+            entity = fewer_words(entity)
         clauses = self.spec.verdict_clauses(self) if self.spec.verdict_clauses else []
-        return fit_subject(head, clauses, SUBJECT_LIMIT - len(CORRECTED_PREFIX))
+        return fit_subject(head(), clauses, limit)
 
     @property
     def charts(self) -> list[Chart]:

@@ -108,7 +108,9 @@ finding_causes as (
         'act' as grade,
         amount::decimal(18, 2) as money
     from open_critical
+    -- an overdue invoice is said by its client, when the receivables know the client
     where source <> 'invoice'
+        or entity_id not in (select entity_id from client_causes)
 ),
 
 -- Months of cash left at the 3-month average cash burn (the CFO's runway). Not repeated when
