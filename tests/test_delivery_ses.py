@@ -350,7 +350,10 @@ def test_a_monthly_run_sends_each_report_to_each_recipient_once_and_a_correction
     received = by_recipient(new)
     assert sorted(received) == ["cfo@example.com", "partner@example.com"]
     for [(raw, message)] in received.values():
-        assert message["Subject"] == "Corrected: " + CFO_SUBJECT
+        # the verdict of the corrected figures: cash 100.00 higher, so is its change
+        assert message["Subject"] == (
+            "Corrected: Executive Report: CFO - Mar 2025 - cash $6.1K (+$650), cash not falling"
+        )
         assert ARCHIVE in raw["destinations"]
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()
