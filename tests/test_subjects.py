@@ -124,7 +124,9 @@ def test_the_subjects_figures_are_the_reports_own(pack, demo_warehouse):
     _, ceo, _ = pack["ceo"]
     revenue, kpis = headline(ceo, "revenue"), headline(ceo, "kpis_met")
     critical = headline(ceo, "open_critical_findings")
-    acting = [r for r in table_rows(ceo, "grade") if r["grade"] == "act"]
+    acting = [grade for grade in ceo["grades"].values() if grade == "act"]
+    # the CFO grades the entities as the CEO does
+    assert pack["cfo"][1]["grades"] == ceo["grades"]
     assert verdict_of(ceo["subject"]) == (
         f"revenue {fmt.change_percent(d(revenue['value']) / d(revenue['target']) - 1)} vs target, "
         f"{kpis['value']}/{kpis['target']} KPIs met, {critical['value']} critical, "

@@ -560,7 +560,7 @@ def verdict(row: dict, grade: dict, actions: list[dict], month: date, fmt: Forma
 
 def verdict_clauses(report: Report) -> list[str]:
     """The CEO's subject: revenue against target (else against last month), KPIs met, open
-    critical findings, how many entities to act on and to watch (the entity table's grades)."""
+    critical findings, how many entities to act on and to watch."""
     fmt = report.fmt
     figures = {h.glossary: h for h in report.headlines}
     clauses = []
@@ -580,12 +580,7 @@ def verdict_clauses(report: Report) -> list[str]:
         clauses.append(f"{critical.value} critical")
     # how many entities to act on, then to watch: two clauses, so that the watch count is the
     # first to go when the subject is long
-    grades = [
-        row[GRADE_COLUMN.key]
-        for table in report.tables
-        if GRADE_COLUMN in table.columns
-        for row in table.rows
-    ]
+    grades = list(report.grades.values())
     clauses += [f"{grades.count(grade)} {grade}" for grade in GRADES[:2] if grade in grades]
     return clauses
 
@@ -664,6 +659,7 @@ def build(
     # the grade in the entity table; the sentences in the grades' order (act first)
     entities = [dict(row, grade=grades[row["entity_id"]]["grade"]) for row in entities]
     by_grade = sorted(entities, key=lambda row: grades[row["entity_id"]]["position"])
+    report.grades = {row["entity_id"]: row["grade"] for row in by_grade}
     report.verdicts = [
         verdict(row, grades[row["entity_id"]], planned, month, fmt) for row in by_grade
     ]

@@ -714,6 +714,7 @@ def build(
     # each entity's grade, as the CEO report gives it; the sentences in its order (act first)
     grades = {row["entity_id"]: row for row in entity_grades(conn, month)}
     by_grade = sorted(rows, key=lambda row: grades[row["entity_id"]]["position"])
+    report.grades = {row["entity_id"]: grades[row["entity_id"]]["grade"] for row in by_grade}
     report.verdicts = [
         verdict(row, fmt, owner.get(row["entity_id"]), grades[row["entity_id"]]["grade"])
         for row in by_grade
@@ -776,7 +777,7 @@ def verdict_clauses(report: Report) -> list[str]:
         figure_clause(report, "cash_end", "cash"),
         figure_clause(report, "cash_runway_months", "runway", change=False),
     ]
-    acting = sum(", act:" in sentence for sentence in report.verdicts)
+    acting = list(report.grades.values()).count("act")
     return [c for c in clauses if c] + ([f"{acting} act"] if acting else [])
 
 

@@ -409,6 +409,9 @@ class Report:
     data: DataNotes | None = None
     # Glossary keys footnoted beyond those named by columns and headlines.
     glossary_keys: list[str] = field(default_factory=list)
+    # Each entity's grade (act, watch, on track; sql/reports/entity_grades.sql), by entity id,
+    # in the order the reader needs them, for the reports that grade (CEO, CFO).
+    grades: dict[str, str] = field(default_factory=dict)
 
     @property
     def fmt(self) -> Formatter:
@@ -510,6 +513,7 @@ class Report:
             "entity_id": self.entity_id,
             "headlines": [h.to_json() for h in self.headlines],
             "verdicts": self.verdicts,
+            "grades": self.grades,
             "sections": [self._section_json(s, attachments) for s in self.sections],
             "data": self.data.to_json() if self.data else None,
             "preliminary": self.preliminary,
