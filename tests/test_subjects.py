@@ -276,6 +276,8 @@ def test_every_entity_is_graded_by_the_rule_and_ranked_by_what_needs_the_reader_
     _, conn = demo_warehouse
     graded = entity_grades(conn, OCTOBER)
     expected = expected_grades(conn)
+    # one row per entity, positions 1..n
+    assert [r["position"] for r in graded] == list(range(1, len(expected) + 1))
     assert {r["entity_id"]: (r["grade"], r["money_at_stake"]) for r in graded} == expected
     # the demo has entities to act on and to watch: the grades rank something
     assert {r["grade"] for r in graded} >= {"act", "watch"}
