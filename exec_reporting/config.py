@@ -569,6 +569,10 @@ class AccountingConfig(_Model):
 
 class ReportingConfig(_Model):
     organization: str
+    # One reporting.yaml is one portfolio. An owner who runs several (one file each, all mailing
+    # the same inbox) sets this, and every subject names the organization so the packs tell
+    # apart; with one portfolio the name would only push the verdict out of the subject.
+    several_portfolios: bool = False
     timezone: str = "UTC"
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
     # How numbers, money and dates are written in reports (a CLDR locale such as en_US, de_DE).

@@ -14,10 +14,19 @@ from typing import Any, Literal
 from duckdb import DuckDBPyConnection
 
 from exec_reporting.charts import Series
-from exec_reporting.config import ReportingConfig
+from exec_reporting.config import KPI_METRICS, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.glossary import glossary
-from exec_reporting.reports.model import Column, DataNotes, EntityAsOf, Format, Table, display
+from exec_reporting.reports.model import (
+    Column,
+    DataNotes,
+    EntityAsOf,
+    Format,
+    Headline,
+    Report,
+    Table,
+    display,
+)
 from exec_reporting.sqlfiles import query
 
 # -- months -------------------------------------------------------------------------------------
@@ -103,6 +112,10 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 UNIT_FORMATS: dict[str, Format] = {"money": "money", "ratio": "percent", "months": "months"}
 
 
+# The KPIs made of revenue: on the entity's basis (metrics.kpi_status), which a sentence names.
+REVENUE_KPIS = ("revenue", "gross_profit", "gross_margin_pct", "operating_income")
+
+
 def kpi_format(kpi: str) -> Format:
     return UNIT_FORMATS.get(glossary()[kpi].unit, "number")
 
@@ -117,6 +130,108 @@ def kpi_value(fmt: Formatter, kpi: str, value: Any, gap: bool = False) -> str:
     if gap and format == "percent" and value is not None:
         return fmt.points(value)
     return display(fmt, format, value)
+
+
+def money_kpis() -> list[str]:
+    """The KPIs measured in money (their glossary unit): only their gap is an amount of money."""
+    terms = glossary()
+    return [metric for metric in KPI_METRICS if terms[metric].unit == "money"]
+
+
+# -- the verdict in a subject (ReportSpec.verdict_clauses) -------------------------------------
+
+
+def headline(report: Report, key: str) -> Headline | None:
+    """The report's headline of that glossary key (or, for one without, that label), if any."""
+    return next((h for h in report.headlines if key in (h.glossary, h.label)), None)
+
+
+def signed_money(fmt: Formatter, value: Any) -> str:
+    """A change of money, compact, with its sign: +$2.8K, -$17.7K."""
+    return ("+" if value > 0 else "") + fmt.money_compact(value)
+
+
+def figure_clause(report: Report, key: str, label: str, *, change: bool = True) -> str | None:
+    """ "cash $19.4K, $5.6K under target", "cash $256.2K (-$17.7K)", "8 open findings (+1)": a
+    headline in a subject clause, against its target when it has one and misses it, else with
+    its change on last month in brackets (a count: its change only); its note alone when it has
+    no figure ("no stack.csv"); None when the report does not show it."""
+    figure = headline(report, key)
+    if figure is None:
+        return None
+    fmt = report.fmt
+    if figure.value is None:
+        return figure.note  # the words in place of the figure: "cash not falling"
+    money = figure.format == "money"
+
+    def written(value: Any) -> str:
+        return fmt.money_compact(value) if money else display(fmt, figure.format, value)
+
+    if figure.format == "integer":
+        # a count: "8 open findings (+1)", its target (none) goes without saying
+        text = f"{written(figure.value)} {label}"
+        if change and figure.change:
+            return f"{text} ({'+' if figure.change > 0 else ''}{written(figure.change)})"
+        return text
+    text = f"{label} {written(figure.value)}"
+    if figure.good is False and figure.target:  # a target of 0 goes without saying
+        side = "under" if figure.better == "higher" else "over"
+        return f"{text}, {written(abs(figure.value - figure.target))} {side} target"
+    if change and figure.change:
+        if money:
+            return f"{text} ({signed_money(fmt, figure.change)})"
+        return f"{text} ({'+' if figure.change > 0 else ''}{written(figure.change)})"
+    return text
+
+
+# -- graded verdicts: act, watch, on track (sql/reports/entity_grades.sql) ----------------------
+
+GRADES = ("act", "watch", "on track")
+GRADE_COLUMN = Column("grade", "Grade", "text", "entity_grade")
+# A sentence names this many causes of a grade at most, the weightiest first.
+GRADE_CAUSES = 3
+
+
+def entity_grades(conn: DuckDBPyConnection, month: date) -> list[dict[str, Any]]:
+    """Every entity's grade for the month with its causes, what needs the reader first first.
+    The CEO and the CFO read the same rows, so they agree on each entity's grade."""
+    return query(conn, "reports/entity_grades", month=month, money_kpis=money_kpis())
+
+
+def grade_cause(cause: Mapping[str, Any], fmt: Formatter, month: date) -> str:
+    """One cause of a grade in words: "cash $30.4K, $29.6K short of $60.0K", "Globex Example
+    Media owes $32.5K, 168 days past due", "MFA off: dispatch-app", "3.0 months of cash"."""
+    kind = cause["kind"]
+    if kind == "kpi":
+        kpi = cause["subject"]
+        label = kpi_label(kpi).lower()
+        if kpi in REVENUE_KPIS:
+            label += f" ({cause['basis']} basis)"
+        if kpi_format(kpi) == "money":
+            actual, shortfall, target = (
+                fmt.money_compact(cause[key]) for key in ("actual", "shortfall", "target")
+            )
+        else:
+            actual = kpi_value(fmt, kpi, cause["actual"])
+            shortfall = kpi_value(fmt, kpi, cause["shortfall"], gap=True)
+            target = kpi_value(fmt, kpi, cause["target"])
+        side = "short of" if cause["better"] == "higher" else "over"
+        return f"{label} {actual}, {shortfall} {side} {target}"
+    if kind == "client":
+        return (
+            f"{cause['subject']} owes {fmt.money_compact(cause['shortfall'])}, "
+            f"{cause['days']} days past due"
+        )
+    if kind == "finding":
+        return str(cause["subject"])
+    if kind == "runway":
+        return f"{fmt.number(cause['actual'], 1)} months of cash"
+    return f"no ledger data for {fmt.month(month)}"
+
+
+def grade_causes(row: Mapping[str, Any], fmt: Formatter, month: date) -> list[str]:
+    """The causes of the entity's grade in words, those that set the grade first."""
+    return [grade_cause(cause, fmt, month) for cause in row["causes"][:GRADE_CAUSES]]
 
 
 # -- the notes on the data and findings ---------------------------------------------------------
