@@ -293,7 +293,7 @@ class Headline:
     glossary: str | None = None
     note: str | None = None  # replaces the value when there is none ("not burning")
     # The month's budget of the figure (budget.csv, metrics.budget_variance), when there is one
-    # for everything the figure adds up (docs/decisions.md, 43).
+    # for everything the figure adds up (docs/decisions.md, 46).
     budget: Any = None
 
     def __post_init__(self) -> None:
