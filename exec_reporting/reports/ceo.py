@@ -26,6 +26,7 @@ from exec_reporting.reports.common import (
     GRADE_COLUMN,
     GRADES,
     MONTH_COLUMN,
+    against_budget,
     data_notes,
     entity_grades,
     floats,
@@ -205,6 +206,18 @@ KPI_COLUMNS = [
     Column("months_missed", "Missed for (months)", "integer", "kpi_months_missed"),
     Column("previous_actual", "Last month", "money", "kpi_last_month"),
 ]
+# Against the month's budget, for a KPI budget.csv budgets (metrics.budget_variance): columns of
+# the table only when a KPI has a budget that month; in the CSV file, and in the section's lines
+# for the email (decision 46).
+KPI_BUDGET_COLUMNS = [
+    Column("budget", "Budget", "money"),
+    Column("budget_variance", "Against budget", "money", "variance"),
+    Column("ytd_actual", "Actual, year to date", "money"),
+    Column("ytd_budget", "Budget, year to date", "money"),
+    Column("last_year_actual", "Same month last year", "money"),
+]
+# The KPI table's key columns in an email; the budget's figures are in its CSV file and lines.
+KPI_EMAIL = ("name", "kpi_label", "basis", "actual")
 
 ACTION_COLUMNS = [
     Column("rank", "#", "integer", position=True),
@@ -372,6 +385,12 @@ def _kpi_section(
             out["months_missed"] = "not measurable"
         if row["previous_actual"] is None:
             out["previous_actual"] = "n/a"
+        if row["budget"] is None:
+            out["budget"] = "no budget"
+            for key in ("budget_variance", "ytd_actual", "ytd_budget", "last_year_actual"):
+                out[key] = "–"
+        elif row["last_year_actual"] is None:
+            out["last_year_actual"] = "n/a"
         shaped.append(out)
     section.lines.append(
         f"{portfolio['kpis_missed']} of {portfolio['kpis']} KPIs missed their target in "
@@ -380,13 +399,15 @@ def _kpi_section(
         "entity's basis, the other KPIs (costs, burn, cash, break-even) on the cash basis: the "
         "Basis column says which."
     )
+    budgeted = any(row["budget"] is not None for row in kpis)
     section.tables.append(
         Table(
-            KPI_COLUMNS,
+            KPI_COLUMNS + KPI_BUDGET_COLUMNS if budgeted else KPI_COLUMNS,
             shaped,
             empty=f"Every KPI met its target in {fmt.month(month)}.",
             key=("entity_id", "kpi"),
             label=("name", "kpi_label"),
+            email=KPI_EMAIL,
         )
     )
     met: dict[str, list[str]] = {}
@@ -396,10 +417,29 @@ def _kpi_section(
     if met:
         listed = "; ".join(f"{name}: {', '.join(labels)}" for name, labels in met.items())
         section.lines.append(f"Met: {listed}.")
+    section.lines += _budget_lines(kpis, month, fmt)
     chart = _kpi_chart(kpis, month, fmt)
     if chart:
         section.charts.append(chart)
     return section
+
+
+def _budget_lines(kpis: list[dict], month: date, fmt: Formatter) -> list[str]:
+    """The KPIs budget.csv budgets for the month, met or missed, against their budget: the email
+    shows the KPI table's key columns only, so these lines carry the budget's figures."""
+    budgeted = [row for row in kpis if row["budget"] is not None]
+    if not budgeted:
+        return []
+    lines = [
+        f"Against the {fmt.month(month)} budget (budget.csv), the "
+        f"{plural(len(budgeted), 'KPI')} it budgets, met or missed: the table's CSV file has "
+        "the same figures for those missed, the CFO report every budget line."
+    ]
+    for row in budgeted:
+        figures = {**row, "variance": row["budget_variance"]}
+        subject = f"{row['name']} {kpi_label(row['kpi']).lower()}"
+        lines.append(f"{subject}: {against_budget(row['actual'], figures, month, fmt)}.")
+    return lines
 
 
 def _signed(fmt: Formatter, kpi: str, gap: Decimal) -> str:
@@ -591,7 +631,11 @@ def _next_30_days_section(conn: DuckDBPyConnection, month: date, fmt: Formatter)
 
 
 def _headlines(
-    portfolio: dict, previous: dict, actions: int, previous_actions: int
+    portfolio: dict,
+    previous: dict,
+    actions: int,
+    previous_actions: int,
+    revenue_budget: Decimal | None = None,
 ) -> list[Headline]:
     def target(row: dict, total: str, count: str) -> Any:
         # a target for the whole portfolio only when every entity has one: the figure is every
@@ -608,6 +652,8 @@ def _headlines(
             target=target(portfolio, "revenue_target", "revenue_entities"),
             better="higher",
             glossary="revenue",
+            # every entity with revenue has a budget for the month, else None (decision 46)
+            budget=revenue_budget,
         ),
         Headline(
             "Cash at month end",
@@ -792,6 +838,7 @@ def build(
         previous,
         len(planned),
         len([a for a in previous_actions if a["rank"] is not None]),
+        query(conn, "reports/ceo_revenue_budget", month=month)[0]["revenue_budget"],
     )
     grades = {row["entity_id"]: row for row in entity_grades(conn, month)}
     # the grade in the entity table; the sentences in the grades' order (act first)

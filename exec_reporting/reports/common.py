@@ -234,6 +234,34 @@ def grade_causes(row: Mapping[str, Any], fmt: Formatter, month: date) -> list[st
     return [grade_cause(cause, fmt, month) for cause in row["causes"][:GRADE_CAUSES]]
 
 
+# -- a figure against its budget ----------------------------------------------------------------
+
+
+def against_budget(actual: Any, budget: Mapping[str, Any], month: date, fmt: Formatter) -> str:
+    """A figure against the month's budget, the year to date and the same month last year, as
+    metrics.budget_variance gives them (`budget`: its budget, variance, ytd_months, ytd_actual,
+    ytd_budget, last_year_actual): "$3,000.00, $500.00 under its March 2026 budget of
+    $3,500.00; year to date $7,000.00 against $7,500.00 over 3 months; March 2025: $2,800.00".
+    Money is exact (decision 39): an email table leaves the budget columns to its CSV file, so
+    this sentence is where a reader looks the figures up."""
+    variance = budget["variance"]
+    of = f"its {fmt.month(month)} budget of {fmt.money(budget['budget'])}"
+    if variance == 0:
+        text = f"{fmt.money(actual)}, on {of}"
+    else:
+        side = "over" if variance > 0 else "under"
+        text = f"{fmt.money(actual)}, {fmt.money(abs(variance))} {side} {of}"
+    if budget["ytd_months"] > 1:
+        text += (
+            f"; year to date {fmt.money(budget['ytd_actual'])} against "
+            f"{fmt.money(budget['ytd_budget'])} over {plural(budget['ytd_months'], 'month')}"
+        )
+    last_year = date(month.year - 1, month.month, 1)
+    if budget["last_year_actual"] is None:
+        return text + f"; {fmt.month(last_year)}: no data"
+    return text + f"; {fmt.month(last_year)}: {fmt.money(budget['last_year_actual'])}"
+
+
 # -- the notes on the data and findings ---------------------------------------------------------
 
 

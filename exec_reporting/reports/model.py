@@ -292,11 +292,15 @@ class Headline:
     better: Literal["higher", "lower"] | None = None
     glossary: str | None = None
     note: str | None = None  # replaces the value when there is none ("not burning")
+    # The month's budget of the figure (budget.csv, metrics.budget_variance), when there is one
+    # for everything the figure adds up (docs/decisions.md, 46).
+    budget: Any = None
 
     def __post_init__(self) -> None:
         self.value = round_value(self.format, self.value)
         self.previous = round_value(self.format, self.previous)
         self.target = round_value(self.format, self.target)
+        self.budget = round_value(self.format, self.budget)
 
     @property
     def change(self) -> Any:
@@ -304,12 +308,36 @@ class Headline:
             return None
         return self.value - self.previous
 
+    def _beats(self, reference: Any) -> bool | None:
+        if self.value is None or reference is None or self.better is None:
+            return None
+        return self.value >= reference if self.better == "higher" else self.value <= reference
+
     @property
     def good(self) -> bool | None:
-        """Is the value on the right side of its target?"""
-        if self.value is None or self.target is None or self.better is None:
+        """Is the value on the right side of its target? Without a target, of its budget: the
+        figure's colour says how it stands against what the card shows."""
+        return self._beats(self.target if self.target is not None else self.budget)
+
+    @property
+    def on_target(self) -> bool | None:
+        return self._beats(self.target)
+
+    @property
+    def on_budget(self) -> bool | None:
+        return self._beats(self.budget)
+
+    @property
+    def budget_side(self) -> str | None:
+        """Where the value stands against its budget, in words: "below budget" (a figure where
+        higher is better), "over budget" (a cost), "on budget"."""
+        if self.value is None or self.budget is None:
             return None
-        return self.value >= self.target if self.better == "higher" else self.value <= self.target
+        if self.value == self.budget:
+            return "on budget"
+        if self.better == "lower":
+            return "under budget" if self.value < self.budget else "over budget"
+        return "above budget" if self.value > self.budget else "below budget"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -323,7 +351,9 @@ class Headline:
             "change": self.change,
             "target": self.target,
             "better": self.better,
-            "on_target": self.good,
+            "on_target": self.on_target,
+            "budget": self.budget,
+            "on_budget": self.on_budget,
             "note": self.note,
         }
 
