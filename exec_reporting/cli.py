@@ -317,6 +317,11 @@ def report_locations(config: ReportingConfig, month: str, out=print) -> None:
         out(f"Outbox:  {outbox}/ ({sum(1 for _ in outbox.rglob('*.eml'))} message(s))")
     else:
         out(f"Email:   sent through {config.delivery.transport}; `exec-reporting deliveries --all`")
+    from exec_reporting.site import site_dir
+
+    home = site_dir(config) / "index.html"
+    if home.exists():
+        out(f"Archive: {home.as_uri()} (`exec-reporting archive --serve` serves it)")
     out(f"Browse runs and lineage with `make ui` (Dagster instance {config.dagster_home}).")
 
 

@@ -458,7 +458,7 @@ def site_files(
     latest_month = months[0] if months else None
     through = date.fromisoformat(latest_month + "-01") if latest_month else config.first_month_date
     trends = entity_trends(conn, config, through)
-    log(f"archive: trends of {len(trends)} entit(y/ies) through {through:%Y-%m}")
+    log(f"archive: trend pages of {len(trends)} entities through {through:%Y-%m}")
     by_month: dict[str, list[ArchivedReport]] = {m: [] for m in months}
     for report in reports:
         by_month[report.period].append(report)

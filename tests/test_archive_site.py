@@ -285,3 +285,25 @@ def test_after_a_correction_the_site_shows_both_editions_and_the_corrected_trend
     assert f'href="../{MONTH}/ceo.edition-1.html"' in months
     home = (root / "index.html").read_text()
     assert "edition 2, corrected" in home
+
+
+def test_the_archive_command_builds_the_site_and_prints_its_home_page(portfolio, capsys):
+    from conftest import load_warehouse_file
+
+    from exec_reporting.cli import main
+    from exec_reporting.warehouse import connect
+
+    config_path = portfolio({"shop/ledger.csv": SHOP, "yard/ledger.csv": YARD}, entities=ENTITIES)
+    config = load_config(config_path)
+    assert main(["--config", str(config_path), "archive"]) == 2  # no warehouse yet: run first
+    load_warehouse_file(config_path, config.warehouse_path)
+    with connect(config.warehouse_path, config.send_ledger_path) as conn:
+        _, rendered = build_report(conn, config_path, "cfo", MONTH)
+    rendered.write(config.reports_path / MONTH)
+    capsys.readouterr()
+    assert main(["--config", str(config_path), "archive", "--open"]) == 0
+    home = site_dir(config) / "index.html"
+    assert capsys.readouterr().out.strip() == home.as_uri()
+    assert (site_dir(config) / MONTH / "cfo.html").is_file()
+    assert main(["--config", str(config_path), "archive"]) == 0
+    assert capsys.readouterr().out.strip() == site_dir(config).as_uri()
