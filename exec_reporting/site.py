@@ -111,7 +111,10 @@ class Written:
 
 
 def _title(config: ReportingConfig, figures: dict[str, Any]) -> str:
-    title = report_spec(figures["report"]).title
+    try:
+        title = report_spec(figures["report"]).title
+    except KeyError:  # a report this version no longer makes: its edition names itself
+        return str(figures.get("subject") or figures.get("name") or figures["report"])
     entity_id = figures.get("entity_id")
     if entity_id:
         names = {entity.id: entity.name for entity in config.entities}
@@ -462,9 +465,6 @@ def site_files(
     by_month: dict[str, list[ArchivedReport]] = {m: [] for m in months}
     for report in reports:
         by_month[report.period].append(report)
-    previous_month = {
-        m: months[i + 1] if i + 1 < len(months) else None for i, m in enumerate(months)
-    }
     files: dict[str, bytes] = {"style.css": _render("site.css", {})}
     top = _common(config, fmt, "")
     files["index.html"] = _render(
@@ -472,7 +472,7 @@ def site_files(
         {
             **top,
             "month": latest_month,
-            "previous_month": previous_month.get(latest_month) if latest_month else None,
+            "previous_month": months[1] if len(months) > 1 else None,
             "reports": by_month.get(latest_month, []) if latest_month else [],
             "trends": trends,
             "months": months,
