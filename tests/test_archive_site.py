@@ -287,19 +287,35 @@ def test_after_a_correction_the_site_shows_both_editions_and_the_corrected_trend
     assert "edition 2, corrected" in home
 
 
-def test_the_archive_command_builds_the_site_and_prints_its_home_page(portfolio, capsys):
+def rendered_portfolio(portfolio) -> Path:
+    """The two businesses loaded into their warehouse file, March's CFO report rendered: what a
+    run leaves for `exec-reporting archive`. Returns the reporting.yaml."""
     from conftest import load_warehouse_file
 
-    from exec_reporting.cli import main
     from exec_reporting.warehouse import connect
 
     config_path = portfolio({"shop/ledger.csv": SHOP, "yard/ledger.csv": YARD}, entities=ENTITIES)
     config = load_config(config_path)
-    assert main(["--config", str(config_path), "archive"]) == 2  # no warehouse yet: run first
     load_warehouse_file(config_path, config.warehouse_path)
     with connect(config.warehouse_path, config.send_ledger_path) as conn:
         _, rendered = build_report(conn, config_path, "cfo", MONTH)
     rendered.write(config.reports_path / MONTH)
+    return config_path
+
+
+def test_the_archive_command_needs_a_warehouse(portfolio, capsys):
+    from exec_reporting.cli import main
+
+    config_path = portfolio({"shop/ledger.csv": SHOP}, entities=ENTITIES[:1])
+    assert main(["--config", str(config_path), "archive"]) == 2
+    assert "run a month first" in capsys.readouterr().err
+
+
+def test_the_archive_command_builds_the_site_and_prints_its_home_page(portfolio, capsys):
+    from exec_reporting.cli import main
+
+    config_path = rendered_portfolio(portfolio)
+    config = load_config(config_path)
     capsys.readouterr()
     assert main(["--config", str(config_path), "archive", "--open"]) == 0
     home = site_dir(config) / "index.html"
@@ -307,3 +323,32 @@ def test_the_archive_command_builds_the_site_and_prints_its_home_page(portfolio,
     assert (site_dir(config) / MONTH / "cfo.html").is_file()
     assert main(["--config", str(config_path), "archive"]) == 0
     assert capsys.readouterr().out.strip() == site_dir(config).as_uri()
+
+
+@pytest.mark.process
+def test_the_archive_command_serves_the_site_on_the_loopback_until_stopped(portfolio):
+    import signal
+    import subprocess
+    import sys
+    import urllib.request
+
+    config_path = rendered_portfolio(portfolio)
+    command = [sys.executable, "-m", "exec_reporting.cli", "--config", str(config_path)]
+    server = subprocess.Popen(
+        [*command, "archive", "--serve", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().split()[0]
+        assert url.startswith("http://127.0.0.1:") and url.endswith("/index.html"), url
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200 and b"Test Holdings" in response.read()
+        page = url.replace("index.html", f"{MONTH}/cfo.html")
+        with urllib.request.urlopen(page, timeout=10) as response:
+            assert b"data:image/png;base64," in response.read()
+    finally:
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) == 0, server.stderr.read() if server.stderr else ""
