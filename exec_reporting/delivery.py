@@ -40,6 +40,7 @@ from exec_reporting.formatting import Formatter
 from exec_reporting.mime import Attachment, Image, MessageParts, build_message, clean_header
 from exec_reporting.period_close import Gap, PeriodClose
 from exec_reporting.reports import spec as report_spec
+from exec_reporting.reports.model import CORRECTED_PREFIX
 from exec_reporting.send_ledger import DELIVERED, MessageKey, SendLedger, Status
 
 _CHART_SRC = re.compile(r'src="([A-Za-z0-9_.-]+\.png)"')
@@ -175,7 +176,7 @@ class ReportFiles:
         correction (`what_changed` given) is marked in the subject and opens with the changes."""
         html, text, subject = self.html, self.text, self.subject
         if what_changed is not None:
-            subject = "Corrected: " + subject
+            subject = CORRECTED_PREFIX + subject
             html = html.replace(WHAT_CHANGED_MARK, corrections.section_html(what_changed), 1)
             head, _, rest = text.partition("\n\n")
             text = f"{head}\n\n{corrections.section_text(what_changed)}\n{rest}"

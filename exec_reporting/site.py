@@ -5,7 +5,7 @@ went out before a correction, with their charts) and the metric store (the trend
 Plain HTML and CSS, no JavaScript, one fluid column. A report page stands alone (its charts as
 data: URIs, its stylesheet inline), so a presigned link to that one object shows it whole; links
 between pages are relative. The same inputs give the same bytes, and only files whose bytes
-changed are written, so a publisher uploads only those (docs/decisions.md, 44).
+changed are written, so a publisher uploads only those (docs/decisions.md, 47).
 """
 
 from __future__ import annotations
