@@ -352,3 +352,45 @@ def test_the_archive_command_serves_the_site_on_the_loopback_until_stopped(portf
     finally:
         server.send_signal(signal.SIGINT)
         assert server.wait(timeout=10) == 0, server.stderr.read() if server.stderr else ""
+
+
+def test_an_edition_sent_by_an_earlier_version_still_has_its_page(portfolio):
+    """An edition the send ledger kept from before the JSON had some of today's keys (no
+    glossary, no notes on the data, no verdicts, sections without an `empty`), and without the
+    message that carried it: its page is built from what there is, and says its charts were not
+    kept."""
+    import hashlib
+    import json
+
+    from exec_reporting.send_ledger import MessageKey, SendLedger, Status
+    from exec_reporting.warehouse import connect
+
+    config_path = rendered_portfolio(portfolio)
+    config = load_config(config_path)
+    figures = json.loads((config.reports_path / MONTH / "cfo.json").read_text())
+    old = {key: figures[key] for key in ("report", "name", "subject", "month", "currency")}
+    old["headlines"] = [{**h, "value": 1} for h in figures["headlines"][:1]]
+    old["sections"] = [
+        {key: s[key] for key in ("key", "title", "lines", "charts", "tables")}
+        for s in figures["sections"]
+    ]
+    sha = hashlib.sha256(json.dumps(old).encode()).hexdigest()
+    with connect(config.warehouse_path, config.send_ledger_path) as conn:
+        ledger = SendLedger(conn)
+        ledger.record_edition("cfo", MONTH, sha, old)
+        ledger.record(
+            MessageKey("cfo", MONTH, "cfo@example.com", sha),
+            status=Status.SENT,
+            edition=1,
+            correction=False,
+            subject=old["subject"],
+            envelope=["cfo@example.com"],
+        )
+        written = build_site(conn, config, log=lambda _: None)
+    first = written.root / MONTH / "cfo.edition-1.html"
+    assert f"{MONTH}/cfo.edition-1.html" in written.files
+    page = _text(first)
+    assert "Edition 1 of 2" in page and "were not kept" in page
+    assert figures["sections"][0]["title"] in page
+    # the latest edition says what changed against it
+    assert "What changed" in _text(written.root / MONTH / "cfo.html")
