@@ -9,6 +9,7 @@ import time
 import dagster as dg
 import duckdb
 
+from exec_reporting.assets.archive import SITE_KEY
 from exec_reporting.assets.events import observation
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES
@@ -142,6 +143,7 @@ def build_stale_reports_sensor(config: ReportingConfig, job, code_versions: dict
                     asset_selection=[
                         *(dg.AssetKey(["reports", kind]) for kind in kinds),
                         dg.AssetKey(["delivery", "emails"]),
+                        SITE_KEY,
                     ],
                     tags={"exec_reporting/backfill": "stale"},
                 )

@@ -10,6 +10,7 @@ look after the send ledger.
     exec-reporting mark-sent ...           record one as sent (you checked it arrived)
     exec-reporting send-test --to ADDRESS  one report to one address, to check the transport
     exec-reporting rebuild                 move the warehouse aside, rebuild it from the sources
+    exec-reporting archive [--open]        build the executive archive, print its file:// path
 
 Exit codes: 0 done, 1 a run or a send failed, 2 a usage or configuration error, 3 the warehouse
 or the send ledger cannot be opened (held by another process, or damaged): the message says what
@@ -316,6 +317,11 @@ def report_locations(config: ReportingConfig, month: str, out=print) -> None:
         out(f"Outbox:  {outbox}/ ({sum(1 for _ in outbox.rglob('*.eml'))} message(s))")
     else:
         out(f"Email:   sent through {config.delivery.transport}; `exec-reporting deliveries --all`")
+    from exec_reporting.site import site_dir
+
+    home = site_dir(config) / "index.html"
+    if home.exists():
+        out(f"Archive: {home.as_uri()} (`exec-reporting archive --serve` serves it)")
     out(f"Browse runs and lineage with `make ui` (Dagster instance {config.dagster_home}).")
 
 
@@ -414,6 +420,7 @@ def cmd_backfill(args) -> int:
     """Re-render the stale report months (after a correction) and deliver their corrections."""
     import dagster as dg
 
+    from exec_reporting.assets.archive import SITE_KEY
     from exec_reporting.definitions import MONTHLY_JOB, build_definitions
 
     if not args.stale:
@@ -437,7 +444,7 @@ def cmd_backfill(args) -> int:
         failed = []
         for month, kinds in sorted(stale.items()):
             selection = [dg.AssetKey(["reports", k]) for k in kinds]
-            selection.append(dg.AssetKey(["delivery", "emails"]))
+            selection += [dg.AssetKey(["delivery", "emails"]), SITE_KEY]
             print(f"backfill: running {month} on {home}", flush=True)
             result = execute(
                 job,
@@ -603,6 +610,44 @@ def cmd_glossary(args) -> int:
         print(f"{path}: {text.count(chr(10) + '- **')} entries")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def cmd_archive(args) -> int:
+    """Build the executive archive from reports_dir, the send ledger and the metric store, and
+    print where it is; `--serve` serves it on 127.0.0.1 until interrupted."""
+    from exec_reporting.site import build_site
+    from exec_reporting.warehouse import connect
+
+    config = load_config(args.config)
+    if not config.warehouse_path.exists():
+        raise UserError(
+            f"no warehouse at {config.warehouse_path}: run a month first (`exec-reporting run`)"
+        )
+    with connect(
+        config.warehouse_path,
+        config.send_ledger_path,
+        lock_timeout=config.warehouse_lock_timeout_seconds,
+    ) as conn:
+        written = build_site(conn, config, log=lambda line: print(line, file=sys.stderr))
+    home = written.root / "index.html"
+    if args.serve is None:
+        print((home if args.open else written.root).as_uri())
+        return 0
+    return serve_site(written.root, args.serve)
+
+
+def serve_site(root: Path, port: int) -> int:
+    """Serve the site's folder on 127.0.0.1 (only this machine) until interrupted."""
+    import contextlib
+    import functools
+    import http.server
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:
+        print(f"http://127.0.0.1:{server.server_port}/index.html (Ctrl-C stops it)", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            server.serve_forever()
     return 0
 
 
@@ -786,6 +831,20 @@ def build_parser() -> argparse.ArgumentParser:
     glossary = add("glossary", "print every metric definition as Markdown (docs/glossary.md)")
     glossary.add_argument("--write", metavar="PATH", help="write it to PATH instead")
     glossary.set_defaults(func=cmd_glossary)
+    archive = add("archive", "build the executive archive (a static site) and print its path")
+    archive.add_argument(
+        "--open", action="store_true", help="print the file:// address of its home page"
+    )
+    archive.add_argument(
+        "--serve",
+        nargs="?",
+        type=int,
+        const=8000,
+        default=None,
+        metavar="PORT",
+        help="serve it on http://127.0.0.1:PORT until interrupted (0: any free port)",
+    )
+    archive.set_defaults(func=cmd_archive)
     rebuild = sub.add_parser(
         "rebuild",
         help="move the warehouse aside (kept as <name>.damaged-<time>) and rebuild it from the "

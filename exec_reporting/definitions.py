@@ -10,6 +10,7 @@ from __future__ import annotations
 import dagster as dg
 
 from exec_reporting.assets.alerts import build_failure_sensor
+from exec_reporting.assets.archive import build_site_asset
 from exec_reporting.assets.delivery import build_delivery_asset
 from exec_reporting.assets.ingest import build_ingest_assets
 from exec_reporting.assets.metrics import build_metric_assets
@@ -69,14 +70,16 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
     metrics = build_metric_assets(ingest)
     reports, report_inputs = build_report_assets(config, partitions, {**ingest, **metrics})
     delivery = build_delivery_asset(config, partitions, reports)
+    site = build_site_asset(config, partitions, reports)
 
     all_assets = [sources]
     all_assets += list({id(a): a for a in [*ingest.values(), *metrics.values()]}.values())
-    all_assets += [*report_inputs, *reports.values(), delivery]
+    all_assets += [*report_inputs, *reports.values(), delivery, site]
     monthly_pack = dg.define_asset_job(
         MONTHLY_JOB,
-        selection=dg.AssetSelection.groups("ingest", "metrics", "reports", "delivery"),
-        description="Everything for one report month: ingest, metrics, reports and delivery.",
+        selection=dg.AssetSelection.groups("ingest", "metrics", "reports", "delivery", "archive"),
+        description="Everything for one report month: ingest, metrics, reports, delivery and "
+        "the archive's site.",
     )
     ingest_job = dg.define_asset_job(
         INGEST_JOB,

@@ -93,3 +93,12 @@ def glossary_markdown() -> str:
             unit = "the KPI's unit" if file_entries[key].get("unit_of") else term.unit
             out.append(f"- **{term.label}** (`{key}`, {unit}): {term.definition}")
     return "\n".join(out) + "\n"
+
+
+def by_file() -> list[tuple[str, list[Term]]]:
+    """The glossary as docs/glossary.md lays it out: each file's stem and its entries, in the
+    files' order (the archive's glossary page)."""
+    entries = glossary()
+    return [
+        (stem, [entries[key] for key in file_entries]) for stem, file_entries in _files().items()
+    ]
