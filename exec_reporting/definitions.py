@@ -10,6 +10,7 @@ from __future__ import annotations
 import dagster as dg
 
 from exec_reporting.assets.alerts import build_failure_sensor
+from exec_reporting.assets.archive_publish import build_publish_asset
 from exec_reporting.assets.delivery import build_delivery_asset
 from exec_reporting.assets.ingest import build_ingest_assets
 from exec_reporting.assets.metrics import build_metric_assets
@@ -20,6 +21,7 @@ from exec_reporting.assets.sensors import build_data_dir_sensor, build_stale_rep
 from exec_reporting.assets.sources import build_source_assets
 from exec_reporting.config import ReportingConfig, load_config
 from exec_reporting.reports import specs
+from exec_reporting.resources.archive import LocalArchive
 from exec_reporting.resources.console import concise_console
 from exec_reporting.resources.mail import OutboxTransport, SmtpTransport
 from exec_reporting.resources.warehouse import WarehouseResource
@@ -62,21 +64,45 @@ def build_mailer(config: ReportingConfig) -> dg.ConfigurableResource:
     return OutboxTransport(outbox_dir=str(config.outbox_path))
 
 
+def build_archive_publisher(config: ReportingConfig) -> dg.ConfigurableResource:
+    """The publisher `archive.publish` names: the local folder, or S3 (dagster-aws)."""
+    archive = config.archive
+    if archive.publish == "s3":
+        from exec_reporting.resources.archive_s3 import (
+            S3Archive,
+        )  # boto3 and dagster-aws only when used
+
+        assert archive.s3 is not None  # the configuration requires archive.s3 for publish s3
+        return S3Archive(
+            bucket=archive.s3.bucket,
+            prefix=archive.s3.prefix,
+            region_name=archive.s3.region_name,
+            profile_name=archive.s3.profile_name,
+            endpoint_url=archive.s3.endpoint_url,
+            link_expiry_days=archive.link_expiry_days,
+            cloudfront_distribution_id=archive.cloudfront_distribution_id,
+        )
+    return LocalArchive(site_dir=str(config.archive_site_path))
+
+
 def build_definitions(config: ReportingConfig) -> dg.Definitions:
     partitions = monthly_partitions(config)
     sources = build_source_assets(config)
     ingest = build_ingest_assets(config)
     metrics = build_metric_assets(ingest)
     reports, report_inputs = build_report_assets(config, partitions, {**ingest, **metrics})
-    delivery = build_delivery_asset(config, partitions, reports)
+    # the site asset (archive/site) comes with the archive's pages; until then its key
+    published = build_publish_asset(config, partitions, site=None)
+    delivery = build_delivery_asset(config, partitions, reports, published)
 
     all_assets = [sources]
     all_assets += list({id(a): a for a in [*ingest.values(), *metrics.values()]}.values())
-    all_assets += [*report_inputs, *reports.values(), delivery]
+    all_assets += [*report_inputs, *reports.values(), published, delivery]
     monthly_pack = dg.define_asset_job(
         MONTHLY_JOB,
-        selection=dg.AssetSelection.groups("ingest", "metrics", "reports", "delivery"),
-        description="Everything for one report month: ingest, metrics, reports and delivery.",
+        selection=dg.AssetSelection.groups("ingest", "metrics", "reports", "archive", "delivery"),
+        description="Everything for one report month: ingest, metrics, reports, the archive "
+        "and delivery.",
     )
     ingest_job = dg.define_asset_job(
         INGEST_JOB,
@@ -107,6 +133,7 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
                 lock_timeout_seconds=config.warehouse_lock_timeout_seconds,
             ),
             "mailer": build_mailer(config),
+            "archive_publisher": build_archive_publisher(config),
         },
     )
 
