@@ -173,6 +173,8 @@ class S3Archive(S3Resource):
         result = PublishResult(
             where=self.where, unchanged=sorted(todo.unchanged), stale=list(todo.stale)
         )
+        # what email_link found missing before this publish may be here now
+        self._published.clear()
         for number, (page_path, digest) in enumerate(sorted(todo.upload.items()), start=1):
             self._put(page_path, files[page_path].read_bytes(), digest)
             result.uploaded.append(page_path)

@@ -691,3 +691,53 @@ def test_the_oversized_email_note_links_to_the_reports_page(tmp_path, s3, gate):
     assert "page in the archive" in note and links.page.url in note
     assert f'href="{links.page.url.replace("&", "&amp;")}"' in html.split("</p>", 1)[0]
     assert fetch(links.page.url)[0] == 200
+
+
+# -- through Dagster -------------------------------------------------------------------------------
+
+
+def test_a_monthly_run_publishes_the_archive_before_its_emails_link_to_it(tmp_path, s3, gate):
+    """The monthly job on a real instance: archive/published uploads the site, and
+    delivery/emails, which runs after it, links each message to its published page."""
+    import dagster as dg
+
+    from exec_reporting.definitions import MONTHLY_JOB, build_definitions
+
+    config_path = write_portfolio(
+        tmp_path,
+        {"shop/ledger.csv": LEDGER},
+        entities=[{"id": "shop", "name": "The Shop", "kind": "charter", "opening_cash": 0}],
+        closed_months=[MONTH],
+        archive={
+            "publish": "s3",
+            "s3": {"bucket": BUCKET, "prefix": PREFIX, "endpoint_url": gate.url},
+        },
+    )
+    config = load_config(config_path)
+    # what archive/site leaves in the folder (the site asset writes it in the run itself)
+    site = config.archive_site_path
+    write_site(site, {f"{MONTH}/cfo.html": SITE[f"{MONTH}/cfo.html"], "glossary.html": "<p>"})
+    job = build_definitions(config).resolve_job_def(MONTHLY_JOB)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, partition_key=MONTH)
+        published = instance.get_latest_materialization_event(dg.AssetKey(["archive", "published"]))
+    assert result.success
+    steps = [
+        (event.event_type_value, event.step_key)
+        for event in result.all_events
+        if event.event_type_value in ("STEP_SUCCESS", "STEP_START")
+    ]
+    assert steps.index(("STEP_SUCCESS", "archive__published")) < steps.index(
+        ("STEP_START", "delivery__emails")
+    )
+    assert published is not None
+    metadata = published.asset_materialization.metadata  # type: ignore[union-attr]
+    assert metadata["uploaded"].value == len(list(p for p in site.rglob("*") if p.is_file()))
+    assert metadata["where"].value == f"s3://{BUCKET}/{PREFIX}/"
+
+    eml = config.outbox_path / MONTH / "cfo" / "cfo@example.com.eml"
+    text, html = parts_of(eml.read_bytes())
+    page_url = re.findall(r'<a href="([^"]+)"[^>]*>Read this report in the archive</a>', html)[0]
+    page_url = page_url.replace("&amp;", "&")
+    assert page_url in text
+    assert fetch(page_url)[:2] == (200, (site / MONTH / "cfo.html").read_bytes())
