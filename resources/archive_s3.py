@@ -66,6 +66,10 @@ class S3Archive(S3Resource):
     _clients: dict[str, Any] = PrivateAttr(default_factory=dict)
     _published: dict[str, bool] = PrivateAttr(default_factory=dict)
 
+    @classmethod
+    def _is_dagster_maintained(cls) -> bool:
+        return False  # S3Resource is; this subclass is the project's own
+
     # -- clients ----------------------------------------------------------------------------------
 
     def _client(self, service: str) -> Any:
