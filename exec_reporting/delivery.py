@@ -40,7 +40,13 @@ from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.mime import Attachment, Image, MessageParts, build_message, clean_header
 from exec_reporting.period_close import Gap, PeriodClose
-from exec_reporting.publishing import GLOSSARY_PAGE, ArchiveLink, ArchiveLinks, report_page
+from exec_reporting.publishing import (
+    GLOSSARY_PAGE,
+    ArchiveLink,
+    ArchiveLinks,
+    PublishError,
+    report_page,
+)
 from exec_reporting.reports import spec as report_spec
 from exec_reporting.send_ledger import DELIVERED, MessageKey, SendLedger, Status
 
@@ -171,6 +177,25 @@ def email_links(archive: ArchiveLinks | None, period: str, report_name: str) -> 
     if page is None:
         return None
     return EmailLinks(page, archive.email_link(GLOSSARY_PAGE))
+
+
+class _LinksOrNone:
+    """The archive's links, or none when the archive cannot say (S3 refused to say whether a page
+    is there): the email goes out complete without them, and the log says why, once a page."""
+
+    def __init__(self, archive: ArchiveLinks, log: Callable[[str], None]) -> None:
+        self.archive = archive
+        self.log = log
+        self.failed: set[str] = set()
+
+    def email_link(self, page_path: str) -> ArchiveLink | None:
+        try:
+            return self.archive.email_link(page_path)
+        except PublishError as error:
+            if page_path not in self.failed:
+                self.failed.add(page_path)
+                self.log(f"no link to {page_path} in the archive: {error}")
+            return None
 
 
 def _link_html(link: ArchiveLink, text: str) -> str:
@@ -605,6 +630,7 @@ def deliver(
         return result
 
     preflight = transport.preflight(config.delivery.sender)
+    links = _LinksOrNone(archive, log) if archive is not None else None
     rate = config.delivery.max_send_rate or preflight.max_send_rate
     pace = Pace(rate, sleep=sleep)
     log(
@@ -613,7 +639,7 @@ def deliver(
         + (f" ({preflight.note})" if preflight.note else "")
     )
     for item in queue:
-        outcome = _send(ledger, item, period, config, transport, pace, sleep, archive)
+        outcome = _send(ledger, item, period, config, transport, pace, sleep, links)
         result.outcomes.append(outcome)
         log(
             f"{outcome.report} {period} -> {outcome.recipient}: "

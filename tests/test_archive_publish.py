@@ -20,6 +20,7 @@ import email.policy
 import hashlib
 import hmac
 import http.client
+import json
 import os
 import re
 import threading
@@ -655,6 +656,50 @@ def test_without_a_published_page_or_with_the_local_archive_the_email_is_unchang
     assert "Read this report in the archive" not in parts.text
 
 
+def test_when_s3_will_not_say_whether_the_page_is_there_the_email_goes_without_a_link(
+    tmp_path, s3, gate
+):
+    """A publisher whose credentials may not read the bucket (HeadObject refused): the report
+    still goes out, complete (its Definitions in full), and the log says why it has no link."""
+    config_path = write_portfolio(
+        tmp_path,
+        {"shop/ledger.csv": LEDGER},
+        entities=[{"id": "shop", "name": "The Shop", "kind": "charter", "opening_cash": 0}],
+        closed_months=[MONTH],
+    )
+    config = load_config(config_path)
+    conn = load_warehouse(config_path)
+    _, rendered = build_report(conn, config_path, "cfo", MONTH)
+    rendered.write(config.reports_path / MONTH)
+    s3.put_bucket_policy(
+        Bucket=BUCKET,
+        Policy=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": f"arn:aws:s3:::{BUCKET}/*",
+                    }
+                ],
+            }
+        ),
+    )
+    transport = OutboxTransport(outbox_dir=str(config.outbox_path))
+    logged: list[str] = []
+    result = deliver(
+        conn, config, MONTH, ["cfo"], transport, log=logged.append, archive=publisher(gate)
+    )
+
+    assert [o.status for o in result.outcomes] == ["sent"]
+    text, html = parts_of((config.outbox_path / MONTH / "cfo" / "cfo@example.com.eml").read_bytes())
+    assert "Read this report in the archive" not in text and "<dl" in html
+    reasons = [line for line in logged if line.startswith(f"no link to {MONTH}/cfo.html")]
+    assert len(reasons) == 1 and f"s3://{BUCKET}/{PREFIX}/{MONTH}/cfo.html" in reasons[0]
+
+
 def test_the_oversized_email_note_links_to_the_reports_page(tmp_path, s3, gate):
     config_path = write_portfolio(
         tmp_path,
@@ -680,10 +725,13 @@ def test_the_oversized_email_note_links_to_the_reports_page(tmp_path, s3, gate):
 
     full, _ = build_raw(report, config, "cfo@example.com", None, links)
     assert report.parts(links=links).attachments, "the CFO report attaches its tables"
+    # under the full message by more than its Date and Message-ID may vary, over the lean one
+    limit = len(full) - 100
     smaller = config.model_copy(
-        update={"delivery": config.delivery.model_copy(update={"max_message_bytes": len(full) - 1})}
+        update={"delivery": config.delivery.model_copy(update={"max_message_bytes": limit})}
     )
     lean, _ = build_raw(report, smaller, "cfo@example.com", None, links)
+    assert len(lean) <= limit
 
     text, html = parts_of(lean)
     assert text.startswith("The attachments (")
