@@ -9,8 +9,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt 2>/dev/nu
 
 # The tests run over both cores (pytest-xdist, one module per worker at a time), their temporary
 # folders in memory where the machine has /dev/shm: SQLite and DuckDB files there skip the disk.
+# The 25 slowest tests are listed at the end of every run (docs/testing.md keeps the figures).
 TEST_TMP := $(shell test -d /dev/shm -a -w /dev/shm && echo /dev/shm || echo /tmp)
-PYTEST := TMPDIR=$(TEST_TMP) $(BIN)/python -m pytest -n 2 --dist loadfile
+PYTEST := TMPDIR=$(TEST_TMP) $(BIN)/python -m pytest -n 2 --dist loadfile --durations=25
 
 .PHONY: install demo test check ui lint chromium bench clean-state
 

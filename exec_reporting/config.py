@@ -39,7 +39,8 @@ ENTITY_KINDS = ("charter", "hauling", "agency", "rental", "logistics", "holding"
 REVENUE_BASES = ("cash", "accrual")
 
 # Columns a KPI may name: the monthly figures of metrics.monthly_pnl, metrics.burn and
-# metrics.break_even (see docs/metrics.md).
+# metrics.break_even (see docs/metrics.md), and the runway on cash burn of metrics.cash_burn (the
+# runway every report shows; `runway_months` is metrics.burn's, on the operating burn).
 KPI_METRICS = (
     "revenue",
     "cogs",
@@ -52,6 +53,7 @@ KPI_METRICS = (
     "net_burn_avg_3m",
     "cash_end",
     "runway_months",
+    "cash_runway_months",
     "fixed_costs",
     "variable_costs",
     "contribution_margin_ratio",
@@ -629,6 +631,10 @@ class AccountingConfig(_Model):
 
 class ReportingConfig(_Model):
     organization: str
+    # One reporting.yaml is one portfolio. An owner who runs several (one file each, all mailing
+    # the same inbox) sets this, and every subject names the organization so the packs tell
+    # apart; with one portfolio the name would only push the verdict out of the subject.
+    several_portfolios: bool = False
     timezone: str = "UTC"
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = "USD"
     # How numbers, money and dates are written in reports (a CLDR locale such as en_US, de_DE).

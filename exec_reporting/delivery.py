@@ -48,6 +48,7 @@ from exec_reporting.publishing import (
     report_page,
 )
 from exec_reporting.reports import spec as report_spec
+from exec_reporting.reports.model import CORRECTED_PREFIX
 from exec_reporting.send_ledger import DELIVERED, MessageKey, SendLedger, Status
 
 _CHART_SRC = re.compile(r'src="([A-Za-z0-9_.-]+\.png)"')
@@ -293,7 +294,7 @@ class ReportFiles:
         if links is not None:
             html, text = _with_links(html, text, links)
         if what_changed is not None:
-            subject = "Corrected: " + subject
+            subject = CORRECTED_PREFIX + subject
             html = html.replace(WHAT_CHANGED_MARK, corrections.section_html(what_changed), 1)
             head, _, rest = text.partition("\n\n")
             text = f"{head}\n\n{corrections.section_text(what_changed)}\n{rest}"

@@ -131,3 +131,15 @@ class Formatter:
         if value is None:
             return NOT_AVAILABLE
         return format_date(value, format="MMMM y", locale=self.locale)
+
+    def month_short(self, value: dt.date) -> str:
+        """The month as a subject names it: Oct 2026."""
+        return format_date(value, format="MMM y", locale=self.locale)
+
+    def change_percent(self, value: Number) -> str:
+        """A relative change in whole percent with its sign, as a subject writes it: -12 %, +3 %."""
+        number = rounded(Decimal(str(value)) * 100, 0)
+        assert number is not None
+        number = abs(number) if number == 0 else number  # never "-0 %"
+        sign = "+" if number > 0 else ""
+        return f"{sign}{self.number(number, 0)} %"

@@ -121,15 +121,16 @@ def _context(report: Report) -> dict:
                     for c in columns
                 ]
             )
+        # every cell whole: a table whose widest cells do not fit in a line is written as one
+        # paragraph per row (blocks) rather than cut short with an ellipsis
         widths = [
-            min(max(len(cell) for cell in [header, *(row[i] for row in body)]), 40)
+            max(len(cell) for cell in [header, *(row[i] for row in body)])
             for i, header in enumerate(headers)
         ]
 
         def line(cells: list[str]) -> str:
             out = []
             for cell, width, column in zip(cells, widths, columns, strict=True):
-                cell = cell if len(cell) <= width else cell[: width - 1] + "…"
                 out.append(cell.rjust(width) if column.numeric else cell.ljust(width))
             return "  ".join(out).rstrip()
 

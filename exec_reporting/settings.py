@@ -14,6 +14,7 @@ from exec_reporting.sqlfiles import execute
 # quality, paths) change how the pipeline runs, not a report's content.
 COMMON_SETTINGS = (
     "organization",
+    "several_portfolios",
     "timezone",
     "currency",
     "locale",

@@ -160,9 +160,11 @@ def test_one_inserted_action_is_one_added_row_and_nothing_moves(holdings):
     ) in lines
     # the other KPI rows and entities did not move either: only the yard's figures changed
     assert [c.where for c in in_table(found, "KPI gaps")] == ["KPI gaps / Yard, Operating expenses"]
-    # (the portfolio's cash counts the entities with a cash target: the yard has none)
+    # (the portfolio's cash counts the entities with a cash target: the yard has none); the
+    # yard's grade moved with its missed KPI, from on track to act (decision 44)
     assert [c.where for c in in_table(found, "Shortfall: revenue and cash against target")] == [
-        "Shortfall: revenue and cash against target / Yard / Cash"
+        "Shortfall: revenue and cash against target / Yard / Grade",
+        "Shortfall: revenue and cash against target / Yard / Cash",
     ]
     assert not [line for line in lines if line.startswith("... and")]
 

@@ -43,8 +43,10 @@ BIN = Path(sys.executable).parent
 MONTH = "2025-03"
 SENDER = "reports@example.com"
 ARCHIVE = "archive@example.com"
-CFO_SUBJECT = "Executive Report: CFO - Test Holdings - March 2025"
-CTO_SUBJECT = "Executive Report: CTO - Test Holdings - March 2025"
+# the verdict in the subject (decision 44): the CFO's cash and its change on February, the
+# runway (cash rose: none); the CTO has no stack.csv to audit
+CFO_SUBJECT = "Executive Report: CFO - Mar 2025 - cash $6.0K (+$550), cash not falling"
+CTO_SUBJECT = "Executive Report: CTO - Mar 2025 - no stack.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 LEDGER_HEADER = "txn_id,date,account_code,amount,description,counterparty\n"
@@ -348,7 +350,10 @@ def test_a_monthly_run_sends_each_report_to_each_recipient_once_and_a_correction
     received = by_recipient(new)
     assert sorted(received) == ["cfo@example.com", "partner@example.com"]
     for [(raw, message)] in received.values():
-        assert message["Subject"] == "Corrected: " + CFO_SUBJECT
+        # the verdict of the corrected figures: cash 100.00 higher, so is its change
+        assert message["Subject"] == (
+            "Corrected: Executive Report: CFO - Mar 2025 - cash $6.1K (+$650), cash not falling"
+        )
         assert ARCHIVE in raw["destinations"]
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()

@@ -275,6 +275,8 @@ def monthly_run(tmp_path_factory) -> Iterator[MonthlyRun]:
             FILES,
             ENTITIES,
             organization="Søren & Zoë Holdings",
+            # the organization in the subjects: a name beyond ASCII in a header
+            several_portfolios=True,
             personas={
                 "cfo": {"to": ["cfo@example.com", "partner@example.com"]},
                 "ceo": {"to": ["ceo@example.com"]},
@@ -318,7 +320,7 @@ def test_a_monthly_run_sends_one_message_per_recipient_with_the_archive_only_in_
         assert received.tls and received.login == USERNAME.encode()
         subject = str(message["Subject"])
         report = "cfo" if subject.startswith("Executive Report: CFO - ") else "ceo"
-        assert subject.endswith("Søren & Zoë Holdings - March 2025")
+        assert " - Søren & Zoë Holdings - Mar 2025 - " in subject
         seen.add((report, recipient))
     assert seen == RECIPIENTS
     # the pre-flight's and each send's login: over TLS, and accepted
@@ -398,7 +400,10 @@ def test_send_test_sends_one_report_to_one_address(monthly_run, monkeypatch):
     assert received.tls and received.login == USERNAME.encode()
     message = assert_seven_bit(received.raw)
     assert str(message["To"]) == "you@example.com"
-    assert str(message["Subject"]) == "Executive Report: CFO - Søren & Zoë Holdings - March 2025"
+    assert str(message["Subject"]) == (
+        "Executive Report: CFO - Søren & Zoë Holdings - Mar 2025 - cash $9.7K (+$1.2K), cash not "
+        "falling"
+    )
     assert PASSWORD not in done.stdout + done.stderr
 
 

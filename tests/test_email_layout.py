@@ -202,3 +202,21 @@ def test_every_value_axis_includes_zero():
     assert grouped_bar_chart("Cost", months, [Series("Cost", costs)], money).value_axis[0] <= 0
     below = line_chart("Loss", months, [Series("Loss", [-c for c in costs])], money).value_axis
     assert below[0] <= -1510 and below[1] >= 0
+
+
+def test_the_plain_text_carries_every_cell_the_email_shows_whole(pack):
+    """No cell of a table is cut short in the plain-text part: a table too wide for a line is
+    written one paragraph per row instead (a "…" in place of an invoice list loses it)."""
+    from exec_reporting.reports.model import display
+
+    _, reports = pack
+    for name, (model, parts) in reports.items():
+        text = re.sub(r"\s+", " ", parts.text)
+        assert "…" not in parts.text, name
+        for table in model.tables:
+            for row in table.rows:
+                for column in table.email_columns:
+                    cell = re.sub(
+                        r"\s+", " ", display(model.fmt, column.format, row.get(column.key))
+                    )
+                    assert cell.rstrip(".") in text, (name, table.title, column.key, cell)

@@ -64,6 +64,8 @@ def rendered(tmp_path_factory) -> ReportingConfig:
             {"id": "cafe", "name": CAFE_NAME, "kind": "rental", "opening_cash": 0},
         ],
         organization=ORGANIZATION,
+        # the organization in every subject, where its name can try to break the header
+        several_portfolios=True,
         cfo={"capital_candidates": CANDIDATES},
         # the month the data stops in, closed by the owner: final reports, whose subjects are
         # what these tests are about (an open one would be marked Preliminary)
@@ -144,9 +146,13 @@ def test_names_with_control_characters_cannot_inject_a_header(rendered, name):
     assert str(message["To"]) == "cfo@example.com"
     words = " ".join(str(message["Subject"]).split())
     assert words.startswith("Executive Report: ")
-    assert "Søren Holdings Bcc: thief@evil.example X-Injected: yes" in words
-    if name == "rental-cafe":
-        assert f"Rental: Café Zoë Bcc: {THIEF} [31m - " in words
+    if name == "cfo":
+        assert "Søren Holdings Bcc: thief@evil.example X-Injected: yes - Mar 2025" in words
+    else:
+        # both names do not fit in a subject of 110 characters: the organization's name loses
+        # whole words, the entity's stays (decision 44)
+        assert f"Rental: Café Zoë Bcc: {THIEF} [31m - Søren Holdings … - Mar 2025" in words
+    assert len(words) <= 110
     # the subject build_raw returns (for the send ledger) is the one the message carries
     assert " ".join(clean_header(subject).split()) == words
 

@@ -43,6 +43,9 @@ COMPARED = (
     "net_burn_avg_3m",
     "cash_burn",
     "cash_burn_avg_3m",
+    # the runway on cash burn every report shows, and the operating one where a KPI names it
+    "cash_runway_months",
+    "runway_months",
     "gross_margin_pct",
     "receivables",
     "receivables_owed",
@@ -75,8 +78,10 @@ with entity_figures as (
         burn.net_burn,
         burn.net_burn as operating_burn,
         burn.net_burn_avg_3m,
+        burn.runway_months::decimal(38, 10) as runway_months,
         cash_burn.cash_burn,
         cash_burn.cash_burn_avg_3m,
+        cash_burn.cash_runway_months::decimal(38, 10) as cash_runway_months,
         pnl.gross_margin_pct::decimal(38, 10) as gross_margin_pct,
         pnl.cogs,
         sheet.receivables,
@@ -101,6 +106,7 @@ portfolio as (
         sum(figures.net_burn_avg_3m) as net_burn_avg_3m,
         any_value(portfolio_burn.cash_burn) as cash_burn,
         any_value(portfolio_burn.cash_burn_avg_3m) as cash_burn_avg_3m,
+        any_value(portfolio_burn.cash_runway_months)::decimal(38, 10) as cash_runway_months,
         case when sum(figures.revenue) <> 0
             then ((sum(figures.revenue) - sum(figures.cogs)) / sum(figures.revenue))
         end::decimal(38, 10) as gross_margin_pct,
@@ -152,6 +158,11 @@ def _number(value, key: str) -> Decimal | None:
         found = re.fullmatch(r"(-?[\d.,]+)\s*%", value.strip().replace("\u2212", "-"))
         if found:
             return Decimal(found.group(1).replace(",", "")) / 100
+    if isinstance(value, str) and key in ("runway_months", "cash_runway_months"):
+        # a runway in a KPI table is written in months: "3.0 mo"
+        found = re.fullmatch(r"(-?[\d.,]+)\s*mo", value.strip())
+        if found:
+            return Decimal(found.group(1).replace(",", ""))
     return None
 
 
@@ -246,7 +257,10 @@ def story_problems(
             if len(in_reports[(QUANTITY.get(f.key, f.key), f.entity, f.month)]) < 2:
                 continue  # in one report only: nothing to contradict
             expected = reference.get((f.key, f.entity, f.month))
-            places = 3 if f.key == "gross_margin_pct" else 2
+            # as the JSON edition rounds them: a ratio to three places, months to one
+            places = {"gross_margin_pct": 3, "cash_runway_months": 1, "runway_months": 1}.get(
+                f.key, 2
+            )
             if expected is None or round(expected, places) != f.value:
                 others = sorted(
                     in_reports[(QUANTITY.get(f.key, f.key), f.entity, f.month)] - {name}

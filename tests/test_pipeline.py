@@ -115,7 +115,10 @@ def test_the_monthly_pack_runs_through_a_real_instance(config_path, tmp_path):
     )
     assert message["To"] == "cfo@example.com"
     assert message["From"] == "reports@example.com"
-    assert message["Subject"] == "Executive Report: CFO - Test Holdings - March 2025"
+    # the CFO's verdict: cash and its change on February; cash rose, so no runway (decision 44)
+    assert message["Subject"] == (
+        "Executive Report: CFO - Mar 2025 - cash $9.3K (+$1.1K), cash not falling"
+    )
     assert message["Bcc"] is None
     assert "archive@example.com" not in (outbox / "cfo@example.com.eml").read_text()
     text = message.get_body(("plain",)).get_content()

@@ -782,7 +782,10 @@ def test_the_report_on_the_fixture(june):
     model, rendered = june
     # an entity's data stops before June's end (nothing closes the month): the report says so
     assert [e.name for e in model.data.late] != []
-    assert model.subject == "Preliminary: Executive Report: Accounting - Test Holdings - June 2026"
+    assert model.subject == (
+        "Preliminary: Executive Report: Accounting - Jun 2026 - 9 open findings, prepaid in "
+        "revenue $120"
+    )
     headlines = {h.label: h for h in model.headlines}
     # the deferred revenue is all prepayments in revenue, in June and in May: one figure, so one
     # headline (decision 43), and the section says it is all of the deferred revenue

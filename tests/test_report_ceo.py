@@ -659,15 +659,19 @@ def test_headlines(march):
 def test_verdicts(march):
     model, _ = march
     assert model.verdicts == [
-        # compact money in sentences, one shape (decision 39): 7,400.00 is $7.4K, 3,000.00
-        # $3.0K, the invoice's 1,234.56 $1.2K, 300.00 $300
-        "Alpha Charters: behind plan, 3 of 4 KPIs met; revenue (cash basis) $3.0K against a $3.0K "
+        # graded (decision 44), what needs the reader first: both act on an open critical
+        # finding, alpha first by money at stake (the invoice's 1,234.56 against beta's 250.00),
+        # each naming its causes before the rest; gamma, with no data for the month, is to
+        # watch. Compact money in sentences, one shape (decision 39): 7,400.00 is $7.4K,
+        # 3,000.00 $3.0K, the invoice's 1,234.56 $1.2K, 300.00 $300
+        "Alpha Charters, act: Overdue invoice I-7; MFA off: booking-app; operating expenses "
+        "$1.0K, $100 over $900; 3 of 4 KPIs met; revenue (cash basis) $3.0K against a $3.0K "
         "target; cash $7.4K against a $5.0K target; 2 critical findings open; 3 actions in the "
         "plan, the first worth $1.2K (Accounting, due Apr 7, 2026).",
-        "Beta Hauling: no KPIs set; revenue (cash basis) $0 (no target); cash $300 (no target); "
-        "1 critical finding open; 1 action in the plan, the first worth $250 (CEO, due "
-        "Apr 14, 2026).",
-        "Gamma Rentals: no ledger data for March 2026 (data ends 2026-01-20).",
+        "Beta Hauling, act: Prepayment kept; no KPIs set; revenue (cash basis) $0 (no target); "
+        "cash $300 (no target); 1 critical finding open; 1 action in the plan, the first worth "
+        "$250 (CEO, due Apr 14, 2026).",
+        "Gamma Rentals, watch: no ledger data for March 2026 (data ends 2026-01-20).",
     ]
 
 
@@ -797,8 +801,8 @@ def test_a_bare_portfolio_builds_with_no_data_sections(portfolio):
     )
     assert sections["shortfall"].tables[0].rows[0]["revenue_target"] == "no target"
     assert model.verdicts == [
-        "Solo: no KPIs set; revenue (cash basis) $120 (no target); cash $120 (no target); no "
-        "actions this month."
+        "Solo, on track: no KPIs set; revenue (cash basis) $120 (no target); cash $120 (no "
+        "target); no actions this month."
     ]
     headlines = {h.label: h for h in model.headlines}
     assert headlines["KPIs met (of 0)"].note == "no KPIs configured"

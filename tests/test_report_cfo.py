@@ -142,16 +142,21 @@ def test_the_report_says_it_and_its_json_matches_the_metric_store(fixture):
     path, conn = fixture
     model, rendered = build_report(conn, path, "cfo", "2025-03")
     figures = json.loads(rendered.json)
-    assert figures["subject"] == "Executive Report: CFO - Test Holdings - March 2025"
+    # the verdict in the subject (decision 44): cash and its change on February, the runway
+    assert figures["subject"] == (
+        "Executive Report: CFO - Mar 2025 - cash $5.3K (-$300), runway 22.7 mo"
+    )
     headline = {h["label"]: h for h in figures["headlines"]}
     assert headline["Cash at month end"]["value"] == 5300.00
     assert headline["Cash at month end"]["previous"] == 5600.00  # 1500 + 4100 in February
     assert headline["Cash at month end"]["change"] == -300.00
     # no owner money, loans or assets: cash burn is the operating burn, both named
     assert model.verdicts == [
-        "Cafe: cash burn $400 a month, 9.5 months of cash; operating burn $400 a month; "
+        # each with its grade, as the CEO report gives it (decision 44): the cafe has under 12
+        # months of cash, the shop nothing to act on or watch
+        "Cafe, watch: cash burn $400 a month, 9.5 months of cash; operating burn $400 a month; "
         "$300 below break-even revenue (cash basis).",
-        "Shop: cash not falling, up $167 a month on average after draws and debt service; "
+        "Shop, on track: cash not falling, up $167 a month on average after draws and debt service; "
         "operations earning $167 a month; above break-even.",
     ]
     sections = {s["key"]: s for s in figures["sections"]}

@@ -628,7 +628,10 @@ def test_sections(march):
     ids = {r["milestone"].split(" (")[0]: r["milestone_id"] for r in table.rows}
     assert progress[ids["Alpha revenue of 1000"]] == "Revenue $0.00 of $1,000.00 target"
     assert progress[ids["Beta opex under 500"]] == "Operating expenses $400.00 of $500.00 target"
-    assert progress[ids["Alpha runway of 6 months"]] == "Runway 0.8 mo of 6.0 mo target"
+    assert (
+        progress[ids["Alpha runway of 6 months"]]
+        == "Runway on operating burn 0.8 mo of 6.0 mo target"
+    )
     assert progress[ids["List Gamma on viator"]] == "not listed on viator"
     assert progress[ids["Portfolio brochure"]] == "marked done in reporting.yaml"
     for text in (rendered.html, rendered.text, rendered.markdown):

@@ -874,7 +874,12 @@ def section(model, key: str):
 
 def test_rental_report(warehouse, config_path):
     model, rendered = build_report(warehouse, config_path, "rental", "2026-03", "flat")
-    assert model.subject.startswith("Executive Report: Rental: Flat 12 - Test Holdings")
+    # the entity named; its verdict: cash and its change on February (no cash target), rent
+    # collected short of what was due (decision 44)
+    assert model.subject == (
+        "Executive Report: Rental: Flat 12 - Mar 2026 - cash $7.9K (+$6.4K), rent $850, $1.0K "
+        "under target"
+    )
     assert [(h.label, h.value, h.previous, h.target, h.good) for h in model.headlines] == [
         # 2 of 3 units let; February 1 of 3
         ("Occupancy", D("0.667"), D("0.333"), None, None),

@@ -632,7 +632,10 @@ def test_backfill_stale_rerenders_the_stale_month_and_sends_a_correction(server,
     corrected = folder / "cfo@example.com.edition-2.eml"
     assert corrected.exists(), sorted(p.name for p in folder.iterdir())
     message = email.message_from_bytes(corrected.read_bytes(), policy=email.policy.default)
-    assert message["Subject"] == "Corrected: Executive Report: CFO - Test Holdings - March 2025"
+    # the verdict of the corrected figures: cash $10,950.00, up $2.4K on February
+    assert message["Subject"] == (
+        "Corrected: Executive Report: CFO - Mar 2025 - cash $11.0K (+$2.4K), cash not falling"
+    )
     text = message.get_body(("plain",)).get_content()
     assert "WHAT CHANGED" in text
     # The Shop's February sale, 50.00 more, carried into March's cash (7,100 + 3,800 before)

@@ -16,6 +16,7 @@ from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     MONTH_COLUMN,
     data_notes,
+    figure_clause,
     findings_table,
     floats,
     month_labels,
@@ -496,6 +497,10 @@ def _findings(
     return findings_table(rows, config, title="Findings", empty=empty, **kwargs)
 
 
+# The headline of every open finding (no glossary entry of its own: the findings are listed).
+OPEN_FINDINGS = "Open findings"
+
+
 def build(
     conn: DuckDBPyConnection, config: ReportingConfig, month: date, entity_id: str | None = None
 ) -> Report:
@@ -513,7 +518,7 @@ def build(
 
     report.headlines = [
         Headline(
-            "Open findings",
+            OPEN_FINDINGS,
             "integer",
             figure(portfolio, "open_findings"),
             figure(previous, "open_findings"),
@@ -572,6 +577,17 @@ def build(
     return report
 
 
+def verdict_clauses(report: Report) -> list[str]:
+    """Accounting's subject: the open items to fix, the money they put in the wrong place."""
+    clauses = [
+        figure_clause(report, OPEN_FINDINGS, "open findings"),
+        figure_clause(report, "prepaid_in_revenue", "prepaid in revenue", change=False),
+        figure_clause(report, "unreturned_cash", "not refunded", change=False),
+        figure_clause(report, "lines_to_date", "unmapped lines", change=False),
+    ]
+    return [c for c in clauses if c]
+
+
 SPEC = ReportSpec(
     report="accounting",
     role="Accounting",
@@ -582,4 +598,5 @@ SPEC = ReportSpec(
     module=__file__,
     doc=__doc__,
     shared_sql=("reports/findings",),
+    verdict_clauses=verdict_clauses,
 )

@@ -11,7 +11,14 @@ from duckdb import DuckDBPyConnection
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import MONTH_COLUMN, as_float, floats, month_end, month_labels
+from exec_reporting.reports.common import (
+    MONTH_COLUMN,
+    as_float,
+    figure_clause,
+    floats,
+    month_end,
+    month_labels,
+)
 from exec_reporting.reports.domain import (
     BRIDGE_SQL,
     FINDING_SOURCES,
@@ -362,6 +369,16 @@ def _other_findings(
     )
 
 
+def verdict_clauses(report: Report) -> list[str]:
+    """An agency's subject: what clients owe overdue, all they owe, days sales outstanding."""
+    clauses = [
+        figure_clause(report, "overdue_balance", "overdue"),
+        figure_clause(report, "receivables", "owed", change=False),
+        figure_clause(report, "dso", "DSO", change=False),
+    ]
+    return [c for c in clauses if c]
+
+
 SPEC = ReportSpec(
     report="agency",
     role="Client Portfolio",
@@ -372,4 +389,5 @@ SPEC = ReportSpec(
     module=__file__,
     doc=__doc__,
     shared_sql=("reports/findings", *BRIDGE_SQL),
+    verdict_clauses=verdict_clauses,
 )

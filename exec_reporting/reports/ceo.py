@@ -20,16 +20,21 @@ from typing import Any
 from duckdb import DuckDBPyConnection
 
 from exec_reporting.charts import bar_chart
-from exec_reporting.config import KPI_METRICS, ReportingConfig
+from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.glossary import glossary
 from exec_reporting.reports.common import (
+    GRADE_COLUMN,
+    GRADES,
     MONTH_COLUMN,
+    against_budget,
     data_notes,
+    entity_grades,
     floats,
+    grade_causes,
     kpi_format,
     kpi_label,
     kpi_value,
+    money_kpis,
     month_end,
     month_start,
     plural,
@@ -50,12 +55,6 @@ from exec_reporting.sqlfiles import query
 
 OWNER_LABELS = {"ceo": "CEO", "cto": "CTO", "cfo": "CFO", "cmo": "CMO", "accounting": "Accounting"}
 DEFAULT_RULES_NAME = "exec_reporting/rules/actions.yaml"
-
-
-def money_kpis() -> list[str]:
-    """The KPIs measured in money (their glossary unit): only their gap is an impact in money."""
-    terms = glossary()
-    return [metric for metric in KPI_METRICS if terms[metric].unit == "money"]
 
 
 # -- presenting figures ----------------------------------------------------------------------------
@@ -186,6 +185,7 @@ def _item(row: dict) -> str:
 
 SHORTFALL_COLUMNS = [
     Column("name", "Entity"),
+    GRADE_COLUMN,
     Column("basis", "Revenue basis", "text"),
     Column("revenue", "Revenue (on its basis)", "money"),
     Column("gross_margin_pct", "Gross margin", "percent"),
@@ -206,6 +206,18 @@ KPI_COLUMNS = [
     Column("months_missed", "Missed for (months)", "integer", "kpi_months_missed"),
     Column("previous_actual", "Last month", "money", "kpi_last_month"),
 ]
+# Against the month's budget, for a KPI budget.csv budgets (metrics.budget_variance): columns of
+# the table only when a KPI has a budget that month; in the CSV file, and in the section's lines
+# for the email (decision 46).
+KPI_BUDGET_COLUMNS = [
+    Column("budget", "Budget", "money"),
+    Column("budget_variance", "Against budget", "money", "variance"),
+    Column("ytd_actual", "Actual, year to date", "money"),
+    Column("ytd_budget", "Budget, year to date", "money"),
+    Column("last_year_actual", "Same month last year", "money"),
+]
+# The KPI table's key columns in an email; the budget's figures are in its CSV file and lines.
+KPI_EMAIL = ("name", "kpi_label", "basis", "actual")
 
 ACTION_COLUMNS = [
     Column("rank", "#", "integer", position=True),
@@ -373,6 +385,12 @@ def _kpi_section(
             out["months_missed"] = "not measurable"
         if row["previous_actual"] is None:
             out["previous_actual"] = "n/a"
+        if row["budget"] is None:
+            out["budget"] = "no budget"
+            for key in ("budget_variance", "ytd_actual", "ytd_budget", "last_year_actual"):
+                out[key] = "–"
+        elif row["last_year_actual"] is None:
+            out["last_year_actual"] = "n/a"
         shaped.append(out)
     section.lines.append(
         f"{portfolio['kpis_missed']} of {portfolio['kpis']} KPIs missed their target in "
@@ -381,13 +399,15 @@ def _kpi_section(
         "entity's basis, the other KPIs (costs, burn, cash, break-even) on the cash basis: the "
         "Basis column says which."
     )
+    budgeted = any(row["budget"] is not None for row in kpis)
     section.tables.append(
         Table(
-            KPI_COLUMNS,
+            KPI_COLUMNS + KPI_BUDGET_COLUMNS if budgeted else KPI_COLUMNS,
             shaped,
             empty=f"Every KPI met its target in {fmt.month(month)}.",
             key=("entity_id", "kpi"),
             label=("name", "kpi_label"),
+            email=KPI_EMAIL,
         )
     )
     met: dict[str, list[str]] = {}
@@ -397,10 +417,29 @@ def _kpi_section(
     if met:
         listed = "; ".join(f"{name}: {', '.join(labels)}" for name, labels in met.items())
         section.lines.append(f"Met: {listed}.")
+    section.lines += _budget_lines(kpis, month, fmt)
     chart = _kpi_chart(kpis, month, fmt)
     if chart:
         section.charts.append(chart)
     return section
+
+
+def _budget_lines(kpis: list[dict], month: date, fmt: Formatter) -> list[str]:
+    """The KPIs budget.csv budgets for the month, met or missed, against their budget: the email
+    shows the KPI table's key columns only, so these lines carry the budget's figures."""
+    budgeted = [row for row in kpis if row["budget"] is not None]
+    if not budgeted:
+        return []
+    lines = [
+        f"Against the {fmt.month(month)} budget (budget.csv), the "
+        f"{plural(len(budgeted), 'KPI')} it budgets, met or missed: the table's CSV file has "
+        "the same figures for those missed, the CFO report every budget line."
+    ]
+    for row in budgeted:
+        figures = {**row, "variance": row["budget_variance"]}
+        subject = f"{row['name']} {kpi_label(row['kpi']).lower()}"
+        lines.append(f"{subject}: {against_budget(row['actual'], figures, month, fmt)}.")
+    return lines
 
 
 def _signed(fmt: Formatter, kpi: str, gap: Decimal) -> str:
@@ -592,7 +631,11 @@ def _next_30_days_section(conn: DuckDBPyConnection, month: date, fmt: Formatter)
 
 
 def _headlines(
-    portfolio: dict, previous: dict, actions: int, previous_actions: int
+    portfolio: dict,
+    previous: dict,
+    actions: int,
+    previous_actions: int,
+    revenue_budget: Decimal | None = None,
 ) -> list[Headline]:
     def target(row: dict, total: str, count: str) -> Any:
         # a target for the whole portfolio only when every entity has one: the figure is every
@@ -609,6 +652,8 @@ def _headlines(
             target=target(portfolio, "revenue_target", "revenue_entities"),
             better="higher",
             glossary="revenue",
+            # every entity with revenue has a budget for the month, else None (decision 46)
+            budget=revenue_budget,
         ),
         Headline(
             "Cash at month end",
@@ -642,35 +687,42 @@ def _headlines(
     ]
 
 
-def verdict(row: dict, actions: list[dict], month: date, fmt: Formatter) -> str:
-    """One sentence per entity: on track or behind, revenue and cash against target, and what
-    the plan asks of it."""
+def verdict(row: dict, grade: dict, actions: list[dict], month: date, fmt: Formatter) -> str:
+    """One sentence per entity: its grade (act, watch, on track) and the causes that set it
+    (sql/reports/entity_grades.sql), its KPIs, revenue and cash against target when they are
+    not a cause already, and what the plan asks of it."""
     name = row["name"]
+    lead = f"{name}, {grade['grade']}"
     if not row["has_month"]:
         last = row.get("last_ledger_date")
         ends = f" (data ends {last.isoformat()})" if last else ""
-        return f"{name}: no ledger data for {fmt.month(month)}{ends}."
+        return f"{lead}: no ledger data for {fmt.month(month)}{ends}."
+    missed_kpis = {c["subject"] for c in grade["causes"] if c["kind"] == "kpi"}
     configured = row["kpis_configured"]
     met, missed, unjudged = row["kpis_met"], row["kpis_missed"], row["kpis_unjudged"]
     if not configured:
         state = "no KPIs set"
     elif missed:
-        state = f"behind plan, {met} of {configured} KPIs met"
+        state = f"{met} of {configured} KPIs met"
     elif unjudged:
         state = f"{met} of {configured} KPIs met, {unjudged} not measurable this month"
     else:
-        state = f"on track, all {configured} KPIs met"
-    parts = [
-        state,
-        _against(
-            f"revenue ({row['basis']} basis)",
-            row["revenue"],
-            row["revenue_target"],
-            row["revenue_shortfall"],
-            fmt,
-        ),
-        _against("cash", row["cash_end"], row["cash_target"], row["cash_shortfall"], fmt),
-    ]
+        state = f"all {configured} KPIs met"
+    parts = [*grade_causes(grade, fmt, month), state]
+    if "revenue" not in missed_kpis:
+        parts.append(
+            _against(
+                f"revenue ({row['basis']} basis)",
+                row["revenue"],
+                row["revenue_target"],
+                row["revenue_shortfall"],
+                fmt,
+            )
+        )
+    if "cash_end" not in missed_kpis:
+        parts.append(
+            _against("cash", row["cash_end"], row["cash_target"], row["cash_shortfall"], fmt)
+        )
     if row["critical_findings"]:
         n = row["critical_findings"]
         parts.append(f"{plural(n, 'critical finding')} open")
@@ -686,7 +738,34 @@ def verdict(row: dict, actions: list[dict], month: date, fmt: Formatter) -> str:
             parts.append(f"{count}, the first {when}")
     else:
         parts.append("no actions this month")
-    return f"{name}: " + "; ".join(parts) + "."
+    return f"{lead}: " + "; ".join(parts) + "."
+
+
+def verdict_clauses(report: Report) -> list[str]:
+    """The CEO's subject: revenue against target (else against last month), KPIs met, open
+    critical findings, how many entities to act on and to watch."""
+    fmt = report.fmt
+    figures = {h.glossary: h for h in report.headlines}
+    clauses = []
+    revenue = figures.get("revenue")
+    if revenue and revenue.value is not None:
+        if revenue.target:
+            change = revenue.value / revenue.target - 1
+            clauses.append(f"revenue {fmt.change_percent(change)} vs target")
+        elif revenue.previous:
+            change = revenue.value / revenue.previous - 1
+            clauses.append(f"revenue {fmt.change_percent(change)} vs last month")
+    kpis = figures.get("kpis_met")
+    if kpis and kpis.value is not None:
+        clauses.append(f"{kpis.value}/{kpis.target} KPIs met")
+    critical = figures.get("open_critical_findings")
+    if critical and critical.value:
+        clauses.append(f"{critical.value} critical")
+    # how many entities to act on, then to watch: two clauses, so that the watch count is the
+    # first to go when the subject is long
+    grades = list(report.grades.values())
+    clauses += [f"{grades.count(grade)} {grade}" for grade in GRADES[:2] if grade in grades]
+    return clauses
 
 
 def _against(
@@ -759,8 +838,16 @@ def build(
         previous,
         len(planned),
         len([a for a in previous_actions if a["rank"] is not None]),
+        query(conn, "reports/ceo_revenue_budget", month=month)[0]["revenue_budget"],
     )
-    report.verdicts = [verdict(row, planned, month, fmt) for row in entities]
+    grades = {row["entity_id"]: row for row in entity_grades(conn, month)}
+    # the grade in the entity table; the sentences in the grades' order (act first)
+    entities = [dict(row, grade=grades[row["entity_id"]]["grade"]) for row in entities]
+    by_grade = sorted(entities, key=lambda row: grades[row["entity_id"]]["position"])
+    report.grades = {row["entity_id"]: row["grade"] for row in by_grade}
+    report.verdicts = [
+        verdict(row, grades[row["entity_id"]], planned, month, fmt) for row in by_grade
+    ]
     held = query(conn, "reports/ceo_held_periods", month=month)
     report.sections = [
         *([_held_section(held, fmt)] if held else []),
@@ -785,5 +872,6 @@ SPEC = ReportSpec(
     build=build,
     module=__file__,
     doc=__doc__,
-    shared_sql=("reports/upcoming",),
+    shared_sql=("reports/upcoming", "reports/entity_grades"),
+    verdict_clauses=verdict_clauses,
 )

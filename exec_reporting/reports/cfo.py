@@ -14,6 +14,8 @@ from exec_reporting.config import ReportingConfig, Scenario
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     data_notes,
+    entity_grades,
+    figure_clause,
     floats,
     month_end,
     month_labels,
@@ -141,10 +143,11 @@ BUDGET_COLUMNS = [
 ]
 
 
-def verdict(row: dict, fmt: Formatter, owner: dict | None = None) -> str:
-    """One sentence per entity that answers the CFO's question on its own: burn on both levels,
-    the runway on cash burn, break-even, and the owner money that holds its cash up."""
-    name = row["name"]
+def verdict(row: dict, fmt: Formatter, owner: dict | None = None, grade: str | None = None) -> str:
+    """One sentence per entity that answers the CFO's question on its own: its grade (the CEO
+    report's, sql/reports/entity_grades.sql), burn on both levels, the runway on cash burn,
+    break-even, and the owner money that holds its cash up."""
+    name = f"{row['name']}, {grade}" if grade else row["name"]
     if row.get("cash_end") is None:
         last = row.get("last_ledger_date")
         return f"{name}: no ledger data for this month" + (f" (data ends {last})." if last else ".")
@@ -721,7 +724,14 @@ def build(
             glossary="revenue",
         ),
     ]
-    report.verdicts = [verdict(row, fmt, owner.get(row["entity_id"])) for row in rows]
+    # each entity's grade, as the CEO report gives it; the sentences in its order (act first)
+    grades = {row["entity_id"]: row for row in entity_grades(conn, month)}
+    by_grade = sorted(rows, key=lambda row: grades[row["entity_id"]]["position"])
+    report.grades = {row["entity_id"]: grades[row["entity_id"]]["grade"] for row in by_grade}
+    report.verdicts = [
+        verdict(row, fmt, owner.get(row["entity_id"]), grades[row["entity_id"]]["grade"])
+        for row in by_grade
+    ]
 
     burn = Section(
         "burn",
@@ -774,6 +784,17 @@ def build(
     return report
 
 
+def verdict_clauses(report: Report) -> list[str]:
+    """The CFO's subject: cash and its change on last month, the runway on cash burn, the
+    entities to act on (the CEO's grades)."""
+    clauses = [
+        figure_clause(report, "cash_end", "cash"),
+        figure_clause(report, "cash_runway_months", "runway", change=False),
+    ]
+    acting = list(report.grades.values()).count("act")
+    return [c for c in clauses if c] + ([f"{acting} act"] if acting else [])
+
+
 SPEC = ReportSpec(
     report="cfo",
     role="CFO",
@@ -783,5 +804,6 @@ SPEC = ReportSpec(
     build=build,
     module=__file__,
     doc=__doc__,
-    shared_sql=("reports/upcoming",),
+    shared_sql=("reports/upcoming", "reports/entity_grades"),
+    verdict_clauses=verdict_clauses,
 )

@@ -12,6 +12,7 @@ from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     data_notes,
+    figure_clause,
     floats,
     kpi_label,
     kpi_value,
@@ -397,6 +398,28 @@ def build(
     return report
 
 
+def verdict_clauses(report: Report) -> list[str]:
+    """The CMO's subject: bookings and their change, the channel that sold the most, the
+    return on paid spend, overdue milestones."""
+    clauses = [figure_clause(report, "bookings", "bookings")]
+    # the channel that sold the most, over every entity's channel table
+    sold = [
+        row
+        for table in report.tables
+        for row in table.rows
+        if "channel" in row and row.get("channel_revenue")
+    ]
+    if sold:
+        best = max(sold, key=lambda row: row["channel_revenue"])
+        revenue = report.fmt.money_compact(best["channel_revenue"])
+        clauses.append(f"best {best['channel']} {revenue}")
+    clauses += [
+        figure_clause(report, "return_on_spend", "return on spend", change=False),
+        figure_clause(report, "milestone_status", "milestones overdue", change=False),
+    ]
+    return [c for c in clauses if c]
+
+
 SPEC = ReportSpec(
     report="cmo",
     role="CMO",
@@ -406,4 +429,5 @@ SPEC = ReportSpec(
     build=build,
     module=__file__,
     doc=__doc__,
+    verdict_clauses=verdict_clauses,
 )

@@ -14,10 +14,19 @@ from typing import Any, Literal
 from duckdb import DuckDBPyConnection
 
 from exec_reporting.charts import Series
-from exec_reporting.config import ReportingConfig
+from exec_reporting.config import KPI_METRICS, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.glossary import glossary
-from exec_reporting.reports.model import Column, DataNotes, EntityAsOf, Format, Table, display
+from exec_reporting.reports.model import (
+    Column,
+    DataNotes,
+    EntityAsOf,
+    Format,
+    Headline,
+    Report,
+    Table,
+    display,
+)
 from exec_reporting.sqlfiles import query
 
 # -- months -------------------------------------------------------------------------------------
@@ -103,6 +112,10 @@ def plural(count: int, word: str, words: str | None = None) -> str:
 UNIT_FORMATS: dict[str, Format] = {"money": "money", "ratio": "percent", "months": "months"}
 
 
+# The KPIs made of revenue: on the entity's basis (metrics.kpi_status), which a sentence names.
+REVENUE_KPIS = ("revenue", "gross_profit", "gross_margin_pct", "operating_income")
+
+
 def kpi_format(kpi: str) -> Format:
     return UNIT_FORMATS.get(glossary()[kpi].unit, "number")
 
@@ -117,6 +130,136 @@ def kpi_value(fmt: Formatter, kpi: str, value: Any, gap: bool = False) -> str:
     if gap and format == "percent" and value is not None:
         return fmt.points(value)
     return display(fmt, format, value)
+
+
+def money_kpis() -> list[str]:
+    """The KPIs measured in money (their glossary unit): only their gap is an amount of money."""
+    terms = glossary()
+    return [metric for metric in KPI_METRICS if terms[metric].unit == "money"]
+
+
+# -- the verdict in a subject (ReportSpec.verdict_clauses) -------------------------------------
+
+
+def headline(report: Report, key: str) -> Headline | None:
+    """The report's headline of that glossary key (or, for one without, that label), if any."""
+    return next((h for h in report.headlines if key in (h.glossary, h.label)), None)
+
+
+def signed_money(fmt: Formatter, value: Any) -> str:
+    """A change of money, compact, with its sign: +$2.8K, -$17.7K."""
+    return ("+" if value > 0 else "") + fmt.money_compact(value)
+
+
+def figure_clause(report: Report, key: str, label: str, *, change: bool = True) -> str | None:
+    """ "cash $19.4K, $5.6K under target", "cash $256.2K (-$17.7K)", "8 open findings (+1)": a
+    headline in a subject clause, against its target when it has one and misses it, else with
+    its change on last month in brackets (a count: its change only); its note alone when it has
+    no figure ("no stack.csv"); None when the report does not show it."""
+    figure = headline(report, key)
+    if figure is None:
+        return None
+    fmt = report.fmt
+    if figure.value is None:
+        return figure.note  # the words in place of the figure: "cash not falling"
+    money = figure.format == "money"
+
+    def written(value: Any) -> str:
+        return fmt.money_compact(value) if money else display(fmt, figure.format, value)
+
+    if figure.format == "integer":
+        # a count: "8 open findings (+1)", its target (none) goes without saying
+        text = f"{written(figure.value)} {label}"
+        if change and figure.change:
+            return f"{text} ({'+' if figure.change > 0 else ''}{written(figure.change)})"
+        return text
+    text = f"{label} {written(figure.value)}"
+    if figure.good is False and figure.target:  # a target of 0 goes without saying
+        side = "under" if figure.better == "higher" else "over"
+        return f"{text}, {written(abs(figure.value - figure.target))} {side} target"
+    if change and figure.change:
+        if money:
+            return f"{text} ({signed_money(fmt, figure.change)})"
+        return f"{text} ({'+' if figure.change > 0 else ''}{written(figure.change)})"
+    return text
+
+
+# -- graded verdicts: act, watch, on track (sql/reports/entity_grades.sql) ----------------------
+
+GRADES = ("act", "watch", "on track")
+GRADE_COLUMN = Column("grade", "Grade", "text", "entity_grade")
+# A sentence names this many causes of a grade at most, the weightiest first.
+GRADE_CAUSES = 3
+
+
+def entity_grades(conn: DuckDBPyConnection, month: date) -> list[dict[str, Any]]:
+    """Every entity's grade for the month with its causes, what needs the reader first first.
+    The CEO and the CFO read the same rows, so they agree on each entity's grade."""
+    return query(conn, "reports/entity_grades", month=month, money_kpis=money_kpis())
+
+
+def grade_cause(cause: Mapping[str, Any], fmt: Formatter, month: date) -> str:
+    """One cause of a grade in words: "cash $30.4K, $29.6K short of $60.0K", "Globex Example
+    Media owes $32.5K, 168 days past due", "MFA off: dispatch-app", "3.0 months of cash"."""
+    kind = cause["kind"]
+    if kind == "kpi":
+        kpi = cause["subject"]
+        label = kpi_label(kpi).lower()
+        if kpi in REVENUE_KPIS:
+            label += f" ({cause['basis']} basis)"
+        if kpi_format(kpi) == "money":
+            actual, shortfall, target = (
+                fmt.money_compact(cause[key]) for key in ("actual", "shortfall", "target")
+            )
+        else:
+            actual = kpi_value(fmt, kpi, cause["actual"])
+            shortfall = kpi_value(fmt, kpi, cause["shortfall"], gap=True)
+            target = kpi_value(fmt, kpi, cause["target"])
+        side = "short of" if cause["better"] == "higher" else "over"
+        return f"{label} {actual}, {shortfall} {side} {target}"
+    if kind == "client":
+        return (
+            f"{cause['subject']} owes {fmt.money_compact(cause['shortfall'])}, "
+            f"{cause['days']} days past due"
+        )
+    if kind == "finding":
+        return str(cause["subject"])
+    if kind == "runway":
+        return f"{fmt.number(cause['actual'], 1)} months of cash"
+    return f"no ledger data for {fmt.month(month)}"
+
+
+def grade_causes(row: Mapping[str, Any], fmt: Formatter, month: date) -> list[str]:
+    """The causes of the entity's grade in words, those that set the grade first."""
+    return [grade_cause(cause, fmt, month) for cause in row["causes"][:GRADE_CAUSES]]
+
+
+# -- a figure against its budget ----------------------------------------------------------------
+
+
+def against_budget(actual: Any, budget: Mapping[str, Any], month: date, fmt: Formatter) -> str:
+    """A figure against the month's budget, the year to date and the same month last year, as
+    metrics.budget_variance gives them (`budget`: its budget, variance, ytd_months, ytd_actual,
+    ytd_budget, last_year_actual): "$3,000.00, $500.00 under its March 2026 budget of
+    $3,500.00; year to date $7,000.00 against $7,500.00 over 3 months; March 2025: $2,800.00".
+    Money is exact (decision 39): an email table leaves the budget columns to its CSV file, so
+    this sentence is where a reader looks the figures up."""
+    variance = budget["variance"]
+    of = f"its {fmt.month(month)} budget of {fmt.money(budget['budget'])}"
+    if variance == 0:
+        text = f"{fmt.money(actual)}, on {of}"
+    else:
+        side = "over" if variance > 0 else "under"
+        text = f"{fmt.money(actual)}, {fmt.money(abs(variance))} {side} {of}"
+    if budget["ytd_months"] > 1:
+        text += (
+            f"; year to date {fmt.money(budget['ytd_actual'])} against "
+            f"{fmt.money(budget['ytd_budget'])} over {plural(budget['ytd_months'], 'month')}"
+        )
+    last_year = date(month.year - 1, month.month, 1)
+    if budget["last_year_actual"] is None:
+        return text + f"; {fmt.month(last_year)}: no data"
+    return text + f"; {fmt.month(last_year)}: {fmt.money(budget['last_year_actual'])}"
 
 
 # -- the notes on the data and findings ---------------------------------------------------------

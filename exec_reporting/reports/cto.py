@@ -13,6 +13,7 @@ from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     data_notes,
+    figure_clause,
     findings_table,
     floats,
     month_labels,
@@ -356,6 +357,17 @@ def _dev_cycle_section(conn: DuckDBPyConnection, month: date) -> Section:
     )
 
 
+def verdict_clauses(report: Report) -> list[str]:
+    """The CTO's subject: critical and open stack findings, the software cost and its change."""
+    clauses = [
+        figure_clause(report, "critical_stack_findings", "critical", change=False),
+        figure_clause(report, "open_stack_findings", "open findings", change=False),
+        figure_clause(report, "software_cost", "software"),
+        figure_clause(report, "dev_cycle_gaps", "dev-cycle gaps", change=False),
+    ]
+    return [c for c in clauses if c]
+
+
 SPEC = ReportSpec(
     report="cto",
     role="CTO",
@@ -366,4 +378,5 @@ SPEC = ReportSpec(
     module=__file__,
     doc=__doc__,
     shared_sql=("reports/findings",),
+    verdict_clauses=verdict_clauses,
 )

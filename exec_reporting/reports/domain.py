@@ -15,7 +15,12 @@ from duckdb import DuckDBPyConnection
 
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import data_notes, findings_table, previous_month
+from exec_reporting.reports.common import (
+    against_budget,
+    data_notes,
+    findings_table,
+    previous_month,
+)
 from exec_reporting.reports.model import Column, DataNotes, Headline, Report, Section, Table
 from exec_reporting.reports.spec import ReportSpec
 from exec_reporting.sqlfiles import query
@@ -144,8 +149,9 @@ def findings_section(
 
 # -- the revenue bridge -------------------------------------------------------------------------
 
-# The SQL files of the bridge: a domain report's spec declares them as shared.
-BRIDGE_SQL = ("reports/revenue_bridge", "reports/revenue_bridge_lines")
+# The SQL files of the bridge and of the revenue's budget: a domain report's spec declares them
+# as shared.
+BRIDGE_SQL = ("reports/revenue_bridge", "reports/revenue_bridge_lines", "reports/revenue_budget")
 BRIDGE_COLUMNS = [
     Column("line", "Line", glossary=None),
     Column("amount", "Amount", "money", glossary=None),
@@ -169,13 +175,20 @@ class BridgeWords:
 
 
 def revenue_row(conn: DuckDBPyConnection, entity: Entity, month: date) -> dict[str, Any]:
-    """The entity's metrics.revenue row for the month (empty before its series)."""
+    """The entity's metrics.revenue row for the month (empty before its series), with its
+    `budget`: the month's revenue line of budget.csv as metrics.budget_variance compares it
+    (reports/revenue_budget), or None."""
     found = query(conn, "reports/revenue_bridge", entity_id=entity.id, month=month)
-    return found[0] if found else {}
+    if not found:
+        return {}
+    budget = query(conn, "reports/revenue_budget", entity_id=entity.id, month=month)
+    return {**found[0], "budget": budget[0] if budget else None}
 
 
 def revenue_headline(revenue: dict[str, Any], previous: dict[str, Any]) -> Headline:
-    """The entity's revenue on its basis, as metrics.revenue gives it, the basis in the label."""
+    """The entity's revenue on its basis, as metrics.revenue gives it, the basis in the label,
+    with the month's budget when budget.csv has one."""
+    budget = revenue.get("budget")
     return Headline(
         f"Revenue ({revenue['basis']} basis)",
         "money",
@@ -183,7 +196,18 @@ def revenue_headline(revenue: dict[str, Any], previous: dict[str, Any]) -> Headl
         previous.get("revenue"),
         better="higher",
         glossary="revenue",
+        budget=budget["budget"] if budget else None,
     )
+
+
+def budget_line(revenue: dict[str, Any], month: date, fmt: Formatter) -> str | None:
+    """The revenue against the month's budget in one line, when budget.csv has one: every domain
+    report says it in its bridge section, beside the revenue it ends on."""
+    budget = revenue.get("budget")
+    if not budget:
+        return None
+    figures = against_budget(revenue["revenue"], budget, month, fmt)
+    return f"Against budget: revenue ({revenue['basis']} basis) {figures}."
 
 
 def _ids(item_ids: str | None, items: int) -> str:
@@ -275,6 +299,9 @@ def revenue_bridge_section(
             }
             for line in timing
         ]
+    against = budget_line(revenue, month, fmt)
+    if against:
+        section.lines.append(against)
     section.tables.append(
         Table(
             BRIDGE_COLUMNS,

@@ -11,7 +11,13 @@ from duckdb import DuckDBPyConnection
 from exec_reporting.charts import Series, bar_chart, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import MONTH_COLUMN, floats, month_labels, previous_month
+from exec_reporting.reports.common import (
+    MONTH_COLUMN,
+    figure_clause,
+    floats,
+    month_labels,
+    previous_month,
+)
 from exec_reporting.reports.domain import (
     BRIDGE_SQL,
     BridgeWords,
@@ -355,6 +361,16 @@ def build(
     return report
 
 
+def verdict_clauses(report: Report) -> list[str]:
+    """A logistics business's subject: revenue, trip margin and the result after overhead."""
+    clauses = [
+        figure_clause(report, "revenue", "revenue"),
+        figure_clause(report, "trip_margin", "trip margin", change=False),
+        figure_clause(report, "result_after_overhead", "after overhead", change=False),
+    ]
+    return [c for c in clauses if c]
+
+
 SPEC = ReportSpec(
     report="logistics",
     role="Yacht Delivery",
@@ -365,4 +381,5 @@ SPEC = ReportSpec(
     module=__file__,
     doc=__doc__,
     shared_sql=("reports/findings", *BRIDGE_SQL),
+    verdict_clauses=verdict_clauses,
 )

@@ -38,6 +38,36 @@ EMAIL_FIGURES = 3
 SENTENCE = 12
 
 
+# Every subject, with its prefixes, is at most this long: a phone's inbox shows the first 40-70
+# characters, and RFC 5322 asks for lines under 78 (a longer one is still written unfolded,
+# exec_reporting/mime.py).
+SUBJECT_LIMIT = 110
+SUBJECT_PREFIX = "Executive Report: "
+PRELIMINARY_PREFIX = "Preliminary: "
+# What delivery puts before the subject of a correction: every subject leaves room for it, so a
+# correction's subject says what the original said.
+CORRECTED_PREFIX = "Corrected: "
+
+
+def fit_subject(head: str, clauses: list[str], limit: int) -> str:
+    """`head - clause, clause, ...` in at most `limit` characters: the last (least important)
+    clauses are dropped until it fits."""
+    clauses = list(dict.fromkeys(clause for clause in clauses if clause))  # a note said once
+    while clauses:
+        subject = f"{head} - {', '.join(clauses)}"
+        if len(subject) <= limit:
+            return subject
+        clauses.pop()
+    return head
+
+
+def fewer_words(name: str) -> str | None:
+    """The name without its last word, marked "…" (None when no word is left): a word is never
+    cut in half."""
+    words = name.removesuffix(" …").split()[:-1]
+    return " ".join(words) + " …" if words else None
+
+
 def round_value(format: Format, value: Any) -> Any:
     """The value as the report shows it (Decimal rounded for numeric formats)."""
     if value is None:
@@ -262,11 +292,15 @@ class Headline:
     better: Literal["higher", "lower"] | None = None
     glossary: str | None = None
     note: str | None = None  # replaces the value when there is none ("not burning")
+    # The month's budget of the figure (budget.csv, metrics.budget_variance), when there is one
+    # for everything the figure adds up (docs/decisions.md, 46).
+    budget: Any = None
 
     def __post_init__(self) -> None:
         self.value = round_value(self.format, self.value)
         self.previous = round_value(self.format, self.previous)
         self.target = round_value(self.format, self.target)
+        self.budget = round_value(self.format, self.budget)
 
     @property
     def change(self) -> Any:
@@ -274,12 +308,36 @@ class Headline:
             return None
         return self.value - self.previous
 
+    def _beats(self, reference: Any) -> bool | None:
+        if self.value is None or reference is None or self.better is None:
+            return None
+        return self.value >= reference if self.better == "higher" else self.value <= reference
+
     @property
     def good(self) -> bool | None:
-        """Is the value on the right side of its target?"""
-        if self.value is None or self.target is None or self.better is None:
+        """Is the value on the right side of its target? Without a target, of its budget: the
+        figure's colour says how it stands against what the card shows."""
+        return self._beats(self.target if self.target is not None else self.budget)
+
+    @property
+    def on_target(self) -> bool | None:
+        return self._beats(self.target)
+
+    @property
+    def on_budget(self) -> bool | None:
+        return self._beats(self.budget)
+
+    @property
+    def budget_side(self) -> str | None:
+        """Where the value stands against its budget, in words: "below budget" (a figure where
+        higher is better), "over budget" (a cost), "on budget"."""
+        if self.value is None or self.budget is None:
             return None
-        return self.value >= self.target if self.better == "higher" else self.value <= self.target
+        if self.value == self.budget:
+            return "on budget"
+        if self.better == "lower":
+            return "under budget" if self.value < self.budget else "over budget"
+        return "above budget" if self.value > self.budget else "below budget"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -293,7 +351,9 @@ class Headline:
             "change": self.change,
             "target": self.target,
             "better": self.better,
-            "on_target": self.good,
+            "on_target": self.on_target,
+            "budget": self.budget,
+            "on_budget": self.on_budget,
             "note": self.note,
         }
 
@@ -379,6 +439,9 @@ class Report:
     data: DataNotes | None = None
     # Glossary keys footnoted beyond those named by columns and headlines.
     glossary_keys: list[str] = field(default_factory=list)
+    # Each entity's grade (act, watch, on track; sql/reports/entity_grades.sql), by entity id,
+    # in the order the reader needs them, for the reports that grade (CEO, CFO).
+    grades: dict[str, str] = field(default_factory=dict)
 
     @property
     def fmt(self) -> Formatter:
@@ -406,13 +469,29 @@ class Report:
 
     @property
     def subject(self) -> str:
-        role = self.spec.role
-        if self.entity_name:
-            role += f": {self.entity_name}"
-        subject = (
-            f"Executive Report: {role} - {self.config.organization} - {self.fmt.month(self.month)}"
-        )
-        return f"Preliminary: {subject}" if self.preliminary else subject
+        """ "Executive Report: CEO - Oct 2026 - revenue -12 % vs target, 14/23 KPIs met, ...": the
+        report, the organization when the owner runs several portfolios, the month, then the
+        report's verdict in clauses (its spec's `verdict_clauses`), the least important dropped
+        until the subject fits SUBJECT_LIMIT with "Corrected: " before it (docs/decisions.md,
+        verdict subjects)."""
+        limit = SUBJECT_LIMIT - len(CORRECTED_PREFIX)
+        entity = self.entity_name
+        organization = self.config.organization if self.config.several_portfolios else None
+
+        def head() -> str:
+            text = SUBJECT_PREFIX + self.spec.role
+            text += f": {entity}" if entity else ""
+            text += f" - {organization}" if organization else ""
+            text += f" - {self.fmt.month_short(self.month)}"
+            return PRELIMINARY_PREFIX + text if self.preliminary else text
+
+        # names too long for any subject lose whole words, the organization's first
+        while len(head()) > limit and organization:
+            organization = fewer_words(organization)
+        while len(head()) > limit and entity:
+            entity = fewer_words(entity)
+        clauses = self.spec.verdict_clauses(self) if self.spec.verdict_clauses else []
+        return fit_subject(head(), clauses, limit)
 
     @property
     def charts(self) -> list[Chart]:
@@ -477,6 +556,7 @@ class Report:
             "entity_id": self.entity_id,
             "headlines": [h.to_json() for h in self.headlines],
             "verdicts": self.verdicts,
+            "grades": self.grades,
             "sections": [self._section_json(s, attachments) for s in self.sections],
             "data": self.data.to_json() if self.data else None,
             "preliminary": self.preliminary,

@@ -11,7 +11,13 @@ from duckdb import DuckDBPyConnection
 from exec_reporting.charts import Series, line_chart
 from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
-from exec_reporting.reports.common import MONTH_COLUMN, floats, month_end, month_labels
+from exec_reporting.reports.common import (
+    MONTH_COLUMN,
+    figure_clause,
+    floats,
+    month_end,
+    month_labels,
+)
 from exec_reporting.reports.domain import (
     BRIDGE_SQL,
     BridgeWords,
@@ -327,6 +333,16 @@ def build(
     return report
 
 
+def verdict_clauses(report: Report) -> list[str]:
+    """A rental's subject: cash and rent collected against their targets, occupancy."""
+    clauses = [
+        figure_clause(report, "cash_end", "cash"),
+        figure_clause(report, "rent_collected", "rent"),
+        figure_clause(report, "occupancy_rate", "occupancy", change=False),
+    ]
+    return [c for c in clauses if c]
+
+
 SPEC = ReportSpec(
     report="rental",
     role="Rental",
@@ -337,4 +353,5 @@ SPEC = ReportSpec(
     module=__file__,
     doc=__doc__,
     shared_sql=("reports/findings", *BRIDGE_SQL),
+    verdict_clauses=verdict_clauses,
 )

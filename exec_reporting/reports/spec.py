@@ -64,6 +64,10 @@ class ReportSpec:
     module: str  # the builder's module file, part of the code version
     doc: str | None  # the builder's module docstring: its first paragraph is the summary
     shared_sql: tuple[str, ...] = field(default_factory=tuple)
+    # The report's verdict for its subject, in short clauses, most important first ("revenue
+    # -12 % vs target", "14/23 KPIs met"): the figures are the report's own (its headlines and
+    # tables). The subject drops clauses from the end when it would be too long.
+    verdict_clauses: Callable[[Report], list[str]] | None = None
 
     @property
     def summary(self) -> str:

@@ -1,5 +1,6 @@
 -- metrics.kpi_gaps has exactly one row per configured KPI and month of the entity's series: each
--- row here is a KPI month that is missing, repeated or not configured.
+-- row here is a KPI month that is missing, repeated or not configured. A runway on cash burn
+-- (`cash_runway_months`) is metrics.kpi_status's only: kpi_gaps predates it.
 with expected as (
     select distinct
         kpis.entity_id,
@@ -7,6 +8,7 @@ with expected as (
         months.month
     from config.kpis as kpis
     inner join metrics.entity_months as months using (entity_id)
+    where kpis.metric <> 'cash_runway_months'
 ),
 
 actual as (

@@ -9,14 +9,18 @@
 -- are those of metrics.pnl_on_basis, so an accrual entity's revenue KPI is the revenue it earned,
 -- the same figure as every report's revenue. Burn, cash, runway and break-even stay the bank's
 -- (metrics.burn, metrics.break_even: cash moves when it moves), and `basis` says which is which.
+-- A KPI may also name `cash_runway_months`, metrics.cash_burn's runway on cash burn (the runway
+-- every report shows); metrics.kpi_gaps has no such figure, so it has no row for that KPI.
 with monthly_figures as (
     select
         pnl.* exclude (basis),
         burn.* exclude (entity_id, month, revenue),
-        break_even.* exclude (entity_id, month, revenue)
+        break_even.* exclude (entity_id, month, revenue),
+        cash_burn.cash_runway_months
     from metrics.pnl_on_basis as pnl
     inner join metrics.burn as burn using (entity_id, month)
     inner join metrics.break_even as break_even using (entity_id, month)
+    inner join metrics.cash_burn as cash_burn using (entity_id, month)
 ),
 
 -- One row per figure and month, as in metrics.kpi_gaps: a KPI may name any of these columns.
@@ -63,10 +67,10 @@ select
     target,
     better,
     gap,
-    -- as in metrics.kpi_gaps: an empty runway (not burning) meets any runway target; any other
-    -- empty figure (a margin on no revenue) cannot be judged
+    -- as in metrics.kpi_gaps: an empty runway (not burning; cash not falling) meets any runway
+    -- target; any other empty figure (a margin on no revenue) cannot be judged
     case
-        when kpi = 'runway_months' and actual is null then true
+        when kpi in ('runway_months', 'cash_runway_months') and actual is null then true
         else gap >= 0
     end as met
 from compared
