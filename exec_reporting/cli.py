@@ -425,6 +425,7 @@ def cmd_backfill(args) -> int:
     assert defs.resources is not None  # build_definitions always sets them
     job = defs.resolve_job_def(MONTHLY_JOB)
     graph = defs.resolve_asset_graph()
+    # the archive's assets run with the corrected reports, before delivery (the sensor's runs)
     archive_keys = [
         key
         for key in graph.get_all_asset_keys()

@@ -85,6 +85,18 @@ def build_archive_publisher(config: ReportingConfig) -> dg.ConfigurableResource:
     return LocalArchive(site_dir=str(config.archive_site_path))
 
 
+def archive_keys(assets: list) -> list[dg.AssetKey]:
+    """The archive's assets (its site and its publishing): a rerun of corrected reports runs
+    them too, before delivery, so the corrections link to corrected pages."""
+    return [
+        key
+        for asset in assets
+        if isinstance(asset, dg.AssetsDefinition)
+        for key, group in asset.group_names_by_key.items()
+        if group == "archive" and asset.is_executable
+    ]
+
+
 def build_definitions(config: ReportingConfig) -> dg.Definitions:
     partitions = monthly_partitions(config)
     sources = build_source_assets(config)
@@ -118,7 +130,10 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
             build_failure_sensor(config, {MONTHLY_JOB, INGEST_JOB}, LOCATION),
             build_data_dir_sensor(config, ingest_job),
             build_stale_reports_sensor(
-                config, monthly_pack, {kind: spec.code_version for kind, spec in specs().items()}
+                config,
+                monthly_pack,
+                {kind: spec.code_version for kind, spec in specs().items()},
+                archive=archive_keys(all_assets),
             ),
         ],
         loggers={"console": concise_console},
