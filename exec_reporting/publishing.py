@@ -155,15 +155,10 @@ class PublishResult:
 
     def summary(self) -> str:
         text = (
-            f"{where_text(self.where)}: {len(self.uploaded)} uploaded, "
-            f"{len(self.unchanged)} unchanged"
+            f"archive {self.where}: {len(self.uploaded)} uploaded, {len(self.unchanged)} unchanged"
         )
         if self.stale:
             text += f", {len(self.stale)} no longer in the site (kept)"
         if self.invalidation_id:
             text += f", CloudFront invalidation {self.invalidation_id}"
         return text
-
-
-def where_text(where: str) -> str:
-    return f"archive {where}"
