@@ -3,7 +3,7 @@ publish, and the links from emails to their pages.
 
 The site folder (archive.site_dir) is built by the archive's site asset; this module knows its
 page paths and compares its files with what the last publish recorded (a manifest of SHA-256
-hashes, docs/decisions.md 47). The publishers themselves (a local folder, S3) are Dagster
+hashes, docs/decisions.md 48). The publishers themselves (a local folder, S3) are Dagster
 resources in resources/archive.py and resources/archive_s3.py.
 """
 
@@ -81,7 +81,7 @@ class PublishPlan:
 
     upload: dict[str, str] = field(default_factory=dict)  # page path -> sha256
     unchanged: dict[str, str] = field(default_factory=dict)
-    # published before and no longer in the site: kept (docs/decisions.md 47)
+    # published before and no longer in the site: kept (docs/decisions.md 48)
     stale: list[str] = field(default_factory=list)
 
     def manifest(self, previous: dict[str, str]) -> dict[str, str]:

@@ -5,7 +5,7 @@
   expires after `link_expiry_days` (at most 7: SigV4's limit).
 - Only changed files are uploaded: each file's SHA-256 is compared with the manifest the last
   publish wrote (_archive-manifest.json under the prefix) and the key checked against one
-  listing of the prefix (docs/decisions.md 47). Each object also carries its hash in its
+  listing of the prefix (docs/decisions.md 48). Each object also carries its hash in its
   metadata (x-amz-meta-sha256), for an operator to check by hand.
 - Pages no longer in the site are kept (listed as stale), never deleted.
 - With `cloudfront_distribution_id`, one invalidation of the uploaded paths per publish that

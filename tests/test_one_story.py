@@ -27,14 +27,17 @@ import pytest
 from conftest import REPO, load_warehouse, rows
 
 from exec_reporting.config import load_config
+from exec_reporting.metrics import relation, run_check
 from exec_reporting.render import render
 from exec_reporting.reports import REPORTS, specs
 from exec_reporting.reports.common import month_start
 
 # The figures compared, by the key a headline or a column carries, and the metric store's figure
 # each must be (per entity, and for the portfolio in a persona report's headlines and total rows).
-# Keys of one quantity with two definitions (receivables on invoices, receivables_owed on every
-# item) keep their own reference: each is held to its own definition.
+# Keys of one quantity with two definitions (receivables on open invoices, receivables_owed on
+# every item; deferred_balance on confirmed bookings, deferred_revenue on every item) keep their
+# own reference: each is held to its own definition. The balance sheet shows receivables_owed and
+# deferred_revenue, metrics.revenue's (decision 47).
 COMPARED = (
     "revenue",
     "cash_end",
@@ -84,15 +87,16 @@ with entity_figures as (
         cash_burn.cash_runway_months::decimal(38, 10) as cash_runway_months,
         pnl.gross_margin_pct::decimal(38, 10) as gross_margin_pct,
         pnl.cogs,
-        sheet.receivables,
+        invoices.receivables,
         revenue.receivables_owed,
-        sheet.deferred_balance,
+        bookings.deferred_balance,
         revenue.deferred_revenue
     from metrics.revenue as revenue
     inner join metrics.burn as burn using (entity_id, month)
     inner join metrics.cash_burn as cash_burn using (entity_id, month)
     inner join metrics.pnl_on_basis as pnl using (entity_id, month)
-    inner join metrics.balance_sheet as sheet using (entity_id, month)
+    inner join metrics.deferred_revenue as bookings using (entity_id, month)
+    left join metrics.receivables_monthly as invoices using (entity_id, month)
 ),
 
 portfolio as (
@@ -453,3 +457,62 @@ def test_the_report_tells_the_story_the_pack_tells(packs, label, report):
     problems = story_problems(pack_json, reference)
     mine = {name: found for name, found in problems.items() if name.split("-")[0] == report}
     assert mine == {}
+
+
+def test_the_balance_sheet_holds_the_revenue_bridge_s_receivables_and_deferred(demo_warehouse):
+    """For every entity on the accrual basis and every month of the demo, the balance sheet's
+    receivables and deferred revenue are metrics.revenue's closing figures (decision 47); an
+    entity on the cash basis has none on its balance sheet, metrics.revenue's beside it as a
+    memo."""
+    config_path, conn = demo_warehouse
+    compared = rows(
+        conn,
+        "select revenue.entity_id, revenue.month, revenue.basis, "
+        "sheet.receivables_owed as sheet_receivables, revenue.receivables_owed, "
+        "sheet.deferred_revenue as sheet_deferred, revenue.deferred_revenue, "
+        "sheet.memo_receivables_owed, sheet.memo_deferred_revenue "
+        "from metrics.revenue as revenue "
+        "full join metrics.balance_sheet as sheet using (entity_id, month) "
+        "order by revenue.entity_id, revenue.month",
+    )
+    accrual = [r for r in compared if r["basis"] == "accrual"]
+    cash = [r for r in compared if r["basis"] == "cash"]
+    assert len(accrual) == 5 * 24 and len(cash) == 24
+    assert [
+        r
+        for r in accrual
+        if (r["sheet_receivables"], r["sheet_deferred"])
+        != (r["receivables_owed"], r["deferred_revenue"])
+        or (r["memo_receivables_owed"], r["memo_deferred_revenue"]) != (0, 0)
+    ] == []
+    assert [
+        r
+        for r in cash
+        if (r["sheet_receivables"], r["sheet_deferred"]) != (0, 0)
+        or (r["memo_receivables_owed"], r["memo_deferred_revenue"])
+        != (r["receivables_owed"], r["deferred_revenue"])
+    ] == []
+    # what the bridge carries is on the sheet: the trip delivered on October 25 and unpaid
+    october = {r["entity_id"]: r for r in accrual if r["month"] == date(2026, 10, 1)}
+    assert october["expert_yacht_delivery"]["sheet_receivables"] == Decimal("5643.00")
+    # and the CFO's balance sheet shows those figures, with no line explaining a difference
+    cfo = report_section(conn, config_path, "2026-10", "cfo", "balance_sheet")
+    [table] = cfo["tables"]
+    shown = {row["entity_id"]: row for row in table["rows"]}
+    for entity_id, r in october.items():
+        assert (
+            Decimal(str(shown[entity_id]["receivables_owed"])),
+            Decimal(str(shown[entity_id]["deferred_revenue"])),
+        ) == (r["receivables_owed"], r["deferred_revenue"])
+    assert shown["quick_dump_now"]["receivables_owed"] is None
+    assert not [line for line in cfo["lines"] if "also counts" in line or "also holds" in line]
+    # the balance sheet's own check: the identity, the cash, the loans and these figures
+    assert run_check(conn, relation("balance_sheet"), "balances") == (0, [])
+
+
+def report_section(conn, config_path: Path, month: str, report: str, section: str) -> dict:
+    """One section of one persona report of the month, as its JSON says it."""
+    config = load_config(config_path)
+    rendered = render(specs()[report].build(conn, config, month_start(month), None))
+    [found] = [s for s in json.loads(rendered.json)["sections"] if s["key"] == section]
+    return found

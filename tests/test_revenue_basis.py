@@ -232,7 +232,8 @@ def test_the_events_of_a_cancelled_booking_with_a_refund(warehouse):
             "select * from metrics.revenue_events where item_id = 'C-2' order by event_date",
         )
     ] == [
-        ("payment", date(2025, 9, 10), "500.00", "0.00", None),
+        # the payment is its bank line's (decision 47)
+        ("payment", date(2025, 9, 10), "500.00", "0.00", "C02"),
         ("refund", date(2025, 10, 15), "-400.00", "100.00", "C03"),
     ]
 
@@ -241,6 +242,157 @@ def test_every_check_of_the_revenue_relations_passes(warehouse):
     for name in ("revenue_cash_lines", "revenue_events", "revenue"):
         for check in relation(name).checks:
             assert run_check(warehouse, relation(name), check) == (0, []), (name, check)
+
+
+# -- paid in instalments (docs/decisions.md #47) --------------------------------------------------
+
+# yachts: K-1 (2,000.00, served October 12) paid 30 % on September 10 and 70 % on October 5, the
+# export dating its payment in full; K-2 (500.00, October 20) overpaid 550.00 on October 1, the
+# 50.00 credit refunded on November 5; K-3 (800.00, October 3) paid in September, 200.00 given
+# back on October 10 after the service (a partial refund); K-4 (1,000.00, November 25) a 300.00
+# deposit on October 20, the balance never paid (the export has no paid_on); K-5 cancelled after
+# a 300.00 deposit on September 12 that was kept (service November 2).
+YACHTS = {
+    "yachts/ledger.csv": LEDGER
+    + "Y01,2025-09-10,4000,600.00,Deposit K-1,Guest A\n"
+    + "Y08,2025-09-12,4000,300.00,Deposit K-5,Guest E\n"
+    + "Y05,2025-09-20,4000,800.00,Charter K-3,Guest C\n"
+    + "Y03,2025-10-01,4000,550.00,Charter K-2,Guest B\n"
+    + "Y02,2025-10-05,4000,1400.00,Balance K-1,Guest A\n"
+    + "Y06,2025-10-10,4000,-200.00,Refund K-3 (goodwill),Guest C\n"
+    + "Y07,2025-10-20,4000,300.00,Deposit K-4,Guest D\n"
+    + "Y04,2025-11-05,4000,-50.00,Refund K-2 overpayment,Guest B\n",
+    "yachts/bookings.csv": BOOKINGS
+    + "K-1,web,2025-09-01,2025-10-12,2000.00,2025-10-05,confirmed\n"
+    + "K-2,web,2025-09-15,2025-10-20,500.00,2025-10-01,confirmed\n"
+    + "K-3,web,2025-09-15,2025-10-03,800.00,2025-09-20,confirmed\n"
+    + "K-4,web,2025-10-15,2025-11-25,1000.00,,confirmed\n"
+    + "K-5,web,2025-09-01,2025-11-02,1000.00,,cancelled\n",
+}
+# trips: T-2 (4,000.00) delivered on October 25, half paid on October 28, half on November 10.
+TRIPS = {
+    "trips/ledger.csv": LEDGER
+    + "R01,2025-09-02,3000,1000.00,Owner contribution,Owner\n"
+    + "R02,2025-10-28,4000,2000.00,Delivery T-2 first half,Yacht Owner\n"
+    + "R03,2025-11-10,4000,2000.00,Delivery T-2 balance,Yacht Owner\n",
+    "trips/bookings.csv": BOOKINGS
+    + "T-2,direct,2025-09-23,2025-10-25,4000.00,2025-11-10,confirmed\n",
+}
+# lease: October's rent (1,500.00) paid 700.00 on September 29 and 800.00 on October 3.
+LEASE = {
+    "lease/ledger.csv": LEDGER
+    + "E01,2025-09-01,3000,500.00,Owner contribution,Owner\n"
+    + "E02,2025-09-29,4000,700.00,Rent L-2025-10 part,Tenant\n"
+    + "E03,2025-10-03,4000,800.00,Rent L-2025-10 rest,Tenant\n"
+    + "E04,2025-11-10,6000,-50.00,Insurance,Insurer\n",
+    "lease/bookings.csv": BOOKINGS
+    + "L-2025-10,lease,2025-09-25,2025-10-01,1500.00,2025-10-03,confirmed\n",
+}
+# agency: J-1 (3,000.00) issued September 15, 1,000.00 paid on September 30, 2,000.00 on October 2.
+AGENCY = {
+    "agency/ledger.csv": LEDGER
+    + "G01,2025-09-01,3000,500.00,Owner contribution,Owner\n"
+    + "G02,2025-09-30,4000,1000.00,Payment J-1 part 1,Acme\n"
+    + "G03,2025-10-02,4000,2000.00,Payment J-1 final,Acme\n"
+    + "G04,2025-11-10,6000,-50.00,Software,Vendor\n",
+    "agency/invoices.csv": INVOICES + "J-1,Acme,2025-09-15,2025-10-15,3000.00,2025-10-02,,20\n",
+}
+INSTALMENT_ENTITIES = [
+    {"id": "yachts", "name": "Yachts", "kind": "charter", "basis": "accrual"},
+    {"id": "trips", "name": "Trips", "kind": "logistics", "basis": "accrual"},
+    {"id": "lease", "name": "Lease", "kind": "rental", "basis": "accrual"},
+    {"id": "agency", "name": "Agency", "kind": "agency", "basis": "accrual"},
+]
+
+
+@pytest.fixture(scope="module")
+def instalments(tmp_path_factory):
+    config_path = write_portfolio(
+        tmp_path_factory.mktemp("instalments"),
+        {**YACHTS, **TRIPS, **LEASE, **AGENCY},
+        entities=INSTALMENT_ENTITIES,
+        first_month="2025-09",
+    )
+    conn = load_warehouse(config_path)
+    yield conn
+    conn.close()
+
+
+def test_instalments_close_the_bridge_in_every_month(instalments):
+    outcome = check_outcome(instalments, relation("revenue"), "bridge_closes")
+    assert (outcome.failures, outcome.tolerated) == (0, 0)
+    assert rows(instalments, "select * from quarantine.rows") == []
+
+
+def test_deposits_overpayment_and_partial_refunds_of_charters(instalments):
+    assert bridge(instalments, "yachts") == {
+        # K-1's 600.00, K-5's 300.00 and K-3's 800.00 in, all deferred
+        SEP: figures("1700.00 0.00 1700.00 0.00 0.00 0.00 1700.00 0.00 0.00"),
+        # in: K-2 550.00 + K-1 1,400.00 + K-4 300.00 - K-3 200.00 = 2,050.00; earned: K-1 2,000.00
+        # + K-2 500.00 + K-3 800.00 - 200.00 given back = 3,100.00; deferred at the end: K-2's
+        # 50.00 credit, K-4's 300.00 and K-5's 300.00 = 650.00 (from 1,700.00)
+        OCT: figures("2050.00 200.00 -1050.00 0.00 3100.00 0.00 650.00 0.00 3100.00"),
+        # K-2's credit refunded (no revenue back); K-4 served (1,000.00, 700.00 unpaid), K-5's
+        # deposit kept (300.00): -50.00 + 650.00 + 700.00 = 1,300.00
+        NOV: figures("-50.00 50.00 -650.00 700.00 1300.00 0.00 0.00 700.00 1300.00"),
+    }
+
+
+def test_a_trip_paid_half_before_and_half_after_its_month_end(instalments):
+    assert bridge(instalments, "trips") == {
+        SEP: ZERO,
+        OCT: figures("2000.00 0.00 0.00 2000.00 4000.00 0.00 0.00 2000.00 4000.00"),
+        NOV: figures("2000.00 0.00 0.00 -2000.00 0.00 0.00 0.00 0.00 0.00"),
+    }
+
+
+def test_a_lease_month_paid_in_two_parts(instalments):
+    assert bridge(instalments, "lease") == {
+        SEP: figures("700.00 0.00 700.00 0.00 0.00 0.00 700.00 0.00 0.00"),
+        OCT: figures("800.00 0.00 -700.00 0.00 1500.00 0.00 0.00 0.00 1500.00"),
+        NOV: ZERO,
+    }
+
+
+def test_an_invoice_paid_in_two_parts_across_a_month_end(instalments):
+    assert bridge(instalments, "agency") == {
+        SEP: figures("1000.00 0.00 0.00 2000.00 3000.00 0.00 0.00 2000.00 3000.00"),
+        OCT: figures("2000.00 0.00 0.00 -2000.00 0.00 0.00 0.00 0.00 0.00"),
+        NOV: ZERO,
+    }
+
+
+def test_each_instalment_is_an_event_of_its_item_with_the_amount_paid(instalments):
+    assert [
+        (r["event"], r["event_date"], str(r["cash_moved"]), str(r["revenue_earned"]), r["txn_id"])
+        for r in rows(
+            instalments,
+            "select * from metrics.revenue_events where item_id in ('K-1', 'K-2') "
+            "order by item_id, event_date, event",
+        )
+    ] == [
+        ("payment", date(2025, 9, 10), "600.00", "0.00", "Y01"),
+        ("payment", date(2025, 10, 5), "1400.00", "0.00", "Y02"),
+        ("service", date(2025, 10, 12), "0.00", "2000.00", None),
+        ("payment", date(2025, 10, 1), "550.00", "0.00", "Y03"),
+        ("service", date(2025, 10, 20), "0.00", "500.00", None),
+        # the overpayment's credit goes back: no revenue taken back
+        ("refund", date(2025, 11, 5), "-50.00", "0.00", "Y04"),
+    ]
+
+
+def test_the_overpayment_is_counted_as_paid_more_than_its_amount(instalments):
+    outcome = check_outcome(instalments, relation("revenue_events"), "paid_as_on_file")
+    assert (outcome.failures, outcome.tolerated) == (0, 1)
+    assert [
+        (r["item_id"], r["what"], str(r["paid_in_bank"])) for r in outcome.tolerated_sample
+    ] == [("K-2", "paid more than its amount", "550.00")]
+
+
+def test_every_check_of_the_revenue_relations_passes_with_instalments(instalments):
+    for name in ("revenue_recognition_bookings", "revenue_cash_lines", "revenue_events", "revenue"):
+        for check in relation(name).checks:
+            assert run_check(instalments, relation(name), check) == (0, []), (name, check)
 
 
 # -- the basis setting ----------------------------------------------------------------------------
@@ -310,7 +462,7 @@ def test_on_the_cash_basis_the_same_months_are_tolerated_and_counted(tmp_path):
     assert (outcome.failures, outcome.tolerated) == (0, 2)
 
 
-def test_a_bank_line_naming_an_unpaid_item_breaks_the_bridge_instead_of_counting_twice(tmp_path):
+def test_a_bank_line_paying_an_item_the_export_calls_unpaid_pays_it_and_is_counted(tmp_path):
     files = {
         "delivery/ledger.csv": DELIVERY["delivery/ledger.csv"],
         # the export never recorded T-1's payment
@@ -326,7 +478,16 @@ def test_a_bank_line_naming_an_unpaid_item_breaks_the_bridge_instead_of_counting
     )
     # earned once, in October, not again as untied cash in November
     assert (november["recognized_revenue"], november["cash_on_receipt"]) == (0, 0)
-    assert differences(conn) == (1, [("delivery", NOV, "-5643.00")])
+    # The bank's line is T-1's payment (decision 47: a deposit on a booking the export does not
+    # call paid is the same shape), so the receivable is settled and the bridge closes; the
+    # export behind the bank is counted by the revenue events' tolerated check.
+    assert (november["receivables_change"], november["receivables_owed"]) == (-5643, 0)
+    assert differences(conn) == (0, [])
+    outcome = check_outcome(conn, relation("revenue_events"), "paid_as_on_file")
+    assert (outcome.failures, outcome.tolerated) == (0, 1)
+    assert [
+        (r["item_id"], r["what"], str(r["paid_in_bank"])) for r in outcome.tolerated_sample
+    ] == [("T-1", "paid in the bank, not on file", "5643.00")]
 
 
 def test_a_bridge_that_does_not_close_fails_the_run_and_holds_the_reports_back(tmp_path):

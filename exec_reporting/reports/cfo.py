@@ -73,9 +73,9 @@ BRIDGE_COLUMNS = [
 BALANCE_SHEET_COLUMNS = [
     Column("name", "Entity"),
     Column("cash_end", "Cash", "money"),
-    Column("receivables", "Receivables (invoices)", "money"),
+    Column("receivables_owed", "Receivables", "money"),
     Column("fixed_assets", "Fixed assets", "money"),
-    Column("deferred_balance", "Deferred revenue (bookings)", "money"),
+    Column("deferred_revenue", "Deferred revenue", "money"),
     Column("loans_outstanding", "Loans outstanding", "money"),
     Column("owner_equity", "Owner equity", "money"),
 ]
@@ -619,24 +619,18 @@ def _balance_sheet(conn: DuckDBPyConnection, month: date, fmt: Formatter) -> Sec
     if not entities:
         return Section("balance_sheet", "Balance sheet", empty="No cash figures.")
     lines = [
-        f"At {fmt.date(month_end(month))}: cash, receivables on open invoices and fixed assets at "
-        "assets.csv's book value, less deferred revenue on confirmed bookings paid ahead and loans "
-        "outstanding (opening balances from reporting.yaml), is the owner equity."
+        f"At {fmt.date(month_end(month))}: cash, receivables and fixed assets at assets.csv's book "
+        "value, less deferred revenue and loans outstanding (opening balances from "
+        "reporting.yaml), is the owner equity. Receivables and deferred revenue are the revenue "
+        "bridge's (every booking, trip, lease month and invoice earned and unpaid, or paid and "
+        "not yet earned); an entity on the cash basis has none on its balance sheet."
     ]
     for row in entities:
-        if row["receivables_owed"] != row["receivables"]:
+        if row["memo_receivables_owed"] or row["memo_deferred_revenue"]:
             lines.append(
-                f"{row['name']}: the revenue bridge also counts "
-                f"{fmt.money(row['receivables_owed'] - row['receivables'])} earned and not yet "
-                f"paid beyond open invoices (receivables {fmt.money(row['receivables_owed'])} on "
-                "the accrual basis)."
-            )
-        if row["deferred_revenue"] != row["deferred_balance"]:
-            lines.append(
-                f"{row['name']}: the revenue bridge also holds "
-                f"{fmt.money(row['deferred_revenue'] - row['deferred_balance'])} of cancelled "
-                "bookings whose refund is still owed (deferred revenue "
-                f"{fmt.money(row['deferred_revenue'])})."
+                f"{row['name']} (cash basis), off the balance sheet: "
+                f"{fmt.money(row['memo_receivables_owed'])} earned and not yet paid, "
+                f"{fmt.money(row['memo_deferred_revenue'])} paid and not yet earned."
             )
         if row["unconfigured_loan_accounts"]:
             lines.append(

@@ -8,6 +8,12 @@
 -- the entity has less what it owes), not the owner's capital account. Equipment, vessels and
 -- property are at the book value assets.csv gives today (a current list, not a dated history:
 -- earlier months show today's value), as metrics.asset_inventory holds it.
+--
+-- Receivables and deferred revenue are metrics.revenue's closing figures for an entity on the
+-- accrual basis: one figure with the revenue bridge, so the owner equity moves by the revenue the
+-- reports count. An entity on the cash basis counts revenue when the cash comes in, so its books
+-- hold neither: its balance sheet shows none, and what metrics.revenue would count is beside it
+-- as a memo, off the sheet (docs/decisions.md #47).
 with loan_accounts as (
     -- a liability account is a loan (as metrics.rental_monthly's principal); a configured loan's
     -- account counts even before its first line
@@ -73,15 +79,21 @@ sheet as (
         months.month,
         -- the cash the statement of cash flows closes on (metrics.burn's cash_end)
         flows.cash_end,
-        coalesce(receivables.receivables, 0) as receivables,
+        revenue.basis,
+        case when revenue.basis = 'accrual' then revenue.receivables_owed else 0 end
+            as receivables_owed,
         coalesce(fixed.fixed_assets, 0) as fixed_assets,
-        deferred.deferred_balance,
+        case when revenue.basis = 'accrual' then revenue.deferred_revenue else 0 end
+            as deferred_revenue,
+        case when revenue.basis = 'accrual' then 0 else revenue.receivables_owed end
+            as memo_receivables_owed,
+        case when revenue.basis = 'accrual' then 0 else revenue.deferred_revenue end
+            as memo_deferred_revenue,
         coalesce(owed.loans_outstanding, 0) as loans_outstanding,
         coalesce(owed.unconfigured_loan_accounts, 0) as unconfigured_loan_accounts
     from metrics.entity_months as months
     inner join metrics.cash_flows as flows using (entity_id, month)
-    inner join metrics.deferred_revenue as deferred using (entity_id, month)
-    left join metrics.receivables_monthly as receivables using (entity_id, month)
+    inner join metrics.revenue as revenue using (entity_id, month)
     left join owed using (entity_id, month)
     left join fixed using (entity_id, month)
 )
@@ -89,20 +101,24 @@ sheet as (
 select
     entity_id,
     month,
+    basis,
     -- what the entity has
     cash_end,
-    receivables::decimal(18, 2) as receivables,
+    receivables_owed::decimal(18, 2) as receivables_owed,
     fixed_assets::decimal(18, 2) as fixed_assets,
-    (cash_end + receivables + fixed_assets)::decimal(18, 2) as total_assets,
+    (cash_end + receivables_owed + fixed_assets)::decimal(18, 2) as total_assets,
     -- what it owes
-    deferred_balance,
+    deferred_revenue::decimal(18, 2) as deferred_revenue,
     loans_outstanding::decimal(18, 2) as loans_outstanding,
-    (deferred_balance + loans_outstanding)::decimal(18, 2) as total_liabilities,
+    (deferred_revenue + loans_outstanding)::decimal(18, 2) as total_liabilities,
     -- the balancing figure
     (
-        cash_end + receivables + fixed_assets - deferred_balance - loans_outstanding
+        cash_end + receivables_owed + fixed_assets - deferred_revenue - loans_outstanding
     )::decimal(18, 2)
         as owner_equity,
-    unconfigured_loan_accounts::integer as unconfigured_loan_accounts
+    unconfigured_loan_accounts::integer as unconfigured_loan_accounts,
+    -- off the sheet: on the cash basis, what metrics.revenue counts as owed and received ahead
+    memo_receivables_owed::decimal(18, 2) as memo_receivables_owed,
+    memo_deferred_revenue::decimal(18, 2) as memo_deferred_revenue
 from sheet
 order by entity_id, month

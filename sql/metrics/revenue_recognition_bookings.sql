@@ -1,6 +1,7 @@
 -- metrics.revenue_recognition_bookings: every paid booking with the ledger lines behind it: the
--- revenue line that brought its cash in and the first revenue line that gave money back, when
--- they are found.
+-- first revenue line that brought its cash in and the first that gave money back, when they are
+-- found, and what all the lines naming it brought in and gave back (a deposit and a balance, a
+-- refund in parts).
 -- owner: accounting
 -- grain: entity_id, booking_id
 with revenue_lines as (
@@ -62,16 +63,20 @@ named as (
         and words.word = bookings.booking_id
 ),
 
--- The earliest money-in line that names a paid booking is its payment.
+-- The earliest money-in line that names a paid booking is its payment; a booking paid in
+-- instalments (a deposit, then the balance) has several, all counted in paid_in_bank.
 payments_by_id as (
     select
         named.entity_id,
         named.booking_id,
         lines.txn_id,
-        lines.date
+        lines.date,
+        count(*) over booking as payment_lines,
+        sum(lines.amount) over booking as paid_in_bank
     from named
     inner join revenue_lines as lines using (entity_id, txn_id)
     where lines.amount > 0
+    window booking as (partition by named.entity_id, named.booking_id)
     qualify row_number() over (
         partition by named.entity_id, named.booking_id
         order by lines.date, lines.line
@@ -116,7 +121,9 @@ payments_by_date_and_amount as (
         bookings.entity_id,
         bookings.booking_id,
         lines.txn_id,
-        lines.date
+        lines.date,
+        1 as payment_lines,
+        lines.amount as paid_in_bank
     from bookings_without_named_payment as bookings
     inner join unnamed_lines as lines
         on bookings.entity_id = lines.entity_id
@@ -125,18 +132,21 @@ payments_by_date_and_amount as (
         and bookings.nth = lines.nth
 ),
 
--- Refunds: money-out lines on a revenue account. The earliest one naming the booking counts,
--- whatever its amount (a partial refund keeps a cancellation fee).
+-- Refunds: money-out lines on a revenue account. The earliest one naming the booking is its
+-- refund line, whatever its amount (a partial refund keeps a cancellation fee); every one naming
+-- it counts in refunded_amount (a refund given back in parts).
 refunds_by_id as (
     select
         named.entity_id,
         named.booking_id,
         lines.txn_id,
         lines.date,
-        -lines.amount as refunded_amount
+        count(*) over booking as refund_lines,
+        sum(-lines.amount) over booking as refunded_amount
     from named
     inner join revenue_lines as lines using (entity_id, txn_id)
     where lines.amount < 0
+    window booking as (partition by named.entity_id, named.booking_id)
     qualify row_number() over (
         partition by named.entity_id, named.booking_id
         order by lines.date, lines.line
@@ -183,6 +193,7 @@ refunds_by_amount as (
         bookings.booking_id,
         lines.txn_id,
         lines.date,
+        1 as refund_lines,
         -lines.amount as refunded_amount
     from bookings_without_named_refund as bookings
     inner join unnamed_refunds as lines
@@ -214,10 +225,13 @@ select
     payments.txn_id as payment_txn_id,
     payments.date as payment_date,
     payments.payment_match,
+    coalesce(payments.payment_lines, 0)::integer as payment_lines,
+    coalesce(payments.paid_in_bank, 0)::decimal(18, 2) as paid_in_bank,
     refunds.txn_id as refund_txn_id,
     refunds.date as refund_date,
     refunds.refunded_amount::decimal(18, 2) as refunded_amount,
-    refunds.refund_match
+    refunds.refund_match,
+    coalesce(refunds.refund_lines, 0)::integer as refund_lines
 from paid_bookings as bookings
 left join payments using (entity_id, booking_id)
 left join refunds using (entity_id, booking_id)
