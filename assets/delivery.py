@@ -26,12 +26,14 @@ def build_delivery_asset(
     config: ReportingConfig,
     partitions: dg.PartitionsDefinition,
     reports: dict[str, dg.AssetsDefinition],
+    published: dg.AssetsDefinition,
 ) -> dg.AssetsDefinition:
     names = [report for report in specs() if report in reports]
 
     @dg.asset(
         key=["delivery", "emails"],
-        deps=list(reports.values()),
+        # after the archive is published: each email links to its report's page there
+        deps=[*reports.values(), published],
         partitions_def=partitions,
         group_name="delivery",
         kinds={"email", config.delivery.transport},
@@ -43,6 +45,7 @@ def build_delivery_asset(
             "exec_reporting/corrections.py",
             "exec_reporting/period_close.py",
             "exec_reporting/alerts.py",
+            "exec_reporting/publishing.py",
             "sql/delivery/*.sql",
         ),
         description=(
@@ -53,13 +56,15 @@ def build_delivery_asset(
             "data does not cover yet (metrics.coverage) is held: the step succeeds, sends "
             "nothing and says who is missing what (metadata `period_close: held`); from "
             "period_close.deadline_day of the next month it goes out marked Preliminary and "
-            "the owner gets the alert."
+            "the owner gets the alert. With the archive published to S3, each message links to "
+            "its report's page there (a presigned URL, signed once per message)."
         ),
     )
     def emails(
         context: dg.AssetExecutionContext,
         warehouse: WarehouseResource,
         mailer: dg.ConfigurableResource,
+        archive_publisher: dg.ConfigurableResource,
     ):
         period = context.partition_key
         on = run_date(context.run.tags) or close_rules.today(config)
@@ -72,7 +77,15 @@ def build_delivery_asset(
                 context.log.warning(close.reason())
                 return dg.MaterializeResult(metadata=_close_metadata(close))
             try:
-                result = deliver(conn, config, period, names, mailer, log=context.log.info)
+                result = deliver(
+                    conn,
+                    config,
+                    period,
+                    names,
+                    mailer,
+                    log=context.log.info,
+                    archive=archive_publisher,  # type: ignore[arg-type]
+                )
                 alerted = None
                 if close.state is PackState.PRELIMINARY:
                     context.log.warning(close.reason())

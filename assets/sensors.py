@@ -9,7 +9,6 @@ import time
 import dagster as dg
 import duckdb
 
-from exec_reporting.assets.archive import SITE_KEY
 from exec_reporting.assets.events import observation
 from exec_reporting.config import ReportingConfig
 from exec_reporting.contract import TABLES
@@ -107,8 +106,15 @@ def downstream_of(graph, keys: list[dg.AssetKey]) -> list[dg.AssetKey]:
     return sorted((key for key in found if graph.get(key).is_executable), key=str)
 
 
-def build_stale_reports_sensor(config: ReportingConfig, job, code_versions: dict[str, str]):
-    """Proposes one run per month with stale reports: those reports and the month's delivery."""
+def build_stale_reports_sensor(
+    config: ReportingConfig,
+    job,
+    code_versions: dict[str, str],
+    archive: list[dg.AssetKey] | None = None,
+):
+    """Proposes one run per month with stale reports: those reports, the archive (`archive`:
+    rebuilt and published, so the corrections' links open the corrected pages) and the month's
+    delivery."""
 
     @dg.sensor(
         name="rerender_stale_reports",
@@ -116,8 +122,9 @@ def build_stale_reports_sensor(config: ReportingConfig, job, code_versions: dict
         minimum_interval_seconds=60,
         default_status=dg.DefaultSensorStatus.STOPPED,
         description="Exactly the report months that are stale (their inputs or their code "
-        "changed since they were rendered): one run per month, those reports and the month's "
-        "delivery, which sends a `Corrected:` edition where the content changed. Stopped: "
+        "changed since they were rendered): one run per month, those reports, the archive and "
+        "the month's delivery, which sends a `Corrected:` edition where the content changed. "
+        "Stopped: "
         "**Test sensor** lists the runs and launches them on your word; switch it on to "
         "re-render stale months on its own. The same as `exec-reporting backfill --stale`.",
     )
@@ -142,8 +149,8 @@ def build_stale_reports_sensor(config: ReportingConfig, job, code_versions: dict
                     partition_key=month,
                     asset_selection=[
                         *(dg.AssetKey(["reports", kind]) for kind in kinds),
+                        *(archive or []),
                         dg.AssetKey(["delivery", "emails"]),
-                        SITE_KEY,
                     ],
                     tags={"exec_reporting/backfill": "stale"},
                 )

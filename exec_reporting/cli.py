@@ -420,7 +420,6 @@ def cmd_backfill(args) -> int:
     """Re-render the stale report months (after a correction) and deliver their corrections."""
     import dagster as dg
 
-    from exec_reporting.assets.archive import SITE_KEY
     from exec_reporting.definitions import MONTHLY_JOB, build_definitions
 
     if not args.stale:
@@ -431,6 +430,13 @@ def cmd_backfill(args) -> int:
     defs = build_definitions(config)
     assert defs.resources is not None  # build_definitions always sets them
     job = defs.resolve_job_def(MONTHLY_JOB)
+    graph = defs.resolve_asset_graph()
+    # the archive's assets run with the corrected reports, before delivery (the sensor's runs)
+    archive_keys = [
+        key
+        for key in graph.get_all_asset_keys()
+        if graph.get(key).group_name == "archive" and graph.get(key).is_executable
+    ]
     with dg.DagsterInstance.get() as instance:
         reap_dead_runs(instance)
         stale = stale_report_partitions(config, instance)
@@ -444,7 +450,10 @@ def cmd_backfill(args) -> int:
         failed = []
         for month, kinds in sorted(stale.items()):
             selection = [dg.AssetKey(["reports", k]) for k in kinds]
-            selection += [dg.AssetKey(["delivery", "emails"]), SITE_KEY]
+            # the archive is rebuilt and published before the corrections go out: their links
+            # open the corrected pages
+            selection += archive_keys
+            selection.append(dg.AssetKey(["delivery", "emails"]))
             print(f"backfill: running {month} on {home}", flush=True)
             result = execute(
                 job,

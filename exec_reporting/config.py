@@ -442,6 +442,66 @@ class DeliveryConfig(_Model):
         return self
 
 
+# SigV4, the signature of a presigned URL, is valid for at most 7 days (604,800 seconds).
+MAX_LINK_EXPIRY_DAYS = 7
+
+
+class ArchiveS3Settings(_Model):
+    """Where the archive is published on S3 (dagster-aws's S3Resource settings). Credentials come
+    only from boto3's own chain: there is no key for them here."""
+
+    bucket: Annotated[str, Field(min_length=3, max_length=63, pattern=r"^[a-z0-9][a-z0-9.-]+$")]
+    # The folder of the site in the bucket ("" for its root): exec-archive/ or acme/archive/.
+    prefix: str = ""
+    region_name: str | None = None
+    profile_name: str | None = None
+    # Another endpoint (a local stand-in such as moto's server, or a VPC endpoint): S3 only.
+    endpoint_url: str | None = None
+
+    @field_validator("prefix")
+    @classmethod
+    def _folder(cls, value: str) -> str:
+        text = value.strip().strip("/")
+        if ".." in text.split("/") or "//" in text:
+            raise ValueError(f"{value!r}: expected a folder such as exec-archive or acme/archive")
+        return text
+
+
+class ArchiveConfig(_Model):
+    """The executive archive: the site built after each run, and where it is published."""
+
+    # local: the site folder is the archive (`exec-reporting archive --open`); s3: it is also
+    # uploaded to archive.s3 and each email links to its page with a presigned URL.
+    publish: Literal["local", "s3"] = "local"
+    site_dir: Path = Path("state/archive/site")
+    s3: ArchiveS3Settings | None = None
+    # How long an email's links to the archive work (presigned URLs): 1 to 7 days.
+    link_expiry_days: int = MAX_LINK_EXPIRY_DAYS
+    # A CloudFront distribution in front of the bucket: the changed pages are invalidated.
+    cloudfront_distribution_id: Annotated[str, Field(pattern=r"^[A-Z0-9]+$")] | None = None
+
+    @field_validator("link_expiry_days")
+    @classmethod
+    def _sigv4_limit(cls, value: int) -> int:
+        if not 1 <= value <= MAX_LINK_EXPIRY_DAYS:
+            raise ValueError(
+                f"got {value}: expected 1 to {MAX_LINK_EXPIRY_DAYS} days. A presigned S3 link is "
+                "signed with SigV4, which AWS honours for at most 7 days (604,800 seconds)"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _s3_settings(self) -> ArchiveConfig:
+        if self.publish == "s3" and self.s3 is None:
+            raise ValueError("archive.s3: required when publish is s3 (at least bucket)")
+        if self.cloudfront_distribution_id and self.publish != "s3":
+            raise ValueError(
+                "cloudfront_distribution_id: only with publish: s3 (a local archive has no "
+                "distribution to invalidate)"
+            )
+        return self
+
+
 class QualityConfig(_Model):
     # The reports are held back (a blocking check fails) when a table's quarantined rows are
     # more than this share of the rows read: a file that mostly fails the contract.
@@ -604,6 +664,7 @@ class ReportingConfig(_Model):
     closed_months: list[MonthStr] = Field(default_factory=list)
     period_close: PeriodCloseConfig = Field(default_factory=PeriodCloseConfig)
     sensors: SensorsConfig = Field(default_factory=SensorsConfig)
+    archive: ArchiveConfig = Field(default_factory=ArchiveConfig)
 
     # Where the file was read from; every relative path above is resolved against it.
     _source: Path | None = PrivateAttr(default=None)
@@ -687,6 +748,11 @@ class ReportingConfig(_Model):
     @property
     def reports_path(self) -> Path:
         return self.path(self.reports_dir)
+
+    @property
+    def archive_site_path(self) -> Path:
+        """The folder the archive's site is built into (and published from)."""
+        return self.path(self.archive.site_dir)
 
     @property
     def outbox_path(self) -> Path:

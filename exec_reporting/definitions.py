@@ -11,6 +11,7 @@ import dagster as dg
 
 from exec_reporting.assets.alerts import build_failure_sensor
 from exec_reporting.assets.archive import build_site_asset
+from exec_reporting.assets.archive_publish import build_publish_asset
 from exec_reporting.assets.delivery import build_delivery_asset
 from exec_reporting.assets.ingest import build_ingest_assets
 from exec_reporting.assets.metrics import build_metric_assets
@@ -21,6 +22,7 @@ from exec_reporting.assets.sensors import build_data_dir_sensor, build_stale_rep
 from exec_reporting.assets.sources import build_source_assets
 from exec_reporting.config import ReportingConfig, load_config
 from exec_reporting.reports import specs
+from exec_reporting.resources.archive import LocalArchive
 from exec_reporting.resources.console import concise_console
 from exec_reporting.resources.mail import OutboxTransport, SmtpTransport
 from exec_reporting.resources.warehouse import WarehouseResource
@@ -63,23 +65,57 @@ def build_mailer(config: ReportingConfig) -> dg.ConfigurableResource:
     return OutboxTransport(outbox_dir=str(config.outbox_path))
 
 
+def build_archive_publisher(config: ReportingConfig) -> dg.ConfigurableResource:
+    """The publisher `archive.publish` names: the local folder, or S3 (dagster-aws)."""
+    archive = config.archive
+    if archive.publish == "s3":
+        from exec_reporting.resources.archive_s3 import (
+            S3Archive,
+        )  # boto3 and dagster-aws only when used
+
+        assert archive.s3 is not None  # the configuration requires archive.s3 for publish s3
+        return S3Archive(
+            bucket=archive.s3.bucket,
+            prefix=archive.s3.prefix,
+            region_name=archive.s3.region_name,
+            profile_name=archive.s3.profile_name,
+            endpoint_url=archive.s3.endpoint_url,
+            link_expiry_days=archive.link_expiry_days,
+            cloudfront_distribution_id=archive.cloudfront_distribution_id,
+        )
+    return LocalArchive(site_dir=str(config.archive_site_path))
+
+
+def archive_keys(assets: list) -> list[dg.AssetKey]:
+    """The archive's assets (its site and its publishing): a rerun of corrected reports runs
+    them too, before delivery, so the corrections link to corrected pages."""
+    return [
+        key
+        for asset in assets
+        if isinstance(asset, dg.AssetsDefinition)
+        for key, group in asset.group_names_by_key.items()
+        if group == "archive" and asset.is_executable
+    ]
+
+
 def build_definitions(config: ReportingConfig) -> dg.Definitions:
     partitions = monthly_partitions(config)
     sources = build_source_assets(config)
     ingest = build_ingest_assets(config)
     metrics = build_metric_assets(ingest)
     reports, report_inputs = build_report_assets(config, partitions, {**ingest, **metrics})
-    delivery = build_delivery_asset(config, partitions, reports)
     site = build_site_asset(config, partitions, reports)
+    published = build_publish_asset(config, partitions, site=site)
+    delivery = build_delivery_asset(config, partitions, reports, published)
 
     all_assets = [sources]
     all_assets += list({id(a): a for a in [*ingest.values(), *metrics.values()]}.values())
-    all_assets += [*report_inputs, *reports.values(), delivery, site]
+    all_assets += [*report_inputs, *reports.values(), site, published, delivery]
     monthly_pack = dg.define_asset_job(
         MONTHLY_JOB,
-        selection=dg.AssetSelection.groups("ingest", "metrics", "reports", "delivery", "archive"),
-        description="Everything for one report month: ingest, metrics, reports, delivery and "
-        "the archive's site.",
+        selection=dg.AssetSelection.groups("ingest", "metrics", "reports", "archive", "delivery"),
+        description="Everything for one report month: ingest, metrics, reports, the archive "
+        "(its site built and published) and delivery.",
     )
     ingest_job = dg.define_asset_job(
         INGEST_JOB,
@@ -95,7 +131,10 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
             build_failure_sensor(config, {MONTHLY_JOB, INGEST_JOB}, LOCATION),
             build_data_dir_sensor(config, ingest_job),
             build_stale_reports_sensor(
-                config, monthly_pack, {kind: spec.code_version for kind, spec in specs().items()}
+                config,
+                monthly_pack,
+                {kind: spec.code_version for kind, spec in specs().items()},
+                archive=archive_keys(all_assets),
             ),
         ],
         loggers={"console": concise_console},
@@ -110,6 +149,7 @@ def build_definitions(config: ReportingConfig) -> dg.Definitions:
                 lock_timeout_seconds=config.warehouse_lock_timeout_seconds,
             ),
             "mailer": build_mailer(config),
+            "archive_publisher": build_archive_publisher(config),
         },
     )
 

@@ -26,6 +26,7 @@ import io
 import json
 import random
 import re
+import textwrap
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -39,6 +40,13 @@ from exec_reporting.config import ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.mime import Attachment, Image, MessageParts, build_message, clean_header
 from exec_reporting.period_close import Gap, PeriodClose
+from exec_reporting.publishing import (
+    GLOSSARY_PAGE,
+    ArchiveLink,
+    ArchiveLinks,
+    PublishError,
+    report_page,
+)
 from exec_reporting.reports import spec as report_spec
 from exec_reporting.reports.model import CORRECTED_PREFIX
 from exec_reporting.send_ledger import DELIVERED, MessageKey, SendLedger, Status
@@ -47,6 +55,16 @@ _CHART_SRC = re.compile(r'src="([A-Za-z0-9_.-]+\.png)"')
 _BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 CID_DOMAIN = "exec-reporting"
 WHAT_CHANGED_MARK = "<!-- exec-reporting:what-changed -->"
+# Where the link to the report's page in the archive goes, and the Definitions that shrink to a
+# link to the archive's glossary when there is one (templates/report.html.j2).
+ARCHIVE_LINK_MARK = "<!-- exec-reporting:archive-link -->"
+_DEFINITIONS = re.compile(
+    r"<!-- exec-reporting:definitions -->.*?<!-- /exec-reporting:definitions -->", re.DOTALL
+)
+# The plain text's Definitions are its last section (templates/report.txt.j2).
+_TEXT_DEFINITIONS = "\n\n\nDEFINITIONS\n-----------\n"
+_LINK_STYLE = "color:#3b7dd8;text-decoration:underline"
+_NOTE_STYLE = "font-family:Arial,sans-serif;font-size:14px;line-height:20px;color:#52667a"
 # A CSV cell a spreadsheet would read as a formula starts with one of these.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -142,6 +160,100 @@ def table_csv(table: dict[str, Any]) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
+@dataclass(frozen=True)
+class EmailLinks:
+    """The links of one message to the archive (presigned: computed once per message and kept
+    in its bytes, so a resend sends the very same links)."""
+
+    page: ArchiveLink
+    glossary: ArchiveLink | None = None
+
+
+def email_links(archive: ArchiveLinks | None, period: str, report_name: str) -> EmailLinks | None:
+    """The message's links to its page and to the glossary, when the archive is one a recipient
+    can open (published to S3) and the page is in it."""
+    if archive is None:
+        return None
+    page = archive.email_link(report_page(period, report_name))
+    if page is None:
+        return None
+    return EmailLinks(page, archive.email_link(GLOSSARY_PAGE))
+
+
+class _LinksOrNone:
+    """The archive's links, or none when the archive cannot say (S3 refused to say whether a page
+    is there): the email goes out complete without them, and the log says why, once a page."""
+
+    def __init__(self, archive: ArchiveLinks, log: Callable[[str], None]) -> None:
+        self.archive = archive
+        self.log = log
+        self.failed: set[str] = set()
+
+    def email_link(self, page_path: str) -> ArchiveLink | None:
+        try:
+            return self.archive.email_link(page_path)
+        except PublishError as error:
+            if page_path not in self.failed:
+                self.failed.add(page_path)
+                self.log(f"no link to {page_path} in the archive: {error}")
+            return None
+
+
+def _link_html(link: ArchiveLink, text: str) -> str:
+    return f'<a href="{html_escape(link.url)}" style="{_LINK_STYLE}">{html_escape(text)}</a>'
+
+
+def _with_links(html: str, text: str, links: EmailLinks) -> tuple[str, str]:
+    """The report's HTML and text with a link to its page in the archive near the top, and its
+    Definitions shrunk to a link to the archive's glossary."""
+    until = f"the link works until {links.page.until()}"
+    html = html.replace(
+        ARCHIVE_LINK_MARK,
+        f'<p class="muted" style="{_NOTE_STYLE};margin:0 0 8px 0">'
+        f"{_link_html(links.page, 'Read this report in the archive')} ({until}): every edition, "
+        "the charts larger, the trends across months.</p>",
+        1,
+    )
+    head, rest = _split_after_heading(text)
+    invitation = _fill(
+        f"Read this report in the archive ({until}): every edition, the charts larger, the "
+        "trends across months:"
+    )
+    text = f"{head}\n\n{invitation}\n{links.page.url}\n\n{rest}"
+    glossary = links.glossary
+    if glossary is not None:
+        glossary_until = f"the link works until {glossary.until()}"
+        paragraph = (
+            f'<p class="muted" style="{_NOTE_STYLE};margin:0 0 8px 0">What each figure '
+            f"means: {_link_html(glossary, 'the glossary in the archive')} "
+            f"({glossary_until}).</p>"
+        )
+        html = _DEFINITIONS.sub(lambda _: paragraph, html, count=1)
+        at = text.find(_TEXT_DEFINITIONS)
+        if at >= 0:
+            text = (
+                text[: at + len(_TEXT_DEFINITIONS)]
+                + _fill(f"What each figure means: the glossary in the archive ({glossary_until}):")
+                + "\n"
+                + f"{glossary.url}\n"
+            )
+    return html, text
+
+
+def _fill(paragraph: str) -> str:
+    """Prose of the plain text within its 78 characters a line (a link stays whole, on its own
+    line)."""
+    return textwrap.fill(paragraph, width=78, break_long_words=False, break_on_hyphens=False)
+
+
+def _split_after_heading(text: str) -> tuple[str, str]:
+    """The text's title and organization paragraphs, and the rest."""
+    paragraphs = text.split("\n\n", 2)
+    if len(paragraphs) < 3:
+        return text.rstrip("\n"), ""
+    return f"{paragraphs[0]}\n\n{paragraphs[1]}", paragraphs[2]
+
+
 @dataclass
 class ReportFiles:
     """One rendered report as delivery reads it from reports_dir/<YYYY-MM>/."""
@@ -170,11 +282,17 @@ class ReportFiles:
         return self.figures["subject"]
 
     def parts(
-        self, what_changed: list[str] | None = None, attachments: bool = True
+        self,
+        what_changed: list[str] | None = None,
+        attachments: bool = True,
+        links: EmailLinks | None = None,
     ) -> MessageParts:
         """The message: text, HTML with its charts by Content-ID, key tables as CSV files. A
-        correction (`what_changed` given) is marked in the subject and opens with the changes."""
+        correction (`what_changed` given) is marked in the subject and opens with the changes;
+        with `links`, it links to its page in the archive and its Definitions to the glossary."""
         html, text, subject = self.html, self.text, self.subject
+        if links is not None:
+            html, text = _with_links(html, text, links)
         if what_changed is not None:
             subject = CORRECTED_PREFIX + subject
             html = html.replace(WHAT_CHANGED_MARK, corrections.section_html(what_changed), 1)
@@ -202,26 +320,34 @@ def build_raw(
     config: ReportingConfig,
     recipient: str,
     what_changed: list[str] | None,
+    links: EmailLinks | None = None,
 ) -> tuple[bytes, str]:
     """The message's bytes and subject, within delivery.max_message_bytes: a message that would
-    be larger goes without its attachments, and says so in its text and HTML."""
+    be larger goes without its attachments, and says so in its text and HTML (with a link to the
+    report's page in the archive when there is one)."""
     limit = config.delivery.max_message_bytes
-    parts = report.parts(what_changed)
+    parts = report.parts(what_changed, links=links)
     raw = build_message(parts, sender=config.delivery.sender, to=[recipient]).as_bytes()
     if len(raw) > limit and parts.attachments:
         names = ", ".join(a.filename for a in parts.attachments)
-        note = (
+        left_out = (
             f"The attachments ({names}) were left out: with them this message would be "
-            f"{len(raw):,} bytes, over the limit of {limit:,}. The same tables are in this "
-            "report's JSON edition in the report archive "
-            f"({report.folder.name}/{report.name}.json)."
+            f"{len(raw):,} bytes, over the limit of {limit:,}. "
         )
-        lean = report.parts(what_changed, attachments=False)
+        if links is not None:
+            where = f"The same tables are on this report's page in the archive (the link works until {links.page.until()})"
+            note = f"{left_out}{where}: {links.page.url}"
+            note_html = f"{html_escape(left_out + where)}: {_link_html(links.page, links.page.url)}"
+        else:
+            note = (
+                f"{left_out}The same tables are in this report's JSON edition in the report "
+                f"archive ({report.folder.name}/{report.name}.json)."
+            )
+            note_html = html_escape(note)
+        lean = report.parts(what_changed, attachments=False, links=links)
         lean.text = f"{note}\n\n{lean.text}"
         # the rendered <body> tag carries inlined styles: insert after it, whatever its attributes
-        paragraph = (
-            f'<p style="font-family:Arial,sans-serif;font-size:12px">{html_escape(note)}</p>'
-        )
+        paragraph = f'<p style="font-family:Arial,sans-serif;font-size:12px">{note_html}</p>'
         lean.html, found = _BODY_OPEN.subn(lambda m: m.group(0) + paragraph, lean.html, count=1)
         if not found:
             lean.html = paragraph + lean.html
@@ -424,8 +550,11 @@ def _send(
     transport: Transport,
     pace: Pace,
     sleep: Callable[[float], None],
+    archive: ArchiveLinks | None = None,
 ) -> Outcome:
-    """Send one queued message, recorded pending before the call and updated after it."""
+    """Send one queued message, recorded pending before the call and updated after it. Its
+    links to the archive are signed here, once: the ledger keeps the exact bytes, links
+    included, and a resend sends those bytes."""
     report, recipient, key = item.report, item.recipient, item.key(period)
     ledger.record_edition(report.name, period, report.content_sha256, report.figures)
     record: dict[str, Any] = {
@@ -435,7 +564,8 @@ def _send(
         "attempts": item.tried,
     }
     try:
-        raw, subject = build_raw(report, config, recipient, item.what_changed)
+        links = email_links(archive, period, report.name)
+        raw, subject = build_raw(report, config, recipient, item.what_changed, links)
     except Refused as error:
         # nothing can be sent; the ledger says why, and the next run tries again
         ledger.record(
@@ -478,9 +608,11 @@ def deliver(
     log: Callable[[str], None] = print,
     sleep: Callable[[float], None] = time.sleep,
     only: dict[str, list[str]] | None = None,
+    archive: ArchiveLinks | None = None,
 ) -> DeliveryResult:
     """Send what the month's reports still owe their recipients. `only` restricts the run to
-    some reports' recipients ({report name: [recipients]}), for a test send."""
+    some reports' recipients ({report name: [recipients]}), for a test send. With an `archive`
+    a recipient can open (S3), each message links to its report's page there."""
     ledger = SendLedger(conn)
     folder = config.reports_path / period
     result = DeliveryResult(period)
@@ -499,6 +631,7 @@ def deliver(
         return result
 
     preflight = transport.preflight(config.delivery.sender)
+    links = _LinksOrNone(archive, log) if archive is not None else None
     rate = config.delivery.max_send_rate or preflight.max_send_rate
     pace = Pace(rate, sleep=sleep)
     log(
@@ -507,7 +640,7 @@ def deliver(
         + (f" ({preflight.note})" if preflight.note else "")
     )
     for item in queue:
-        outcome = _send(ledger, item, period, config, transport, pace, sleep)
+        outcome = _send(ledger, item, period, config, transport, pace, sleep, links)
         result.outcomes.append(outcome)
         log(
             f"{outcome.report} {period} -> {outcome.recipient}: "

@@ -36,8 +36,6 @@ from exec_reporting.reports.common import kpi_label, kpi_value
 from exec_reporting.reports.model import Format, display
 from exec_reporting.sqlfiles import query
 
-# Where the site is built, relative to reporting.yaml (the publisher uploads the folder as is).
-SITE_DIR = Path("state/archive/site")
 # The kinds of file the site is made of: a file of these kinds that the build no longer makes
 # (a report taken out of reporting.yaml) is removed, anything else in the folder is left alone.
 SITE_SUFFIXES = (".html", ".png", ".css")
@@ -54,8 +52,9 @@ _env = Environment(
 
 
 def site_dir(config: ReportingConfig) -> Path:
-    """The folder the archive is built into: state/archive/site beside reporting.yaml."""
-    return config.path(SITE_DIR)
+    """The folder the archive is built into (and published from): `archive.site_dir`,
+    state/archive/site beside reporting.yaml by default."""
+    return config.archive_site_path
 
 
 # -- what the archive holds ---------------------------------------------------------------------

@@ -33,6 +33,11 @@ def test_the_definitions_build_with_warnings_as_errors_but_the_named_ones(portfo
             "sender": "reports@example.com",
             "ses": {"region_name": "us-east-1"},
         },
+        archive={
+            "publish": "s3",
+            "s3": {"bucket": "acme-exec-archive", "region_name": "us-east-1"},
+            "cloudfront_distribution_id": "E2EXAMPLE",
+        },
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

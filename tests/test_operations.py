@@ -335,13 +335,21 @@ def test_a_correction_marks_stale_only_the_report_months_it_reaches(flow):
 def test_the_stale_months_are_listed_by_the_ingest_run_and_proposed_by_the_sensor(flow):
     # the run that made them stale says which, in its report_inputs metadata
     assert flow.stale_in_metadata == flow.stale
-    # the sensor proposes one run per stale month: exactly its stale reports, its delivery and
-    # the archive's site (which shows the corrected edition)
+    # the sensor proposes one run per stale month: exactly its stale reports, the archive
+    # (rebuilt and published, so the corrections link to corrected pages) and its delivery
     requests = {r.partition_key: r for r in flow.stale_sensor.run_requests}
     assert set(requests) == set(flow.stale)
+    graph = flow.defs.resolve_asset_graph()
+    archive = {
+        k
+        for k in graph.get_all_asset_keys()
+        if k.path[0] == "archive" and graph.get(k).is_executable
+    }
+    assert dg.AssetKey(["archive", "published"]) in archive
     for month, request in requests.items():
         assert set(request.asset_selection) == {
             *(dg.AssetKey(["reports", kind]) for kind in flow.stale[month]),
+            *archive,
             dg.AssetKey(["delivery", "emails"]),
             dg.AssetKey(["archive", "site"]),
         }
