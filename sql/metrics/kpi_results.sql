@@ -4,7 +4,10 @@
 -- for every entity) and metrics.kpi_status (each entity's basis) are its rows: the figures, the
 -- gap and whether the target was met are worked out here, once.
 -- owner: ceo
--- grain: entity_id, kpi, month, basis
+--
+-- No grain check of its own: a KPI configured twice repeats its rows here, and metrics.kpi_gaps'
+-- check (one_row_per_kpi_month) and metrics.kpi_status' grain report it, as they did before this
+-- relation was theirs.
 with cash_figures as (
     -- revenue is in all three relations with the same value: it is taken once, from the P&L
     select
