@@ -866,3 +866,33 @@ def test_docs_list_every_relation_and_column(warehouse):
     for table, names in metric_columns(warehouse).items():
         for name in names:
             assert f"`{name}`" in docs, (table, name)
+
+
+def test_a_check_reads_only_relations_built_before_it_runs():
+    """A relation's checks run as soon as it is built: every other relation a check reads is
+    built earlier in the metric store's order (kpi_status's check reads kpi_gaps,
+    stack_summary's reads stack_findings), unless that relation is built from the checked one
+    (then the check reads the last build, and the order cannot change that)."""
+    from exec_reporting.metrics import check_reads
+
+    ordered = [r.name for r in relations()]
+    position = {name: i for i, name in enumerate(ordered)}
+    reads = {r.name: {t[8:] for t in r.reads if t.startswith("metrics.")} for r in relations()}
+
+    def built_from(name: str) -> set[str]:
+        seen, todo = set(), list(reads[name])
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(reads[current])
+        return seen
+
+    late = [
+        (name, other)
+        for name in ordered
+        for other in check_reads(name)
+        if other in position and position[other] > position[name] and name not in built_from(other)
+    ]
+    assert late == []
+    assert position["kpi_gaps"] < position["kpi_status"]
