@@ -9,10 +9,14 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import dagster as dg
 import pytest
 from conftest import load_warehouse, rows, write_portfolio
 
-from exec_reporting.metrics import relation, run_check
+from exec_reporting.config import load_config
+from exec_reporting.definitions import INGEST_JOB, build_definitions
+from exec_reporting.metrics import relation, relations, run_check
+from exec_reporting.sqlfiles import read_sql, tables_named
 
 CHART = """\
 code,name,type,behavior
@@ -337,3 +341,62 @@ def test_the_demo_adds_up_every_week_and_month(demo_warehouse):
     )
     assert counts["weekly"] == counts["weeks"]
     assert counts["days"] == 7 * counts["weeks"]
+
+
+def test_the_weekly_checks_read_only_what_their_relation_is_built_from():
+    # A check runs as soon as its relation is built (a blocking asset check): a week's check that
+    # compared it with a month built later would find no month to compare with.
+    built_from = {r.name: set(r.reads) for r in relations()}
+
+    def upstream(name: str) -> set[str]:
+        found = set(built_from[name])
+        for table in list(found):
+            if table.startswith("metrics."):
+                found |= upstream(table.removeprefix("metrics."))
+        return found
+
+    for name in RELATIONS:
+        allowed = upstream(name) | {f"metrics.{name}"}
+        for check in relation(name).checks:
+            sql_name, _ = relation(name).check_query(check)
+            reads = tables_named(read_sql(sql_name), ("raw", "config", "metrics"))
+            assert reads <= allowed, (name, check, reads - allowed)
+
+
+def test_a_real_dagster_run_builds_the_weeks_and_passes_their_checks(tmp_path):
+    config = load_config(
+        write_portfolio(
+            tmp_path,
+            {**BOATS, **TOURS},
+            entities=ENTITIES,
+            chart=CHART,
+            first_month="2026-09",
+            timezone="America/Los_Angeles",
+        )
+    )
+    job = build_definitions(config).resolve_job_def(INGEST_JOB)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        built = {
+            name
+            for name in RELATIONS
+            if instance.get_latest_materialization_event(dg.AssetKey(["metrics", name]))
+        }
+    assert result.success
+    evaluations = {
+        (e.event_specific_data.asset_key.path[-1], e.event_specific_data.check_name): (
+            e.event_specific_data.passed
+        )
+        for e in result.all_events
+        if e.event_type_value == "ASSET_CHECK_EVALUATION"
+        and e.event_specific_data.asset_key.path[-1] in RELATIONS
+    }
+    assert built == set(RELATIONS)
+    assert evaluations == {
+        ("weeks", "grain"): True,
+        ("daily_flows", "grain"): True,
+        ("daily_flows", "adds_up_to_months"): True,
+        ("weekly_flows", "grain"): True,
+        ("weekly_flows", "adds_up_to_days"): True,
+        ("weekly_flows", "closes"): True,
+    }

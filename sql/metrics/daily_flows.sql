@@ -7,15 +7,34 @@
 --
 -- Every figure is the one the monthly relations count, taken day by day (docs/decisions.md #50):
 -- money in and out are metrics.account_months' (every ledger line, whatever its account), the
--- cash is metrics.burn's (opening cash plus every line to date), revenue is metrics.revenue's
--- (cash received, or recognized revenue: the events of metrics.revenue_events and the revenue
--- lines no item accounts for), so the check `adds_up_to_months` compares them to the cent.
+-- cash is metrics.cash_flows' (the month's cash at the start plus its lines to date), revenue is
+-- metrics.revenue's, on its basis (cash received, or recognized revenue: the events of
+-- metrics.revenue_events and the revenue lines no item accounts for), so the check
+-- `adds_up_to_months` compares them to the cent.
 with days as (
     select
+        *,
+        date_trunc('month', day)::date as month
+    from (
+        select
+            entity_id,
+            iso_week,
+            unnest(generate_series(week_monday, week_sunday, interval 1 day))::date as day
+        from metrics.weeks
+    )
+),
+
+-- The cash is the monthly statement's (metrics.cash_flows): a day of a month is the month's cash
+-- at the start plus the month's lines to date, so the month's last day ends on its cash_end. A
+-- day outside the series (in the first week before the first month, in the last week after the
+-- last month) has no line: its cash is the opening cash, or the last month's cash at the end.
+series_cash as (
+    select
         entity_id,
-        iso_week,
-        unnest(generate_series(week_monday, week_sunday, interval 1 day))::date as day
-    from metrics.weeks
+        min(month) as first_month,
+        arg_max(cash_end, month) as last_cash_end
+    from metrics.cash_flows
+    group by entity_id
 ),
 
 lines as (
@@ -121,11 +140,17 @@ daily as (
         days.entity_id,
         days.day,
         days.iso_week,
-        date_trunc('month', days.day)::date as month,
-        entities.basis,
-        -- the days cover every line: they start on or before the month of the entity's first
-        -- line, so the running total from the opening cash is the cash of metrics.burn
-        entities.opening_cash + sum(coalesce(lines.day_net, 0)) over running as cash_end,
+        days.month,
+        -- the basis the month's revenue is counted on (metrics.revenue), the configured one
+        -- outside the series
+        coalesce(month_revenue.basis, entities.basis) as basis,
+        coalesce(
+            month_cash.cash_start,
+            case
+                when days.day < series_cash.first_month then entities.opening_cash
+                else series_cash.last_cash_end
+            end
+        ) + sum(coalesce(lines.day_net, 0)) over running as cash_end,
         coalesce(lines.money_in, 0) as money_in,
         coalesce(lines.money_out, 0) as money_out,
         coalesce(lines.cash_received, 0) as cash_received,
@@ -140,6 +165,9 @@ daily as (
         coalesce(paid.invoices_paid_amount, 0) as invoices_paid_amount
     from days
     inner join config.entities as entities using (entity_id)
+    left join series_cash using (entity_id)
+    left join metrics.cash_flows as month_cash using (entity_id, month)
+    left join metrics.revenue as month_revenue using (entity_id, month)
     left join lines using (entity_id, day)
     left join earned using (entity_id, day)
     left join bookings using (entity_id, day)
@@ -147,7 +175,7 @@ daily as (
     left join overdue using (entity_id, day)
     left join paid using (entity_id, day)
     window running as (
-        partition by days.entity_id order by days.day
+        partition by days.entity_id, days.month order by days.day
         rows between unbounded preceding and current row
     )
 )
