@@ -89,7 +89,7 @@ def screenshots(tmp_path_factory) -> Path:
 
 
 # The text of every figure cell (nowrap) or ISO date that a browser lays out on more than one line.
-WRAPPED_FIGURES = """
+WRAPPED_FIGURES = r"""
 () => [...document.querySelectorAll('td')].filter(td => (
   td.hasAttribute('nowrap') || /^\s*\d{4}-\d{2}(-\d{2})?\s*$/.test(td.textContent)
 )).filter(td => {

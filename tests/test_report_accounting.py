@@ -817,10 +817,12 @@ def test_the_report_on_the_fixture(june):
     assert (unmapped.value, unmapped.previous) == (3, 3)
 
     assert model.verdicts == [
-        "Alpha Charters: books not right: $120.00 of prepayments for 1 future service sit in "
-        "revenue; $310.00 kept on 2 cancelled bookings with no refund; 3 ledger lines on codes "
-        "5500, 9999, missing from the chart; also 3 expense findings to review ($535.00).",
-        # 10.00 + 289.97 + 235.03 = 535.00 above (T35's 40.00 is on 5500, the chart's finding)
+        "Alpha Charters: books not right: $120 of prepayments for 1 future service sit in "
+        "revenue; $310 kept on 2 cancelled bookings with no refund; 3 ledger lines on codes "
+        "5500, 9999, missing from the chart; also 3 expense findings to review ($535).",
+        # 10.00 + 289.97 + 235.03 = 535.00, the $535 above, compact as every verdict (decision
+        # 39; the expense audit's total holds it to the cent). T35's 40.00 is on 5500, the
+        # chart's finding
         "Beta Hauling: no ledger data for June 2026 (data ends 2026-03-02).",
     ]
     sections = {s.key: s for s in model.sections}

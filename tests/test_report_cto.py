@@ -704,9 +704,10 @@ def test_builder_headlines_verdicts_and_sections(warehouse, fixture_path):
         ("Software cost this month", D("58.33"), D("107.00"), None),
         ("Dev-cycle gaps", 5, 3, 0),
     ]
+    # compact, as every verdict (decision 39): the headline above holds the exact 58.33
     assert model.verdicts == [
         "Alpha Charters: 9 open findings, the most severe a critical one (MFA off: app); "
-        "1 of 5 components passes every check; software costs $58.33 a month, down $13.67 on "
+        "1 of 5 components passes every check; software costs $58 a month, down $14 on "
         "February 2026.",
         "Beta Hauling: no ledger data for May 2026, so nothing to judge.",
     ]
@@ -756,7 +757,7 @@ def test_builder_verdicts_without_a_stack_and_without_changes(warehouse, fixture
     model, _ = build_report(warehouse, fixture_path, "cto", "2026-03")
     assert model.verdicts == [
         "Alpha Charters: 5 open findings, the most severe a critical one (MFA off: app); "
-        "2 of 5 components pass every check; software costs $73.00 a month (no data for "
+        "2 of 5 components pass every check; software costs $73 a month (no data for "
         "December 2025 to compare).",
         "Beta Hauling: no stack.csv, so its software is not audited; add data/beta/stack.csv.",
     ]

@@ -893,8 +893,8 @@ def test_rental_report(warehouse, config_path):
         ("Cash at month end", D("7852.00"), D("1500.00"), D("5000.00"), True),
     ]
     assert model.verdicts == [
-        "Flat 12: 2 of 3 units let (66.7%), $850.00 of $1,850.00 rent collected; net operating "
-        "income (cash basis) $1,852.00 this month and $3,352.00 over 12 months, covering 223.5% of debt "
+        "Flat 12: 2 of 3 units let (66.7%), $850 of $1.9K rent collected; net operating "
+        "income (cash basis) $1.9K this month and $3.4K over 12 months, covering 223.5% of debt "
         "service (lenders look for 125.0%)."
     ]
     assert [s.key for s in model.sections] == [
@@ -948,8 +948,8 @@ def test_logistics_report(warehouse, config_path):
         ("Result after overhead", D("2750.00"), None, None, None),
     ]
     assert model.verdicts == [
-        "Boat Co: 2 trips over 150.0 nm earned $3,050.00 trip margin (61.0% of $5,000.00, "
-        "$20.33 per nm); after $300.00 overhead, $2,750.00 is left. Revenue (cash basis): $0.00."
+        "Boat Co: 2 trips over 150.0 nm earned $3.1K trip margin (61.0% of $5.0K, "
+        "$20 per nm); after $300 overhead, $2.8K is left. Revenue (cash basis): $0."
     ]
     trips = section(model, "trips")
     # worst margin first: T10 1350, T1 1700
@@ -968,8 +968,8 @@ def test_logistics_report(warehouse, config_path):
 def test_logistics_report_month_without_miles(warehouse, config_path):
     model, rendered = build_report(warehouse, config_path, "logistics", "2026-02", "boat")
     assert model.verdicts == [
-        "Boat Co: 1 trip earned $3,310.00 trip margin (82.8% of $4,000.00); after $380.00 "
-        "overhead, $2,930.00 is left. Revenue (cash basis): $3,000.00."
+        "Boat Co: 1 trip earned $3.3K trip margin (82.8% of $4.0K); after $380 "
+        "overhead, $2.9K is left. Revenue (cash basis): $3.0K."
     ]
     per_nm = next(h for h in model.headlines if h.label == "Margin per nautical mile")
     assert (per_nm.value, per_nm.note) == (None, "no miles")
@@ -988,8 +988,8 @@ def test_agency_report(warehouse, config_path):
         ("Effective hourly rate, 12 months", D("119.79"), D("130.68")),
     ]
     assert model.verdicts == [
-        "Studio: clients owe $5,750.00, $5,750.00 of it overdue on 5 invoices; Dune owes "
-        "$650.00, the oldest of it 151 days past due; 72.9 days sales outstanding; 4.0 hours "
+        "Studio: clients owe $5.8K, $5.8K of it overdue on 5 invoices; Dune owes "
+        "$650, the oldest of it 151 days past due; 72.9 days sales outstanding; 4.0 hours "
         "worked but not billed this month."
     ]
     assert [s.key for s in model.sections] == [

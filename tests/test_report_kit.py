@@ -10,6 +10,7 @@ from exec_reporting.charts import Series
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     as_float,
+    compact_part,
     floats,
     kpi_format,
     kpi_label,
@@ -98,6 +99,21 @@ def test_plural(count, expected):
 def test_plural_with_its_own_plural():
     assert plural(3, "entity", "entities") == "3 entities"
     assert plural(1, "entity", "entities") == "1 entity"
+
+
+@pytest.mark.parametrize(
+    ("part", "whole", "expected"),
+    [
+        ("4835.32", "5135.00", "$4.8K"),
+        ("5135.00", "5135.00", "$5.1K"),  # "$5.1K of $5.1K": all of it
+        ("5100.00", "5135.00", "all but $35"),  # reads as the whole, falls short of it
+        ("5140.00", "5149.60", "all but $9.60"),
+        ("850.00", "1850.00", "$850"),
+        ("0", "1850.00", "$0"),
+    ],
+)
+def test_a_part_of_a_whole_in_a_verdict_is_compact_and_never_reads_as_all(part, whole, expected):
+    assert compact_part(FMT, Decimal(part), Decimal(whole)) == expected
 
 
 def test_kpi_figures_are_written_in_the_kpi_unit():

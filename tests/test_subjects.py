@@ -256,7 +256,7 @@ def expected_grades(conn) -> dict[str, tuple[str, Decimal | None]]:
     for finding in critical:
         if finding["source"] != "invoice" or finding["entity_id"] not in with_clients:
             add(finding["entity_id"], "act", finding["amount"])
-    runway_missed = {k["entity_id"] for k in missed if k["kpi"] == "runway_months"}
+    runway_missed = {k["entity_id"] for k in missed if k["kpi"] == "cash_runway_months"}
     for burn in rows(conn, "select * from metrics.cash_burn where month = $month", month):
         months = burn["cash_runway_months"]
         if months is not None and months < 12 and burn["entity_id"] not in runway_missed:
@@ -333,3 +333,13 @@ def test_the_grade_is_defined_in_the_glossary():
     definition = glossary()["entity_grade"].definition
     for threshold in ("25 %", "6 months", "12 months"):
         assert threshold in definition
+
+
+def test_a_cause_is_said_once_in_an_entity_s_verdict(pack):
+    """The runway KPI on cash burn and the cash runway are one figure: an entity that misses the
+    KPI does not also hear its months of cash (Queen of San Diego said "runway on cash burn 3.0
+    mo, 3.0 mo short of 6.0 mo; 3.0 months of cash")."""
+    ceo = pack["ceo"][0]
+    queen = next(v for v in ceo.verdicts if v.startswith("Queen of San Diego"))
+    assert "runway on cash burn 3.0 mo" in queen
+    assert "months of cash" not in queen

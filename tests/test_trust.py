@@ -33,6 +33,11 @@ MONEY_UNIT_WORDS = re.compile(
 COMPACT = re.compile(r"-?[$€£]\d[\d,]*(?:\.\d+)?[KMB]\b")
 COMPACT_SHAPE = re.compile(r"-?[$€£]\d{1,3}\.\d[KMB]")
 EXACT_WITH_CENTS = re.compile(r"-?[$€£]\d[\d,]*\.\d\d\b")
+# Exact money in a summary: cents from ten up ("$5,135.00", "$182.40") or a whole amount past 999
+# without the compact suffix ("$9,755"). Cents below ten ("$4.50") and "$862" are compact.
+EXACT_IN_SUMMARY = re.compile(
+    r"-?[$€£]\d[\d,]*\d\.\d\d\b|-?[$€£]\d{1,3}(?:,\d{3})+(?![\d.,]*[KMB]\b)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -196,6 +201,22 @@ def test_compact_money_has_one_shape_in_the_whole_pack(pack):
             for number in chart.key_numbers:
                 # chart labels are compact: no cents from ten up ("$861.96" is "$862")
                 assert not re.search(r"[$€£]\d[\d,]{1,}\.\d\d\b", number), (name, number)
+
+
+def test_every_verdict_of_the_pack_writes_money_compactly(pack):
+    """Decision 39: a report's summary writes money one way. Its verdict sentences are compact
+    ("$4.8K", "$182"), like the CEO's and CFO's; the exact figure is in its tables."""
+    verdicts = [(name, v) for name, (model, _) in pack.items() for v in model.verdicts]
+    assert len({name for name, _ in verdicts}) == len(pack)
+    exact = [(name, v, EXACT_IN_SUMMARY.findall(v)) for name, v in verdicts]
+    assert [e for e in exact if e[2]] == []
+
+
+def test_exact_money_in_a_summary_is_recognised():
+    for exact in ("$5,135.00", "$182.40", "$49,132.49", "$9,755", "-$1,234", "$12.50", "€1,000"):
+        assert EXACT_IN_SUMMARY.search(f"rent {exact} collected"), exact
+    for compact in ("$5.1K", "$182", "$49.1K", "$9.8K", "-$1.2K", "$4.50", "$1.3M", "$862"):
+        assert not EXACT_IN_SUMMARY.search(f"rent {compact} collected"), compact
 
 
 # -- definitions --------------------------------------------------------------------------------

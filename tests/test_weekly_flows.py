@@ -1,5 +1,5 @@
 """The weeks of the metric store (metrics.weeks, metrics.daily_flows, metrics.weekly_flows;
-docs/metrics.md, docs/decisions.md #50): figures worked out by hand on a two-business portfolio in
+docs/metrics.md, docs/decisions.md #51): figures worked out by hand on a two-business portfolio in
 Los Angeles (a week spanning September's end, quiet weeks, a Stripe payment at Sunday 23:30 local
 that is Monday in UTC), the weeks of each month adding up to the month's figures to the cent, and
 the demo, whose every week and month adds up and whose every check passes."""

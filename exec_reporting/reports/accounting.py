@@ -144,12 +144,12 @@ def verdict(row: dict, fmt: Formatter, month: date) -> str:
     fixes = []
     if row["prepaid_bookings"]:
         fixes.append(
-            f"{fmt.money(row['prepaid_in_revenue'])} of prepayments for "
+            f"{fmt.money_compact(row['prepaid_in_revenue'])} of prepayments for "
             f"{plural(row['prepaid_bookings'], 'future service')} sit in revenue"
         )
     if row["unreturned_bookings"]:
         fixes.append(
-            f"{fmt.money(row['unreturned_cash'])} kept on "
+            f"{fmt.money_compact(row['unreturned_cash'])} kept on "
             f"{plural(row['unreturned_bookings'], 'cancelled booking')} with no refund"
         )
     if row["uncategorized_lines"]:
@@ -169,7 +169,7 @@ def verdict(row: dict, fmt: Formatter, month: date) -> str:
     if row["expense_findings"]:
         review = (
             f"{plural(row['expense_findings'], 'expense finding')} to review "
-            f"({fmt.money(row['expense_finding_amount'])})"
+            f"({fmt.money_compact(row['expense_finding_amount'])})"
         )
     unchecked = "" if row["has_bookings"] else " Revenue recognition not checked: no bookings.csv."
     if fixes:

@@ -14,6 +14,7 @@ from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     MONTH_COLUMN,
     as_float,
+    compact_part,
     figure_clause,
     floats,
     month_end,
@@ -97,19 +98,20 @@ def verdict(entity: Entity, row: dict, aging: list[dict], fmt: Formatter) -> str
     if not row["receivables"]:
         sentence = f"{entity.name}: clients owe nothing at month end"
     elif not row["overdue_balance"]:
-        sentence = f"{entity.name}: clients owe {fmt.money(row['receivables'])}, none of it overdue"
+        owed = fmt.money_compact(row["receivables"])
+        sentence = f"{entity.name}: clients owe {owed}, none of it overdue"
     else:
         count = row["overdue_invoices"]
         sentence = (
-            f"{entity.name}: clients owe {fmt.money(row['receivables'])}, "
-            f"{fmt.money(row['overdue_balance'])} of it overdue on {count} "
-            f"invoice{'s' if count != 1 else ''}"
+            f"{entity.name}: clients owe {fmt.money_compact(row['receivables'])}, "
+            f"{compact_part(fmt, row['overdue_balance'], row['receivables'])} of it overdue on "
+            f"{count} invoice{'s' if count != 1 else ''}"
         )
         oldest = aging[0] if aging else None
         if oldest:
             sentence += (
-                f"; {oldest['client']} owes {fmt.money(oldest['open_balance'])}, the oldest of "
-                f"it {oldest['oldest_days_past_due']} days past due"
+                f"; {oldest['client']} owes {fmt.money_compact(oldest['open_balance'])}, "
+                f"the oldest of it {oldest['oldest_days_past_due']} days past due"
             )
     if row["dso"] is not None:
         sentence += f"; {fmt.number(row['dso'], 1)} days sales outstanding"

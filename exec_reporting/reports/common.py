@@ -106,6 +106,16 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
+def compact_part(fmt: Formatter, part: Any, whole: Any) -> str:
+    """A part of a whole in a verdict, compact (decision 39): "$4.8K" (of $5.1K). Where the
+    compact part reads as the whole but falls short of it, "all but $35": "$5.1K of $5.1K"
+    says all of it, and is written only when it is."""
+    written = fmt.money_compact(part)
+    if part < whole and written == fmt.money_compact(whole):
+        return f"all but {fmt.money_compact(whole - part)}"
+    return written
+
+
 # -- KPIs in their own unit ---------------------------------------------------------------------
 
 # A KPI's glossary unit -> the format its figures are shown in.

@@ -77,7 +77,7 @@ def _passing(passing: int, components: int) -> str:
 
 def cost_phrase(row: dict, month: date, fmt: Formatter) -> str:
     """The software cost and its change against three months before, in words."""
-    cost = f"software costs {fmt.money(row['software_cost'])} a month"
+    cost = f"software costs {fmt.money_compact(row['software_cost'])} a month"
     change = row.get("software_cost_change")
     earlier = fmt.month(months_back(month, 3))
     if row.get("cost_trend") == "no history":
@@ -85,9 +85,9 @@ def cost_phrase(row: dict, month: date, fmt: Formatter) -> str:
     if change is None:
         return cost + f" (no data for {earlier} to compare)"
     if change > 0:
-        return cost + f", up {fmt.money(change)} on {earlier}"
+        return cost + f", up {fmt.money_compact(change)} on {earlier}"
     if change < 0:
-        return cost + f", down {fmt.money(-change)} on {earlier}"
+        return cost + f", down {fmt.money_compact(-change)} on {earlier}"
     return cost + f", unchanged since {earlier}"
 
 

@@ -13,6 +13,7 @@ from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     MONTH_COLUMN,
+    compact_part,
     figure_clause,
     floats,
     month_labels,
@@ -100,37 +101,42 @@ def verdict(
         sentence = (
             f"{entity.name}: {row['trips']} trip{'s' if row['trips'] != 1 else ''}"
             + (f" over {fmt.number(miles, 1)} nm" if miles else "")
-            + f" earned {fmt.money(row['trip_margin'])} trip margin"
+            + f" earned {fmt.money_compact(row['trip_margin'])} trip margin"
         )
         if row["trip_margin_pct"] is not None:
             sentence += (
-                f" ({fmt.percent(row['trip_margin_pct'])} of {fmt.money(row['trip_revenue'])}"
+                f" ({fmt.percent(row['trip_margin_pct'])} of "
+                f"{fmt.money_compact(row['trip_revenue'])}"
             )
         else:
-            sentence += f" (on {fmt.money(row['trip_revenue'])} of trip revenue"
+            sentence += f" (on {fmt.money_compact(row['trip_revenue'])} of trip revenue"
         if row["margin_per_nm"] is not None:
-            sentence += f", {fmt.money(row['margin_per_nm'])} per nm"
+            sentence += f", {fmt.money_compact(row['margin_per_nm'])} per nm"
         sentence += ")"
         if losses:
             worst = losses[0]
             sentence += (
                 f"; {len(losses)} lost money, {worst['trip_id']} most "
-                f"({fmt.money(worst['trip_margin'])})"
+                f"({fmt.money_compact(worst['trip_margin'])})"
             )
     result = row["result_after_overhead"]
     if result >= 0:
-        sentence += f"; after {fmt.money(row['overhead'])} overhead, {fmt.money(result)} is left"
+        sentence += (
+            f"; after {fmt.money_compact(row['overhead'])} overhead, "
+            f"{fmt.money_compact(result)} is left"
+        )
     else:
         sentence += (
-            f"; {fmt.money(row['overhead'])} overhead turns that into a loss of "
-            f"{fmt.money(-result)}"
+            f"; {fmt.money_compact(row['overhead'])} overhead turns that into a loss of "
+            f"{fmt.money_compact(-result)}"
         )
     if revenue:
         sentence += (
-            f". Revenue ({revenue['basis']} basis): {fmt.money(revenue['revenue'])}, "
-            f"{fmt.money(revenue['cash_received'])} of it received in cash"
+            f". Revenue ({revenue['basis']} basis): {fmt.money_compact(revenue['revenue'])}, "
+            f"{compact_part(fmt, revenue['cash_received'], revenue['revenue'])} of it received "
+            "in cash"
             if revenue["basis"] == "accrual"
-            else f". Revenue ({revenue['basis']} basis): {fmt.money(revenue['revenue'])}"
+            else f". Revenue ({revenue['basis']} basis): {fmt.money_compact(revenue['revenue'])}"
         )
     return sentence + "."
 

@@ -13,6 +13,7 @@ from exec_reporting.config import Entity, ReportingConfig
 from exec_reporting.formatting import Formatter
 from exec_reporting.reports.common import (
     MONTH_COLUMN,
+    compact_part,
     figure_clause,
     floats,
     month_end,
@@ -84,13 +85,13 @@ def verdict(entity: Entity, row: dict, basis: str, fmt: Formatter) -> str:
         )
     if row["rent_scheduled"]:
         parts.append(
-            f"{fmt.money(row['rent_collected'])} of {fmt.money(row['rent_scheduled'])} rent "
-            "collected"
+            f"{compact_part(fmt, row['rent_collected'], row['rent_scheduled'])} of "
+            f"{fmt.money_compact(row['rent_scheduled'])} rent collected"
         )
     sentence = f"{entity.name}: " + (", ".join(parts) + "; " if parts else "")
     sentence += (
-        f"net operating income ({basis} basis) {fmt.money(row['noi'])} this month and "
-        f"{fmt.money(row['noi_12m'])} over 12 months"
+        f"net operating income ({basis} basis) {fmt.money_compact(row['noi'])} this month and "
+        f"{fmt.money_compact(row['noi_12m'])} over 12 months"
     )
     coverage = row["dscr_12m"]
     if coverage is None:

@@ -5,7 +5,7 @@
 -- owner: cfo
 -- grain: entity_id, day
 --
--- Every figure is the one the monthly relations count, taken day by day (docs/decisions.md #50):
+-- Every figure is the one the monthly relations count, taken day by day (docs/decisions.md #51):
 -- money in and out are metrics.account_months' (every ledger line, whatever its account), the
 -- cash is metrics.cash_flows' (the month's cash at the start plus its lines to date), revenue is
 -- metrics.revenue's, on its basis (cash received, or recognized revenue: the events of

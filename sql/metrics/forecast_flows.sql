@@ -92,57 +92,8 @@ let_units as (
         and roll.unit is not null
 ),
 
-rolling_rent as (
-    select
-        months.entity_id,
-        months.month,
-        make_date(
-            year(months.projected_month),
-            month(months.projected_month),
-            least(let_units.rent_day, day(last_day(months.projected_month)))
-        ) as flow_date,
-        'rent' as flow_kind,
-        let_units.unit as source_id,
-        'Rent, unit ' || let_units.unit || ' (lease rolls on)' as description,
-        let_units.rent as amount
-    from months_ahead as months
-    inner join let_units using (entity_id, month)
-    where not exists (
-        select 1
-        from raw.bookings as booked
-        where booked.entity_id = months.entity_id
-            and booked.status = 'confirmed'
-            and booked.booking_id = let_units.unit || '-' || strftime(months.projected_month, '%Y-%m')
-    )
-),
-
-loans as (
-    select
-        months.entity_id,
-        months.month,
-        make_date(
-            year(months.projected_month),
-            month(months.projected_month),
-            least(loans.payment_day, day(last_day(months.projected_month)))
-        ) as flow_date,
-        parts.flow_kind,
-        loans.lender as source_id,
-        case parts.flow_kind
-            when 'loan principal' then 'Loan principal, ' || loans.lender
-            else 'Loan interest, ' || loans.lender
-        end as description,
-        -case parts.flow_kind
-            when 'loan principal' then loans.principal
-            else loans.interest
-        end as amount
-    from months_ahead as months
-    inner join metrics.loan_payments as loans using (entity_id, month)
-    cross join (values ('loan principal'), ('loan interest')) as parts (flow_kind)
-    where parts.flow_kind = 'loan principal' or loans.interest > 0
-),
-
 -- Recurring payments of the month go on, on the day of the month they were last paid; a
--- lender's are its loan interest, listed above.
+-- lender's are its loan interest (metrics.loan_payments).
 recurring as (
     select
         recurring.entity_id,
@@ -164,23 +115,6 @@ recurring as (
             and loans.lender = recurring.counterparty
     )
     group by all
-),
-
-recurring_flows as (
-    select
-        months.entity_id,
-        months.month,
-        make_date(
-            year(months.projected_month),
-            month(months.projected_month),
-            least(recurring.payment_day, day(last_day(months.projected_month)))
-        ) as flow_date,
-        'recurring payment' as flow_kind,
-        recurring.counterparty as source_id,
-        'Recurring payment, ' || recurring.counterparty as description,
-        -recurring.monthly_amount as amount
-    from months_ahead as months
-    inner join recurring using (entity_id, month)
 ),
 
 -- The owner's draws: money out on equity accounts, averaged over the last twelve months of the
@@ -212,22 +146,88 @@ draw_average as (
     group by months.entity_id, months.month
 ),
 
-draws as (
+-- What the month end knows to come again every month ahead, each on its day of the month: the
+-- rent of a let unit, loan principal and interest, recurring payments and the owner's draw.
+monthly_flows as (
+    select
+        entity_id,
+        month,
+        rent_day as payment_day,
+        'rent' as flow_kind,
+        unit as source_id,
+        'Rent, unit ' || unit || ' (lease rolls on)' as description,
+        rent as amount
+    from let_units
+    union all
+    select
+        loans.entity_id,
+        loans.month,
+        loans.payment_day,
+        parts.flow_kind,
+        loans.lender as source_id,
+        case parts.flow_kind
+            when 'loan principal' then 'Loan principal, ' || loans.lender
+            else 'Loan interest, ' || loans.lender
+        end as description,
+        -case parts.flow_kind
+            when 'loan principal' then loans.principal
+            else loans.interest
+        end as amount
+    from metrics.loan_payments as loans
+    cross join (values ('loan principal'), ('loan interest')) as parts (flow_kind)
+    where parts.flow_kind = 'loan principal' or loans.interest > 0
+    union all
+    select
+        entity_id,
+        month,
+        payment_day,
+        'recurring payment' as flow_kind,
+        counterparty as source_id,
+        'Recurring payment, ' || counterparty as description,
+        -monthly_amount as amount
+    from recurring
+    union all
+    select
+        entity_id,
+        month,
+        draw_day as payment_day,
+        'owner draw' as flow_kind,
+        'owner' as source_id,
+        'Owner draw, 12-month average' as description,
+        -average_draw as amount
+    from draw_average
+    where average_draw > 0
+),
+
+-- Each month ahead on the flow's day of the month (its last day in a shorter month). A let
+-- unit's rent rolls on only in a month without a lease month of its own booked (paid or not,
+-- booking id `<unit>-<YYYY-MM>`): that booking is the month's rent.
+repeated as (
     select
         months.entity_id,
         months.month,
         make_date(
             year(months.projected_month),
             month(months.projected_month),
-            least(draw_average.draw_day, day(last_day(months.projected_month)))
+            least(flows.payment_day, day(last_day(months.projected_month)))
         ) as flow_date,
-        'owner draw' as flow_kind,
-        'owner' as source_id,
-        'Owner draw, 12-month average' as description,
-        -draw_average.average_draw as amount
+        flows.flow_kind,
+        flows.source_id,
+        flows.description,
+        flows.amount
     from months_ahead as months
-    inner join draw_average using (entity_id, month)
-    where draw_average.average_draw > 0
+    inner join monthly_flows as flows using (entity_id, month)
+    where not (
+        flows.flow_kind = 'rent'
+        and exists (
+            select 1
+            from raw.bookings as booked
+            where booked.entity_id = months.entity_id
+                and booked.status = 'confirmed'
+                and booked.booking_id
+                = flows.source_id || '-' || strftime(months.projected_month, '%Y-%m')
+        )
+    )
 ),
 
 flows as (
@@ -235,13 +235,7 @@ flows as (
     union all
     select * from bookings
     union all
-    select * from rolling_rent
-    union all
-    select * from loans
-    union all
-    select * from recurring_flows
-    union all
-    select * from draws
+    select * from repeated
 )
 
 select

@@ -5,7 +5,7 @@
 -- grain: entity_id, iso_week
 --
 -- The sums of the week's days (metrics.daily_flows), whose figures the monthly relations count:
--- a week that spans two months is split at the month's end by its days (docs/decisions.md #50).
+-- a week that spans two months is split at the month's end by its days (docs/decisions.md #51).
 -- A week without activity is a row of zeros.
 with weekly as (
     select

@@ -8,7 +8,7 @@
 -- line carries a date, and an export's UTC timestamps become the configured time zone's day when
 -- they are imported (Stripe's Created: sql/ingest/stripe_balance.sql). So a week needs no time
 -- zone here; the weeks cover every day of the entity's months (metrics.entity_months), so the
--- weeks of a month add up to the month (docs/decisions.md #50).
+-- weeks of a month add up to the month (docs/decisions.md #51).
 with spans as (
     select
         entity_id,

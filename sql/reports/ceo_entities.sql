@@ -1,48 +1,16 @@
 -- The CEO's figures for one report month ($month, a DATE on the 1st), one row per configured
--- entity: revenue and gross margin on the entity's basis (metrics.pnl_on_basis), cash at month
--- end (metrics.burn), each against its target (metrics.kpi_status, rounded to the cent as a
--- shortfall is money), how many KPIs it met and missed, and its open critical findings. The
--- entities furthest short of their targets come first.
-with targets as (
+-- entity: revenue and cash at month end against their targets on the entity's basis
+-- (metrics.target_shortfalls), gross margin on that basis (metrics.pnl_on_basis), how many KPIs
+-- it met and missed, and its open critical findings. The entities furthest short of their
+-- targets come first.
+with shortfall as (
+    -- joined on the basis: the row of metrics.target_shortfalls on the entity's basis
     select
-        entity_id,
-        kpi,
-        round(target, 2)::decimal(18, 2) as target,
-        better
-    from metrics.kpi_status
-    where month = $month
-        and kpi in ('revenue', 'cash_end')
-),
-
-shortfall as (
-    select
-        pnl.entity_id,
-        pnl.month,
-        pnl.basis,
-        pnl.revenue,
-        pnl.gross_margin_pct,
-        revenue_targets.target as revenue_target,
-        -- how much is missing to reach the target, 0 when it is reached (as
-        -- metrics.shortfall_by_entity, on the entity's basis)
-        case revenue_targets.better
-            when 'higher' then greatest(revenue_targets.target - pnl.revenue, 0)
-            when 'lower' then greatest(pnl.revenue - revenue_targets.target, 0)
-        end::decimal(18, 2) as revenue_shortfall,
-        burn.cash_end,
-        cash_targets.target as cash_target,
-        case cash_targets.better
-            when 'higher' then greatest(cash_targets.target - burn.cash_end, 0)
-            when 'lower' then greatest(burn.cash_end - cash_targets.target, 0)
-        end::decimal(18, 2) as cash_shortfall
-    from metrics.pnl_on_basis as pnl
-    inner join metrics.burn as burn using (entity_id, month)
-    left join targets as revenue_targets
-        on revenue_targets.entity_id = pnl.entity_id
-        and revenue_targets.kpi = 'revenue'
-    left join targets as cash_targets
-        on cash_targets.entity_id = pnl.entity_id
-        and cash_targets.kpi = 'cash_end'
-    where pnl.month = $month
+        shortfalls.*,
+        pnl.gross_margin_pct
+    from metrics.target_shortfalls as shortfalls
+    inner join metrics.pnl_on_basis as pnl using (entity_id, month, basis)
+    where shortfalls.month = $month
 ),
 
 kpis as (

@@ -114,7 +114,8 @@ finding_causes as (
 ),
 
 -- Months of cash left at the 3-month average cash burn (the CFO's runway). Not repeated when
--- the entity's runway KPI is already missed: that cause says it.
+-- the entity's runway KPI on cash burn is already missed: that cause says it (a KPI on the
+-- operating runway is another figure, so the cash runway is still said).
 runway_causes as (
     select
         cash_burn.entity_id,
@@ -138,7 +139,7 @@ runway_causes as (
         and not exists (
             select 1 from missed_kpis
             where missed_kpis.entity_id = cash_burn.entity_id
-                and missed_kpis.subject = 'runway_months'
+                and missed_kpis.subject = 'cash_runway_months'
         )
 ),
 
