@@ -7,6 +7,7 @@ import dagster as dg
 from exec_reporting.assets.archive import SITE_KEY
 from exec_reporting.config import ReportingConfig
 from exec_reporting.publishing import PublishError
+from exec_reporting.resources.warehouse import POOL
 from exec_reporting.sqlfiles import code_version
 
 PUBLISHED_KEY = dg.AssetKey(["archive", "published"])
@@ -20,6 +21,8 @@ def build_publish_asset(
         deps=[site if site is not None else SITE_KEY],
         partitions_def=partitions,
         group_name="archive",
+        # in the pack's one pool like every step: two packs at once publish one after the other
+        pool=POOL,
         kinds={"s3" if config.archive.publish == "s3" else "html"},
         owners=["team:ceo"],
         code_version=code_version("exec_reporting/publishing.py"),

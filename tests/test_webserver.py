@@ -5,7 +5,7 @@ in headless Chromium.
 One server for the whole module (module-scoped fixture), on an instance that already holds one
 `exec-reporting run` (March). In file order:
 
-1. the code location loads, with the five groups and every asset described;
+1. the code location loads, with the six groups and every asset described;
 2. a run launched through the webserver (January) is queued, run by the daemon and succeeds;
 3. a correction: one ledger line of one entity in February changes; the data_dir sensor runs
    ingest (that entity only) and the metric store; the rendered report months the correction
@@ -62,7 +62,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 VIEWPORT = {"width": 1400, "height": 900}
 
 LOCATION = "exec_reporting"
-GROUPS = {"sources", "ingest", "metrics", "reports", "delivery"}
+GROUPS = {"sources", "ingest", "metrics", "reports", "archive", "delivery"}
 CLI_MONTH, UI_MONTH = "2025-03", "2025-01"  # rendered before the correction
 STARTUP_TIMEOUT = 120  # seconds; generous: two cores, shared with other test processes
 RUN_TIMEOUT = 240
@@ -404,7 +404,7 @@ def correction(server, launched_run):
     return Correction(runs_before, ticks_before, run)
 
 
-def test_the_code_location_loads_with_the_five_groups_and_every_asset_described(server):
+def test_the_code_location_loads_with_the_six_groups_and_every_asset_described(server):
     entries = server.client._execute(LOCATIONS_QUERY)["workspaceOrError"]["locationEntries"]
     assert [(e["name"], e["loadStatus"]) for e in entries] == [(LOCATION, "LOADED")]
     assert entries[0]["locationOrLoadError"]["__typename"] == "RepositoryLocation"
