@@ -156,8 +156,7 @@ def build_weekly(conn: DuckDBPyConnection, config: ReportingConfig, week: str) -
     report = WeeklyReport(SPEC, config, sunday.replace(day=1), week=week)
     fmt = report.fmt
     # the entities' as-of and coverage at the week's Sunday, as a month's at its end
-    report.data = data_notes(conn, sunday, tables=READS)
-    report.data.month_end = sunday
+    report.data = data_notes(conn, sunday, tables=READS, period_end=sunday)
     late = {e.entity_id for e in report.data.late}
 
     portfolio = query(conn, "reports/weekly_portfolio", week=week, previous_week=previous)[0]
@@ -168,7 +167,10 @@ def build_weekly(conn: DuckDBPyConnection, config: ReportingConfig, week: str) -
     entities = Section("entities", "The week by entity")
     shown = [row for row in rows if row["in_series"]]
     if not shown:
-        entities.empty = f"No entity has figures for {report.period_label}: no data reaches it."
+        entities.empty = (
+            f"No entity has figures for {report.period_label}: it is outside the months of "
+            "their data."
+        )
     else:
         quiet = [row["name"] for row in shown if _quiet(row)]
         if quiet:
@@ -262,7 +264,7 @@ def _verdict(row: dict[str, Any], fmt: Formatter, late: bool) -> str:
     """One entity's week in a sentence, money compact (decision 39)."""
     name = row["name"]
     if not row["in_series"]:
-        return f"{name}: no figures for the week (its data does not reach it)."
+        return f"{name}: no figures for the week (outside the months of its data)."
     cash, change = row["week_closing_cash"], row["week_cash_change"]
     moved = f"({signed_money(fmt, change)})" if change else "(unchanged)"
     text = f"{name}: cash {fmt.money_compact(cash)} {moved}"
