@@ -280,10 +280,12 @@ def data_notes(
     month: date,
     tables: tuple[str, ...] = (),
     entity_id: str | None = None,
+    period_end: date | None = None,
 ) -> DataNotes:
     """As-of dates per entity, late data, quarantined rows and the optional files missing for
-    the tables a report reads; for a domain report (`entity_id`), of that entity only."""
-    end = month_end(month)
+    the tables a report reads; for a domain report (`entity_id`), of that entity only. The data
+    is late when it stops before the month's end (or `period_end`: a week's Sunday)."""
+    end = period_end or month_end(month)
     as_of = [EntityAsOf(**row) for row in query(conn, "reports/as_of", month_end=end)]
     if entity_id is not None:
         as_of = [e for e in as_of if e.entity_id == entity_id]

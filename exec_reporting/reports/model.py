@@ -460,6 +460,16 @@ class Report:
     def period(self) -> str:
         return f"{self.month.year:04d}-{self.month.month:02d}"
 
+    # How the page names the report's period, the period's word and the one its changes are on:
+    # a month here; the weekly flash (reports/weekly.py) says its week.
+    period_word = "month"
+    previous_period = "last month"
+
+    @property
+    def period_label(self) -> str:
+        """The period in the report's title: "October 2026"."""
+        return self.fmt.month(self.month)
+
     @property
     def preliminary(self) -> bool:
         """An entity's data stops before the month's end and the owner has not closed the month
