@@ -510,6 +510,9 @@ def _lineage_url(server: Server) -> str:
         "metrics/report_inputs",
         "inputs/cfo",
         "reports/cfo",
+        # the archive is built and published before the emails go out (their links open it)
+        "archive/site",
+        "archive/published",
         "delivery/emails",
     ]
     selection = " or ".join(f'key:"{key}"' for key in keys)
@@ -554,7 +557,7 @@ def test_screenshots_of_the_correction_workflow_for_the_operations_guide(
             shots[name] = page.inner_text("body")
             return shots[name]
 
-        # 1. lineage, left to right: sources -> ingest -> metrics -> reports -> delivery
+        # 1. lineage, left to right: sources -> ingest -> metrics -> reports -> archive -> delivery
         page.goto(_lineage_url(server))
         page.get_by_text("emails", exact=True).first.wait_for()
         _hide_navigation(page)  # remembered by the browser: the other pages get the room too
@@ -570,7 +573,7 @@ def test_screenshots_of_the_correction_workflow_for_the_operations_guide(
                 label.bounding_box()["x"]
                 for label in page.get_by_text(group, exact=True).filter(visible=True).all()
             )
-            for group in ("sources", "ingest", "metrics", "reports", "delivery")
+            for group in ("sources", "ingest", "metrics", "reports", "archive", "delivery")
         ]
         assert lefts == sorted(lefts), lefts  # left to right, in lineage order
 
